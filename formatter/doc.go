@@ -1,0 +1,353 @@
+package formatter
+
+import "unicode/utf8"
+
+// doc is the mode-2 result under construction: the result object and the
+// container stack of the reference formatter.
+//
+// As long as every call appends at the end of the document (the normal
+// case: objects and arrays are filled while they are open), the result is
+// kept as compact tokens in an arena, in document order. The two calls
+// that change earlier parts of the document — a key/value for a key that
+// already exists (replaced in place) and ObjectStart on an existing key
+// (re-opened) — switch the document to a tree (slow but general) for the
+// rest of the result; see tree.go.
+type doc struct {
+	toks   arena
+	keys   keyTable
+	frames []frame
+	ids    []uint32 // key ids of the open objects, by frame (frame.keys)
+	sets   map[int]map[uint32]struct{}
+	nconts int   // containers started, for mapping frames to tree nodes
+	tree   *tree // non-nil once the document left the token form
+}
+
+// frame is one entry of the container stack in token form.
+type frame struct {
+	kind  byte // tObj, tArr or tDetached
+	alias bool // the same container as the frame below (nameless ObjectStart)
+	keys  int  // start of this object's key ids in doc.ids
+	cont  int  // container number (0 = the result object)
+}
+
+// bigObject is the member count from which an object's keys are also kept
+// in a map, so that huge objects stay linear to build.
+const bigObject = 24
+
+func (d *doc) init() {
+	d.frames = append(d.frames[:0], frame{kind: tObj})
+	d.ids = d.ids[:0]
+	d.nconts = 0
+}
+
+func (d *doc) reset() {
+	d.toks.reset()
+	d.tree = nil
+	clear(d.sets)
+	if d.keys.tooBig() {
+		d.keys = keyTable{}
+	}
+	d.init()
+}
+
+// base returns the index of the frame owning the container of frame i.
+func (d *doc) base(i int) int {
+	for d.frames[i].alias {
+		i--
+	}
+	return i
+}
+
+// has reports whether the object of frame i has the key id.
+func (d *doc) has(i int, id uint32) bool {
+	b := d.base(i)
+	if s := d.sets[b]; s != nil {
+		_, ok := s[id]
+		return ok
+	}
+	for _, k := range d.ids[d.frames[b].keys:] {
+		if k == id {
+			return true
+		}
+	}
+	return false
+}
+
+// add records the key id as a member of the top object.
+func (d *doc) add(i int, id uint32) {
+	b := d.base(i)
+	d.ids = append(d.ids, id)
+	if s := d.sets[b]; s != nil {
+		s[id] = struct{}{}
+		return
+	}
+	if n := len(d.ids) - d.frames[b].keys; n >= bigObject {
+		if d.sets == nil {
+			d.sets = make(map[int]map[uint32]struct{})
+		}
+		s := make(map[uint32]struct{}, 2*n)
+		for _, k := range d.ids[d.frames[b].keys:] {
+			s[k] = struct{}{}
+		}
+		d.sets[b] = s
+	}
+}
+
+func (d *doc) push(kind byte) {
+	c := 0
+	if kind != tDetached {
+		d.nconts++
+		c = d.nconts
+	}
+	d.frames = append(d.frames, frame{kind: kind, keys: len(d.ids), cont: c})
+}
+
+// objectStart implements ObjectStart; name == Null means nameless.
+func (d *doc) objectStart(name string, caseSensitive bool) {
+	if d.tree != nil {
+		d.tree.objectStart(&d.keys, name, caseSensitive)
+		return
+	}
+	n := len(d.frames)
+	if n == 0 {
+		return
+	}
+	top := d.frames[n-1]
+	if name == Null {
+		switch top.kind {
+		case tArr:
+			d.toks.put(tObj, 0, false)
+			d.push(tObj)
+		default: // the object itself (merging) or a detached container
+			f := top
+			f.alias = true
+			d.frames = append(d.frames, f)
+		}
+		return
+	}
+	if top.kind != tObj || !utf8.ValidString(name) {
+		d.frames = append(d.frames, frame{kind: tDetached})
+		return
+	}
+	id := d.keys.id(name, !caseSensitive)
+	if d.has(n-1, id) {
+		d.toTree().objectStart(&d.keys, name, caseSensitive)
+		return
+	}
+	d.toks.put(tObj, id, true)
+	d.add(n-1, id)
+	d.push(tObj)
+}
+
+// arrayStart implements ArrayStart; name == Null is the empty key.
+func (d *doc) arrayStart(name string) {
+	if d.tree != nil {
+		d.tree.arrayStart(&d.keys, name)
+		return
+	}
+	n := len(d.frames)
+	if n == 0 {
+		return
+	}
+	top := d.frames[n-1]
+	if top.kind == tDetached {
+		d.frames = append(d.frames, frame{kind: tDetached})
+		return
+	}
+	if top.kind != tObj {
+		return
+	}
+	if name == Null {
+		name = ""
+	}
+	if !utf8.ValidString(name) {
+		d.frames = append(d.frames, frame{kind: tDetached})
+		return
+	}
+	id := d.keys.id(name, true)
+	if d.has(n-1, id) {
+		return
+	}
+	d.toks.put(tArr, id, true)
+	d.add(n-1, id)
+	d.push(tArr)
+}
+
+// end implements ObjectEnd and ArrayEnd: pop one entry, whatever it is.
+func (d *doc) end() {
+	if d.tree != nil {
+		d.tree.end()
+		return
+	}
+	n := len(d.frames)
+	if n == 0 {
+		return
+	}
+	f := d.frames[n-1]
+	d.frames = d.frames[:n-1]
+	if f.alias || f.kind == tDetached || n == 1 {
+		return
+	}
+	d.toks.put(tEnd, 0, false)
+	if f.kind == tObj {
+		d.ids = d.ids[:f.keys]
+		delete(d.sets, n-1)
+	}
+}
+
+// value is a scalar for kv and item.
+type value struct {
+	tag byte   // tStr, tInt, tNeg, tTrue, tFalse
+	num uint64 // tInt/tNeg magnitude
+	str string // tStr: the raw string (valid UTF-8 or to be repaired)
+}
+
+// kv implements the ObjectKeyValue family; key == Null is the empty key.
+func (d *doc) kv(key string, v value) {
+	if d.tree != nil {
+		d.tree.kv(&d.keys, key, v)
+		return
+	}
+	n := len(d.frames)
+	if n == 0 || d.frames[n-1].kind != tObj {
+		return
+	}
+	if key == Null {
+		key = ""
+	}
+	if !utf8.ValidString(key) {
+		return
+	}
+	id := d.keys.id(key, true)
+	if d.has(n-1, id) {
+		d.toTree().kv(&d.keys, key, v)
+		return
+	}
+	d.add(n-1, id)
+	d.put(id, true, v)
+}
+
+// item implements ArrayItem.
+func (d *doc) item(v value) {
+	if d.tree != nil {
+		d.tree.item(v)
+		return
+	}
+	n := len(d.frames)
+	if n == 0 || d.frames[n-1].kind != tArr {
+		return
+	}
+	d.put(0, false, v)
+}
+
+func (d *doc) put(id uint32, keyed bool, v value) {
+	switch v.tag {
+	case tStr:
+		if clean(v.str) {
+			d.toks.putStrClean(id, keyed, v.str)
+			return
+		}
+		d.keys.scratch = appendRepairedEscaped(d.keys.scratch[:0], v.str)
+		d.toks.putStr(id, keyed, d.keys.scratch)
+	case tInt, tNeg:
+		d.toks.putUint(v.tag, id, keyed, v.num)
+	default:
+		d.toks.put(v.tag, id, keyed)
+	}
+}
+
+// clean reports whether s is printable ASCII without '"' and '\\', i.e.
+// stored and written as it is.
+func clean(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
+}
+
+// closeAll pops every open frame (missing ends are harmless), leaving an
+// empty stack; the result object can then still be extended by setRoot.
+func (d *doc) closeAll() {
+	if d.tree != nil {
+		d.tree.frames = d.tree.frames[:0]
+		return
+	}
+	for len(d.frames) > 0 {
+		d.end()
+	}
+}
+
+// rootHas reports whether the result object has the key id; it must follow
+// closeAll (the ids of the result object are then all that d.ids holds).
+func (d *doc) rootHas(id uint32) bool {
+	if s := d.sets[0]; s != nil {
+		_, ok := s[id]
+		return ok
+	}
+	for _, k := range d.ids {
+		if k == id {
+			return true
+		}
+	}
+	return false
+}
+
+// keyTable interns object keys: each distinct key is stored once, as
+// the quoted, escaped JSON text written for it.
+type keyTable struct {
+	ids     map[string]uint32
+	json    []string
+	lower   []byte
+	scratch []byte
+}
+
+// id returns the id of key (ASCII-lowercased when lower is set).
+func (t *keyTable) id(key string, lower bool) uint32 {
+	if lower {
+		for i := 0; i < len(key); i++ {
+			if c := key[i]; c >= 'A' && c <= 'Z' {
+				return t.idBytes(lowerASCII(t.lower[:0], key))
+			}
+		}
+	}
+	if id, ok := t.ids[key]; ok {
+		return id
+	}
+	return t.insert(key)
+}
+
+func (t *keyTable) idBytes(b []byte) uint32 {
+	t.lower = b
+	if id, ok := t.ids[string(b)]; ok {
+		return id
+	}
+	return t.insert(string(b))
+}
+
+func (t *keyTable) insert(key string) uint32 {
+	if t.ids == nil {
+		t.ids = make(map[string]uint32)
+	}
+	id := uint32(len(t.json))
+	t.ids[key] = id
+	b := append([]byte{'"'}, appendEscaped(nil, key)...)
+	t.json = append(t.json, string(append(b, '"')))
+	return id
+}
+
+// tooBig reports whether the table should be dropped between results (a
+// peer sending ever new keys must not grow it without bound).
+func (t *keyTable) tooBig() bool { return len(t.json) > 4096 }
+
+func lowerASCII(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 'A' && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}

@@ -1,0 +1,228 @@
+package formatter
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// appendf appends format, expanded with args, to dst.
+//
+// The conversions the Bareos Director uses, %s and %d with the flags '-'
+// and '0', a width and a precision, follow C printf (glibc): widths and
+// precisions count bytes, a precision may cut a multi-byte character, and
+// Null prints as "(null)". %% is a percent sign. Every other verb is
+// handed to package fmt with its flags, width and precision, so Go format
+// strings keep working. A conversion without an argument, or an argument
+// without a conversion, is reported the way fmt reports it.
+func appendf(dst []byte, format string, args ...any) []byte {
+	argi := 0
+	for i := 0; i < len(format); {
+		j := i
+		for j < len(format) && format[j] != '%' {
+			j++
+		}
+		dst = append(dst, format[i:j]...)
+		if j >= len(format) {
+			break
+		}
+		// format[j] == '%': parse flags, width, precision, verb.
+		k := j + 1
+		var minus, zero, plus, space, sharp bool
+	flags:
+		for ; k < len(format); k++ {
+			switch format[k] {
+			case '-':
+				minus = true
+			case '0':
+				zero = true
+			case '+':
+				plus = true
+			case ' ':
+				space = true
+			case '#':
+				sharp = true
+			default:
+				break flags
+			}
+		}
+		width, k := atoiAt(format, k)
+		prec := -1
+		if k < len(format) && format[k] == '.' {
+			prec, k = atoiAt(format, k+1)
+			if prec < 0 {
+				prec = 0
+			}
+		}
+		if k >= len(format) {
+			dst = append(dst, "%!(NOVERB)"...)
+			break
+		}
+		verb := format[k]
+		i = k + 1
+		if verb == '%' {
+			dst = append(dst, '%')
+			continue
+		}
+		if argi >= len(args) {
+			dst = append(dst, '%', '!', verb)
+			dst = append(dst, "(MISSING)"...)
+			continue
+		}
+		arg := args[argi]
+		argi++
+		switch {
+		case verb == 's' && !plus && !space && !sharp:
+			if s, ok := arg.(string); ok {
+				if s == Null {
+					s = "(null)"
+				}
+				if prec >= 0 && prec < len(s) {
+					s = s[:prec]
+				}
+				dst = pad(dst, s, width, minus)
+				continue
+			}
+		case verb == 'd' && !sharp:
+			if digits, neg, ok := intText(arg); ok {
+				dst = appendCInt(dst, digits, neg, width, prec, minus, zero, plus, space)
+				continue
+			}
+		}
+		// Anything else: let fmt do it, verb by verb.
+		dst = fmt.Appendf(dst, format[j:i], arg)
+	}
+	if argi < len(args) {
+		dst = append(dst, "%!(EXTRA "...)
+		for n, a := range args[argi:] {
+			if n > 0 {
+				dst = append(dst, ", "...)
+			}
+			dst = fmt.Appendf(dst, "%T=%v", a, a)
+		}
+		dst = append(dst, ')')
+	}
+	return dst
+}
+
+// atoiAt reads a run of decimal digits at s[i:]; it returns -1 when there
+// are none. Absurd widths are capped so that a format cannot ask for
+// gigabytes of padding.
+func atoiAt(s string, i int) (int, int) {
+	n := -1
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		if n < 0 {
+			n = 0
+		}
+		if n < maxWidth {
+			n = n*10 + int(s[i]-'0')
+		}
+	}
+	if n > maxWidth {
+		n = maxWidth
+	}
+	return n, i
+}
+
+// maxWidth bounds printf widths and precisions (C's limit is INT_MAX; a
+// console line never needs more than this).
+const maxWidth = 1 << 16
+
+// intText returns the decimal digits of an integer argument and its sign.
+func intText(arg any) (digits []byte, neg bool, ok bool) {
+	var buf [24]byte
+	switch v := arg.(type) {
+	case int:
+		return absDigits(buf[:0], int64(v))
+	case int8:
+		return absDigits(buf[:0], int64(v))
+	case int16:
+		return absDigits(buf[:0], int64(v))
+	case int32:
+		return absDigits(buf[:0], int64(v))
+	case int64:
+		return absDigits(buf[:0], v)
+	case uint:
+		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+	case uint8:
+		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+	case uint16:
+		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+	case uint32:
+		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+	case uint64:
+		return strconv.AppendUint(buf[:0], v, 10), false, true
+	case bool:
+		if v {
+			return append(buf[:0], '1'), false, true
+		}
+		return append(buf[:0], '0'), false, true
+	}
+	return nil, false, false
+}
+
+func absDigits(dst []byte, v int64) ([]byte, bool, bool) {
+	if v < 0 {
+		return strconv.AppendUint(dst, uint64(-v), 10), true, true
+	}
+	return strconv.AppendUint(dst, uint64(v), 10), false, true
+}
+
+// appendCInt formats an integer the way glibc's %d does.
+func appendCInt(dst, digits []byte, neg bool, width, prec int, minus, zero, plus, space bool) []byte {
+	if prec >= 0 {
+		zero = false // C ignores '0' when a precision is given
+		if prec == 0 && len(digits) == 1 && digits[0] == '0' {
+			digits = digits[:0]
+		}
+	}
+	sign := ""
+	switch {
+	case neg:
+		sign = "-"
+	case plus:
+		sign = "+"
+	case space:
+		sign = " "
+	}
+	zeros := 0
+	if prec > len(digits) {
+		zeros = prec - len(digits)
+	}
+	n := len(sign) + zeros + len(digits)
+	if zero && !minus && width > n {
+		zeros += width - n
+		n = width
+	}
+	if !minus {
+		for ; width > n; width-- {
+			dst = append(dst, ' ')
+		}
+	}
+	dst = append(dst, sign...)
+	for ; zeros > 0; zeros-- {
+		dst = append(dst, '0')
+	}
+	dst = append(dst, digits...)
+	if minus {
+		for ; width > n; width-- {
+			dst = append(dst, ' ')
+		}
+	}
+	return dst
+}
+
+// pad appends s padded with blanks to width bytes.
+func pad(dst []byte, s string, width int, left bool) []byte {
+	if !left {
+		for n := len(s); n < width; n++ {
+			dst = append(dst, ' ')
+		}
+	}
+	dst = append(dst, s...)
+	if left {
+		for n := len(s); n < width; n++ {
+			dst = append(dst, ' ')
+		}
+	}
+	return dst
+}
