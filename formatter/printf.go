@@ -12,8 +12,9 @@ import (
 // precisions count bytes, a precision may cut a multi-byte character, and
 // Null prints as "(null)". %% is a percent sign. Every other verb is
 // handed to package fmt with its flags, width and precision, so Go format
-// strings keep working. A conversion without an argument, or an argument
-// without a conversion, is reported the way fmt reports it.
+// strings keep working. A conversion without an argument is reported the way fmt
+// reports it; arguments without a conversion are ignored, as in C (the
+// Director passes pre-formatted text as a format with an unused argument).
 func appendf(dst []byte, format string, args ...any) []byte {
 	argi := 0
 	for i := 0; i < len(format); {
@@ -90,16 +91,6 @@ func appendf(dst []byte, format string, args ...any) []byte {
 		}
 		// Anything else: let fmt do it, verb by verb.
 		dst = fmt.Appendf(dst, format[j:i], arg)
-	}
-	if argi < len(args) {
-		dst = append(dst, "%!(EXTRA "...)
-		for n, a := range args[argi:] {
-			if n > 0 {
-				dst = append(dst, ", "...)
-			}
-			dst = fmt.Appendf(dst, "%T=%v", a, a)
-		}
-		dst = append(dst, ')')
 	}
 	return dst
 }
