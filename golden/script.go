@@ -176,7 +176,8 @@ func (m method) kind(i int) (argKind, bool) {
 }
 
 // ParseFile reads and parses the call script in the named file. Errors in the
-// script are *ParseError values carrying the file name.
+// script are *ParseError values carrying the file name; other errors
+// (opening or reading the file) are not.
 func ParseFile(name string) (*Script, error) {
 	f, err := os.Open(name)
 	if err != nil {
@@ -186,14 +187,16 @@ func ParseFile(name string) (*Script, error) {
 	s, err := ParseScript(f)
 	if pe, ok := errors.AsType[*ParseError](err); ok {
 		pe.Name = name
+	} else if err != nil {
+		err = fmt.Errorf("%s: %w", name, err)
 	}
 	return s, err
 }
 
 // ParseScript parses a call script (JSON Lines: a header object, then one
 // [method, args...] array per line; blank lines are ignored). Problems in the
-// script are reported as *ParseError with the line number; ParseScript never
-// panics, whatever the input.
+// script are reported as *ParseError with the line number, errors reading r
+// are returned wrapped. ParseScript never panics, whatever the input.
 func ParseScript(r io.Reader) (*Script, error) {
 	br := bufio.NewReader(r)
 	s := &Script{}
@@ -201,7 +204,7 @@ func ParseScript(r io.Reader) (*Script, error) {
 	for lineNo := 1; ; lineNo++ {
 		line, err := br.ReadBytes('\n')
 		if err != nil && err != io.EOF {
-			return nil, &ParseError{Line: lineNo, Err: err}
+			return nil, fmt.Errorf("golden: reading script line %d: %w", lineNo, err)
 		}
 		if len(bytes.Trim(line, " \t\r\n")) > 0 {
 			if !haveHeader {
