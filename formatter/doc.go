@@ -1,6 +1,9 @@
 package formatter
 
-import "unicode/utf8"
+import (
+	"unicode/utf8"
+	"unsafe"
+)
 
 // doc is the mode-2 result under construction: the result object and the
 // container stack of the reference formatter.
@@ -13,21 +16,22 @@ import "unicode/utf8"
 // (re-opened) — switch the document to a tree (slow but general) for the
 // rest of the result; see tree.go.
 type doc struct {
-	toks   arena
-	keys   keyTable
-	frames []frame
-	ids    []uint32 // key ids of the open objects, by frame (frame.keys)
-	sets   map[int]map[uint32]struct{}
-	nconts int   // containers started, for mapping frames to tree nodes
-	tree   *tree // non-nil once the document left the token form
+	toks    arena
+	keys    keyTable
+	frames  []frame
+	ids     []uint32            // key ids of the open objects, by frame (frame.keys)
+	nconts  int                 // containers started, for mapping frames to tree nodes
+	rootSet map[uint32]struct{} // the result object's key set once its frame is popped
+	tree    *tree               // non-nil once the document left the token form
 }
 
 // frame is one entry of the container stack in token form.
 type frame struct {
-	kind  byte // tObj, tArr or tDetached
-	alias bool // the same container as the frame below (nameless ObjectStart)
-	keys  int  // start of this object's key ids in doc.ids
-	cont  int  // container number (0 = the result object)
+	kind  byte                // tObj, tArr or tDetached
+	alias bool                // the same container as the frame below (nameless ObjectStart)
+	keys  int                 // start of this object's key ids in doc.ids
+	cont  int                 // container number (0 = the result object)
+	set   map[uint32]struct{} // the key ids again, once the object is big
 }
 
 // bigObject is the member count from which an object's keys are also kept
@@ -35,7 +39,9 @@ type frame struct {
 const bigObject = 24
 
 func (d *doc) init() {
+	clear(d.frames)
 	d.frames = append(d.frames[:0], frame{kind: tObj})
+	d.rootSet = nil
 	d.ids = d.ids[:0]
 	d.nconts = 0
 }
@@ -43,7 +49,6 @@ func (d *doc) init() {
 func (d *doc) reset() {
 	d.toks.reset()
 	d.tree = nil
-	clear(d.sets)
 	if d.keys.tooBig() {
 		d.keys = keyTable{}
 	}
@@ -61,7 +66,7 @@ func (d *doc) base(i int) int {
 // has reports whether the object of frame i has the key id.
 func (d *doc) has(i int, id uint32) bool {
 	b := d.base(i)
-	if s := d.sets[b]; s != nil {
+	if s := d.frames[b].set; s != nil {
 		_, ok := s[id]
 		return ok
 	}
@@ -77,19 +82,16 @@ func (d *doc) has(i int, id uint32) bool {
 func (d *doc) add(i int, id uint32) {
 	b := d.base(i)
 	d.ids = append(d.ids, id)
-	if s := d.sets[b]; s != nil {
+	if s := d.frames[b].set; s != nil {
 		s[id] = struct{}{}
 		return
 	}
 	if n := len(d.ids) - d.frames[b].keys; n >= bigObject {
-		if d.sets == nil {
-			d.sets = make(map[int]map[uint32]struct{})
-		}
 		s := make(map[uint32]struct{}, 2*n)
 		for _, k := range d.ids[d.frames[b].keys:] {
 			s[k] = struct{}{}
 		}
-		d.sets[b] = s
+		d.frames[b].set = s
 	}
 }
 
@@ -125,11 +127,15 @@ func (d *doc) objectStart(name string, caseSensitive bool) {
 		}
 		return
 	}
-	if top.kind != tObj || !utf8.ValidString(name) {
+	if top.kind != tObj {
 		d.frames = append(d.frames, frame{kind: tDetached})
 		return
 	}
-	id := d.keys.id(name, !caseSensitive)
+	id, ok := d.keys.lookup(name, !caseSensitive)
+	if !ok {
+		d.frames = append(d.frames, frame{kind: tDetached})
+		return
+	}
 	if d.has(n-1, id) {
 		d.toTree().objectStart(&d.keys, name, caseSensitive)
 		return
@@ -160,11 +166,11 @@ func (d *doc) arrayStart(name string) {
 	if name == Null {
 		name = ""
 	}
-	if !utf8.ValidString(name) {
+	id, ok := d.keys.lookup(name, true)
+	if !ok {
 		d.frames = append(d.frames, frame{kind: tDetached})
 		return
 	}
-	id := d.keys.id(name, true)
 	if d.has(n-1, id) {
 		return
 	}
@@ -185,13 +191,15 @@ func (d *doc) end() {
 	}
 	f := d.frames[n-1]
 	d.frames = d.frames[:n-1]
+	if n == 1 {
+		d.rootSet = f.set
+	}
 	if f.alias || f.kind == tDetached || n == 1 {
 		return
 	}
 	d.toks.put(tEnd, 0, false)
 	if f.kind == tObj {
 		d.ids = d.ids[:f.keys]
-		delete(d.sets, n-1)
 	}
 }
 
@@ -215,10 +223,10 @@ func (d *doc) kv(key string, v value) {
 	if key == Null {
 		key = ""
 	}
-	if !utf8.ValidString(key) {
+	id, ok := d.keys.lookup(key, true)
+	if !ok {
 		return
 	}
-	id := d.keys.id(key, true)
 	if d.has(n-1, id) {
 		d.toTree().kv(&d.keys, key, v)
 		return
@@ -282,7 +290,7 @@ func (d *doc) closeAll() {
 // rootHas reports whether the result object has the key id; it must follow
 // closeAll (the ids of the result object are then all that d.ids holds).
 func (d *doc) rootHas(id uint32) bool {
-	if s := d.sets[0]; s != nil {
+	if s := d.rootSet; s != nil {
 		_, ok := s[id]
 		return ok
 	}
@@ -295,12 +303,39 @@ func (d *doc) rootHas(id uint32) bool {
 }
 
 // keyTable interns object keys: each distinct key is stored once, as
-// the quoted, escaped JSON text written for it.
+// the quoted, escaped JSON text written for it. A small cache indexed by
+// the address of the caller's string makes the usual case — the same
+// string constants for every row — cost one comparison.
 type keyTable struct {
 	ids     map[string]uint32
 	json    []string
 	lower   []byte
 	scratch []byte
+	cache   [keyCacheSize]keyCacheEntry
+}
+
+const keyCacheSize = 256
+
+type keyCacheEntry struct {
+	key   string // as given by the caller
+	lower bool
+	used  bool
+	id    uint32
+}
+
+// lookup returns the id of key (ASCII-lowercased when lower is set); ok is
+// false when the key is not valid UTF-8 (such keys cannot be stored).
+func (t *keyTable) lookup(key string, lower bool) (id uint32, ok bool) {
+	h := (uintptr(unsafe.Pointer(unsafe.StringData(key)))>>3 ^ uintptr(len(key))) % keyCacheSize
+	if c := &t.cache[h]; c.used && c.key == key && c.lower == lower {
+		return c.id, true
+	}
+	if !utf8.ValidString(key) {
+		return 0, false
+	}
+	id = t.id(key, lower)
+	t.cache[h] = keyCacheEntry{key: key, lower: lower, used: true, id: id}
+	return id, true
 }
 
 // id returns the id of key (ASCII-lowercased when lower is set).

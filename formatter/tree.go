@@ -1,7 +1,5 @@
 package formatter
 
-import "unicode/utf8"
-
 // tree is the general form of a mode-2 result, used once a call changed an
 // earlier part of the document (a replaced key, a re-opened object). Its
 // stack can hold any node, scalars included, as the reference's can.
@@ -82,11 +80,15 @@ func (t *tree) objectStart(keys *keyTable, name string, caseSensitive bool) {
 		t.frames = append(t.frames, top)
 		return
 	}
-	if top == nil || top.tag != tObj || !utf8.ValidString(name) {
+	if top == nil || top.tag != tObj {
 		t.frames = append(t.frames, nil)
 		return
 	}
-	id := keys.id(name, !caseSensitive)
+	id, valid := keys.lookup(name, !caseSensitive)
+	if !valid {
+		t.frames = append(t.frames, nil)
+		return
+	}
 	if i := top.find(id); i >= 0 {
 		t.frames = append(t.frames, top.kids[i])
 		return
@@ -111,11 +113,11 @@ func (t *tree) arrayStart(keys *keyTable, name string) {
 	if name == Null {
 		name = ""
 	}
-	if !utf8.ValidString(name) {
+	id, valid := keys.lookup(name, true)
+	if !valid {
 		t.frames = append(t.frames, nil)
 		return
 	}
-	id := keys.id(name, true)
 	if top.find(id) >= 0 {
 		return
 	}
@@ -138,10 +140,11 @@ func (t *tree) kv(keys *keyTable, key string, v value) {
 	if key == Null {
 		key = ""
 	}
-	if !utf8.ValidString(key) {
+	id, valid := keys.lookup(key, true)
+	if !valid {
 		return
 	}
-	top.set(keys.id(key, true), scalarNode(v))
+	top.set(id, scalarNode(v))
 }
 
 func (t *tree) item(v value) {
@@ -205,7 +208,6 @@ func (d *doc) toTree() *tree {
 	d.toks.reset()
 	d.frames = d.frames[:0]
 	d.ids = d.ids[:0]
-	clear(d.sets)
 	d.tree = t
 	return t
 }

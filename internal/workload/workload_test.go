@@ -1,0 +1,61 @@
+package workload_test
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"testing"
+
+	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/workload"
+)
+
+// hashSink hashes every packet and checks the packet size limit.
+type hashSink struct {
+	h       hash.Hash
+	n       int64
+	packets int
+	tooBig  bool
+}
+
+func (s *hashSink) Send(p []byte) error {
+	s.h.Write(p)
+	s.n += int64(len(p))
+	s.packets++
+	if len(p) > formatter.MaxSend {
+		s.tooBig = true
+	}
+	return nil
+}
+
+// TestWorkloadBytes checks the output against the pinned sha256 values
+// (an untimed identity check of the performance workload).
+func TestWorkloadBytes(t *testing.T) {
+	for _, e := range workload.Expected {
+		if e.SHA256 == "" || (testing.Short() && e.Rows > 1000) {
+			continue
+		}
+		t.Run(fmt.Sprintf("rows=%d/compact=%v", e.Rows, e.Compact), func(t *testing.T) {
+			s := &hashSink{h: sha256.New()}
+			f := formatter.New(s, formatter.Options{Mode: apimode.JSON, Compact: e.Compact})
+			workload.Build(f, e.Rows)
+			if err := f.FinalizeResult(true); err != nil {
+				t.Fatal(err)
+			}
+			if s.n != e.Bytes {
+				t.Errorf("bytes = %d, want %d", s.n, e.Bytes)
+			}
+			if got := hex.EncodeToString(s.h.Sum(nil)); got != e.SHA256 {
+				t.Errorf("sha256 = %s, want %s", got, e.SHA256)
+			}
+			if s.tooBig {
+				t.Errorf("a packet exceeded MaxSend")
+			}
+			if want := int((e.Bytes + formatter.MaxSend - 1) / formatter.MaxSend); s.packets != want {
+				t.Errorf("packets = %d, want %d", s.packets, want)
+			}
+		})
+	}
+}
