@@ -1,0 +1,337 @@
+package uacontext
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+)
+
+// ACLKind selects one of a console's access control lists. The values are
+// the Director's ACL type numbers (Job_ACL = 0 ...), which also appear in
+// formatter ACL filters (formatter.Filter.Type).
+type ACLKind int
+
+// The ACL kinds, in the Director's order.
+const (
+	ACLJob           ACLKind = iota // Job ACL (jobs and job defaults)
+	ACLClient                       // Client ACL
+	ACLStorage                      // Storage ACL
+	ACLSchedule                     // Schedule ACL
+	ACLPool                         // Pool ACL
+	ACLCommand                      // Command ACL (console commands)
+	ACLFileSet                      // FileSet ACL
+	ACLCatalog                      // Catalog ACL
+	ACLWhere                        // Where ACL (restore locations)
+	ACLPluginOptions                // Plugin Options ACL
+
+	NumACLKinds = 10 // number of ACL kinds
+)
+
+var aclNames = [NumACLKinds]string{
+	"Job ACL", "Client ACL", "Storage ACL", "Schedule ACL", "Pool ACL",
+	"Command ACL", "FileSet ACL", "Catalog ACL", "Where ACL", "Plugin Options ACL",
+}
+
+// String returns the configuration directive name of the kind, such as
+// "Command ACL".
+func (k ACLKind) String() string {
+	if k.Valid() {
+		return aclNames[k]
+	}
+	return "ACLKind(" + strconv.Itoa(int(k)) + ")"
+}
+
+// Valid reports whether k is one of the defined kinds.
+func (k ACLKind) Valid() bool { return k >= 0 && k < NumACLKinds }
+
+// checksName reports whether items of this kind must be valid resource
+// names (all kinds except Where and Plugin Options).
+func (k ACLKind) checksName() bool { return k != ACLWhere && k != ACLPluginOptions }
+
+// ACLSet holds a named console's access control lists, one list of entries
+// per kind, as configured: the console's own entries first, followed by
+// those of its profiles in order.
+//
+// An entry is "*all*" (matches everything), an item name (compared
+// case-insensitively), or a POSIX extended regular expression (any entry
+// containing one of . ( ) [ ] | ^ $ + ? *), matched case-insensitively
+// against the whole item. A leading '!' makes the entry a deny entry.
+type ACLSet [NumACLKinds][]string
+
+// Allow reports whether the lists permit access to item, exactly as the
+// Director decides for a named console: items of every kind except
+// ACLWhere and ACLPluginOptions must be valid resource names
+// (IsNameValid); then the entries of the kind's list are tried in order
+// and the first matching entry decides (a '!' entry denies, any other
+// allows); if no entry matches, access is denied.
+//
+// A nil *ACLSet stands for the default console, which may access every
+// valid name. An undefined kind is always denied.
+func (s *ACLSet) Allow(kind ACLKind, item string) bool {
+	if !kind.Valid() {
+		return false
+	}
+	if kind.checksName() && !IsNameValid(item) {
+		return false
+	}
+	if s == nil {
+		return true
+	}
+	allowed, _ := s.Match(kind, item)
+	return allowed
+}
+
+// Match walks the list of kind and reports the decision of the first entry
+// that matches item: decided is false when no entry matches (which Allow
+// treats as denied). Match does not check the item's name syntax. A nil
+// set or an undefined kind matches nothing.
+func (s *ACLSet) Match(kind ACLKind, item string) (allowed, decided bool) {
+	if s == nil || !kind.Valid() {
+		return false, false
+	}
+	for _, e := range s[kind] {
+		if strings.HasPrefix(e, "!") {
+			if entryMatches(e[1:], item) {
+				return false, true
+			}
+		} else if entryMatches(e, item) {
+			return true, true
+		}
+	}
+	return false, false
+}
+
+// Unrestricted reports whether the list of kind grants everything, the
+// way the Director's AclNoRestrictions decides: an "*all*" entry comes
+// before any deny entry. An empty list is restricted (it denies all). A
+// nil set (the default console) is unrestricted.
+func (s *ACLSet) Unrestricted(kind ACLKind) bool {
+	if s == nil {
+		return true
+	}
+	if !kind.Valid() {
+		return false
+	}
+	for _, e := range s[kind] {
+		if strings.HasPrefix(e, "!") {
+			return false
+		}
+		if equalFold(e, "*all*") {
+			return true
+		}
+	}
+	return false
+}
+
+// entryMatches compares one ACL entry (without its '!') with item.
+func entryMatches(entry, item string) bool {
+	entry, item = cString(entry), cString(item)
+	if equalFold(entry, "*all*") || equalFold(entry, item) {
+		return true
+	}
+	if !strings.ContainsAny(entry, ".()[]|^$+?*") {
+		return false
+	}
+	re := compileACLRegexp(entry)
+	return re != nil && re.MatchString(item)
+}
+
+// MaxNameLength is the Director's MAX_NAME_LENGTH: resource names must be
+// shorter than this many bytes.
+const MaxNameLength = 128
+
+// IsNameValid reports whether name is a valid Bareos resource name: 1 to
+// MaxNameLength-1 bytes of ASCII letters, digits and the characters
+// ":.-_/ " (space), not starting or ending with a space.
+func IsNameValid(name string) bool {
+	if name == "" || len(name) >= MaxNameLength || name[0] == ' ' || name[len(name)-1] == ' ' {
+		return false
+	}
+	for i := 0; i < len(name); i++ {
+		c := name[i]
+		switch {
+		case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		case strings.IndexByte(":.-_/ ", c) >= 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// The compiled-regexp cache. ACL entries come from the configuration, so
+// the set of patterns is small; the cap only guards against misuse.
+var (
+	reCacheMu sync.Mutex
+	reCache   = map[string]*regexp.Regexp{}
+)
+
+const reCacheMax = 4096
+
+// compileACLRegexp returns the anchored, case-insensitive Go form of a
+// POSIX extended regular expression, or nil if it is not valid.
+func compileACLRegexp(pattern string) *regexp.Regexp {
+	reCacheMu.Lock()
+	re, ok := reCache[pattern]
+	reCacheMu.Unlock()
+	if ok {
+		return re
+	}
+	if goRE, ok := translateERE(pattern); ok {
+		re, _ = regexp.Compile(`(?is)^(?:` + goRE + `)$`)
+	}
+	reCacheMu.Lock()
+	if len(reCache) < reCacheMax {
+		reCache[pattern] = re
+	}
+	reCacheMu.Unlock()
+	return re
+}
+
+// translateERE rewrites a POSIX extended regular expression (glibc
+// dialect) into Go regexp syntax. It reports false for constructs Go
+// cannot express or that glibc rejects, in which case the ACL entry
+// matches nothing, as an invalid regex does in the Director.
+//
+// Differences handled: a backslash before an ordinary character quotes
+// it; inside a bracket expression a backslash is an ordinary character;
+// "[=c=]" and "[.c.]" name the single character c; an unmatched ')' is an
+// ordinary character; runs of the repetition operators * + ? combine
+// (glibc nests them, Go rejects them and reads "+?" as lazy); "(?" is an
+// error (Go would read a flag group).
+func translateERE(p string) (string, bool) {
+	var b strings.Builder
+	depth := 0
+	for i := 0; i < len(p); {
+		c := p[i]
+		switch c {
+		case '\\':
+			if i+1 >= len(p) {
+				return "", false
+			}
+			n := p[i+1]
+			i += 2
+			switch n {
+			case 'w', 'W', 's', 'S', 'b', 'B':
+				b.WriteByte('\\')
+				b.WriteByte(n)
+			case '<', '>':
+				b.WriteString(`\b`)
+			case '`':
+				b.WriteString(`\A`)
+			case '\'':
+				b.WriteString(`\z`)
+			default:
+				if '1' <= n && n <= '9' {
+					return "", false // back-references: not expressible
+				}
+				b.WriteString(regexp.QuoteMeta(string(n)))
+			}
+		case '[':
+			j, class, ok := translateBracket(p, i)
+			if !ok {
+				return "", false
+			}
+			b.WriteString(class)
+			i = j
+		case '(':
+			if i+1 < len(p) && p[i+1] == '?' {
+				return "", false
+			}
+			depth++
+			b.WriteByte('(')
+			i++
+		case ')':
+			if depth == 0 {
+				b.WriteString(`\)`)
+			} else {
+				depth--
+				b.WriteByte(')')
+			}
+			i++
+		case '*', '+', '?':
+			j := i
+			allPlus, allQuest := true, true
+			for j < len(p) && (p[j] == '*' || p[j] == '+' || p[j] == '?') {
+				allPlus = allPlus && p[j] == '+'
+				allQuest = allQuest && p[j] == '?'
+				j++
+			}
+			switch {
+			case allPlus:
+				b.WriteByte('+')
+			case allQuest:
+				b.WriteByte('?')
+			default:
+				b.WriteByte('*')
+			}
+			i = j
+		default:
+			b.WriteByte(c)
+			i++
+		}
+	}
+	return b.String(), true
+}
+
+// translateBracket translates the bracket expression starting at p[i] ==
+// '[' and returns the index after it.
+func translateBracket(p string, i int) (int, string, bool) {
+	var b strings.Builder
+	b.WriteByte('[')
+	i++
+	if i < len(p) && p[i] == '^' {
+		b.WriteByte('^')
+		i++
+	}
+	first := true
+	for i < len(p) {
+		c := p[i]
+		if c == ']' && !first {
+			b.WriteByte(']')
+			return i + 1, b.String(), true
+		}
+		first = false
+		if c == '[' && i+1 < len(p) && (p[i+1] == ':' || p[i+1] == '=' || p[i+1] == '.') {
+			kind := p[i+1]
+			end := strings.Index(p[i+2:], string(kind)+"]")
+			if end < 0 {
+				return 0, "", false
+			}
+			name := p[i+2 : i+2+end]
+			i += 2 + end + 2
+			if kind == ':' {
+				b.WriteString("[:" + name + ":]")
+				continue
+			}
+			if len(name) != 1 {
+				return 0, "", false
+			}
+			c = name[0]
+			writeClassByte(&b, c)
+			continue
+		}
+		if c == '-' {
+			b.WriteByte('-')
+		} else {
+			writeClassByte(&b, c)
+		}
+		i++
+	}
+	return 0, "", false // unterminated
+}
+
+// writeClassByte writes c as a literal inside a Go character class.
+func writeClassByte(b *strings.Builder, c byte) {
+	if c < 0x80 && !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+		if c < 0x20 || c == 0x7f {
+			b.WriteString(`\x`)
+			b.WriteString(strconv.FormatUint(uint64(c)>>4, 16))
+			b.WriteString(strconv.FormatUint(uint64(c)&15, 16))
+			return
+		}
+		b.WriteByte('\\')
+	}
+	b.WriteByte(c)
+}

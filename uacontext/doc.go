@@ -1,0 +1,28 @@
+// Package uacontext is the Director's user agent layer: everything between
+// an authenticated console connection and the output formatter.
+//
+// A console session (Session, run by Server for each connection) reads one
+// command line per data packet, parses it like the Director (ParseArgs),
+// finds the command in an ordered Table by case-insensitive prefix,
+// checks the console's Command ACL, and runs the command's Handler with a
+// UA, the per-session context. Handlers write their result through
+// UA.Send, a formatter.Formatter in the session's API mode, and the
+// messaging methods (SendMsg, InfoMsg, WarningMsg, ErrorMsg,
+// SendCmdUsage). The dispatcher wraps the command in the signals of the
+// API modes (BNET_CMD_BEGIN, BNET_CMD_OK/BNET_CMD_FAILED), finalizes the
+// result (one JSON document per command in mode 2), and the session loop
+// ends each answer with BNET_EOD (mode 0) or the next BNET_MAIN_PROMPT
+// (modes 1 and 2).
+//
+// The command table is the extension point: Builtins provides the session
+// commands (.api, help, .help, version, whoami, quit, messages, ...),
+// ReferenceCommands the Director's full table of names and help texts, and
+// embedders add their own Commands; commands named like the Director's
+// keep the Director's order, so prefix matching behaves the same.
+//
+// Access control follows the Director: a named Console carries an ACLSet;
+// the first matching entry of a list decides, "!" entries deny, "*all*"
+// matches everything, and entries with regular expression characters are
+// case-insensitive POSIX extended regular expressions matched against the
+// whole item. The default console (nil *Console) may do everything.
+package uacontext

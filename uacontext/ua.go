@@ -1,0 +1,504 @@
+package uacontext
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"runtime/debug"
+
+	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/formatter"
+)
+
+// Conn is the packet connection a UA writes to. *bsock.Conn implements
+// it; tests and embedders can record packets with their own
+// implementation.
+type Conn interface {
+	// Send sends p as one data packet (split into several packets only
+	// beyond bsock.MaxPayload bytes).
+	Send(p []byte) error
+	// Signal sends a signal packet.
+	Signal(s bsock.Signal) error
+}
+
+// Console is a named console: its name (the Console resource name, also
+// the name clients log in with), the lower-case hex MD5 of its password
+// (the CRAM-MD5 key) and its access control lists. A nil *Console stands
+// for the default console ("*UserAgent*"), which may do everything.
+type Console struct {
+	Name string
+	Key  string
+	ACL  ACLSet
+}
+
+// Options configure NewUA. Zero fields get defaults.
+type Options struct {
+	// Console is the logged-in console; nil is the default console.
+	Console *Console
+	// Table is the command table; nil means DefaultTable().
+	Table *Table
+	// Director describes the Director for version and similar output;
+	// empty fields take the values of DefaultDirectorInfo.
+	Director DirectorInfo
+	// Messages is the Director's console message queue shared by all
+	// sessions; nil means there are never console messages.
+	Messages *MessageQueue
+	// Resources answers resource and enabled/disabled output filters;
+	// nil lets such filters show every row.
+	Resources Resources
+	// Log receives audit events (denied commands); nil discards them.
+	Log *slog.Logger
+}
+
+// UA is the user agent context of one console session, the state the
+// Director keeps per connection and hands to every command: the output
+// formatter, the API mode, the parsed command line, the console and its
+// ACLs, and the session flags.
+//
+// Command handlers produce their result through Send (key/value and
+// object calls that the formatter renders for the current mode) and the
+// messaging methods (SendMsg, InfoMsg, WarningMsg, ErrorMsg, ...). A UA is
+// used by one goroutine at a time.
+type UA struct {
+	// Send is the output formatter ("ua->send").
+	Send *formatter.Formatter
+	// API is the connection's API mode (0 text, 1 API text, 2 JSON).
+	API apimode.Mode
+	// Args are the words of the current command line, split at '='
+	// (see ParseArgs); Args[0] is the command word as typed.
+	Args []apimode.Arg
+	// Cmd is the current command line as received (up to its first NUL).
+	Cmd string
+	// Console is the logged-in console; nil is the default console.
+	Console *Console
+
+	Batch        bool // non-interactive: prompts fail at once (set by .api 2)
+	GUI          bool // gui on: no "You have messages" notifications
+	AutoDisplay  bool // autodisplay on: console messages are shown after each command
+	UserNotified bool // the user was told that messages are pending
+	Quit         bool // the session ends after this command
+
+	// Table is the command table the session dispatches from.
+	Table *Table
+	// Director describes the Director (name, version, ...).
+	Director DirectorInfo
+	// Messages is the shared console message queue (may be nil).
+	Messages *MessageQueue
+	// Resources answers resource output filters (may be nil).
+	Resources Resources
+	// Log receives audit events; never nil after NewUA.
+	Log *slog.Logger
+
+	ctx     context.Context
+	conn    Conn
+	current *Command
+	err     error
+}
+
+// NewUA returns the context of a new session that sends its output to c.
+// The session starts in API mode 0 with a formatter whose filter callback
+// is the UA's Filter method.
+func NewUA(ctx context.Context, c Conn, opts Options) *UA {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	ua := &UA{
+		Console:   opts.Console,
+		Table:     opts.Table,
+		Director:  opts.Director.withDefaults(),
+		Messages:  opts.Messages,
+		Resources: opts.Resources,
+		Log:       opts.Log,
+		ctx:       ctx,
+		conn:      c,
+	}
+	if ua.Table == nil {
+		ua.Table = DefaultTable()
+	}
+	if ua.Log == nil {
+		ua.Log = slog.New(slog.DiscardHandler)
+	}
+	ua.Send = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off})
+	ua.Send.SetFilterFunc(ua.Filter)
+	return ua
+}
+
+// Context returns the session's context; it is canceled when the server
+// shuts down or the session ends.
+func (ua *UA) Context() context.Context { return ua.ctx }
+
+// Err returns the first error met while sending to the connection, if
+// any. The Director ignores send errors while a command runs; the session
+// ends when the next read fails.
+func (ua *UA) Err() error { return ua.err }
+
+func (ua *UA) sendPacket(p []byte) error {
+	if ua.conn == nil {
+		return nil
+	}
+	err := ua.conn.Send(p)
+	if err != nil && ua.err == nil {
+		ua.err = fmt.Errorf("uacontext: send: %w", err)
+	}
+	return err
+}
+
+// Signal sends the signal s to the client at once, outside the formatter.
+func (ua *UA) Signal(s bsock.Signal) error {
+	if ua.conn == nil {
+		return nil
+	}
+	err := ua.conn.Signal(s)
+	if err != nil && ua.err == nil {
+		ua.err = fmt.Errorf("uacontext: send %v: %w", s, err)
+	}
+	return err
+}
+
+// SendPacket sends p to the client at once as a raw data packet, outside
+// the formatter and in every mode (the Director does this for console
+// messages).
+func (ua *UA) SendPacket(p []byte) error { return ua.sendPacket(p) }
+
+// Current returns the table entry of the running command (the Director's
+// cmddef), or false outside a command.
+func (ua *UA) Current() (Command, bool) {
+	if ua.current == nil {
+		return Command{}, false
+	}
+	return *ua.current, true
+}
+
+// ConsoleName returns the name whoami prints: the console's name, or
+// "root" for the default console.
+func (ua *UA) ConsoleName() string {
+	if ua.Console == nil {
+		return "root"
+	}
+	return ua.Console.Name
+}
+
+// ACLs returns the ACL set that governs this session, nil for the default
+// console.
+func (ua *UA) ACLs() *ACLSet {
+	if ua.Console == nil {
+		return nil
+	}
+	return &ua.Console.ACL
+}
+
+// ACLAccessOK reports whether the session's console may access item of
+// the given kind (see ACLSet.Allow). The default console may access every
+// valid name.
+func (ua *UA) ACLAccessOK(kind ACLKind, item string) bool {
+	return ua.ACLs().Allow(kind, item)
+}
+
+// ACLNoRestrictions reports whether the console's list of kind grants
+// everything (see ACLSet.Unrestricted).
+func (ua *UA) ACLNoRestrictions(kind ACLKind) bool {
+	return ua.ACLs().Unrestricted(kind)
+}
+
+// message is the Director's vSendMsg: flush the text buffer, send the
+// signal in the API modes, then hand the text to the formatter.
+func (ua *UA) message(sig bsock.Signal, typ, text string) {
+	ua.Send.SendBuffer()
+	if sig != 0 && ua.API != apimode.Off {
+		ua.Signal(sig)
+	}
+	ua.Send.Message(typ, text)
+}
+
+// SendMsg formats a message and shows it to the user without a type: in
+// the text modes it is sent at once as its own packet (after the buffered
+// text); in JSON mode it does not appear in the result. The format uses C
+// printf semantics for %s and %d (byte widths, formatter.Null prints
+// "(null)"); other verbs follow package fmt.
+func (ua *UA) SendMsg(format string, args ...any) {
+	ua.message(0, null, sprintf(format, args...))
+}
+
+// SendRawMsg is SendMsg for a ready text (no format processing).
+func (ua *UA) SendRawMsg(text string) { ua.message(0, null, text) }
+
+// InfoMsg sends an informational message: BNET_INFO_MSG first in the API
+// modes, the text as its own packet in the text modes, or an entry of
+// messages.info in the JSON result.
+func (ua *UA) InfoMsg(format string, args ...any) {
+	ua.message(bsock.InfoMsg, formatter.MsgInfo, sprintf(format, args...))
+}
+
+// WarningMsg sends a warning like InfoMsg, with BNET_WARNING_MSG and
+// messages.warning.
+func (ua *UA) WarningMsg(format string, args ...any) {
+	ua.message(bsock.WarningMsg, formatter.MsgWarning, sprintf(format, args...))
+}
+
+// ErrorMsg sends an error like InfoMsg, with BNET_ERROR_MSG and
+// messages.error. In JSON mode an error message turns the command's
+// result into an error document even if the command succeeds.
+func (ua *UA) ErrorMsg(format string, args ...any) {
+	ua.message(bsock.ErrorMsg, formatter.MsgError, sprintf(format, args...))
+}
+
+// SendCmdUsage sends msg followed by the usage of the running command,
+// "msg\nUSAGE: <name> <usage>\n", as an untyped message (SendMsg); just
+// msg if there is no running command or its Usage is formatter.Null.
+func (ua *UA) SendCmdUsage(msg string) {
+	text := msg
+	if c := ua.current; c != nil && c.Name != "" && c.Usage != null {
+		text = msg + "\nUSAGE: " + c.Name + " " + c.Usage + "\n"
+	}
+	ua.message(0, null, text)
+}
+
+// FindArg returns the index (>= 1) of the first argument whose keyword
+// equals keyword (ASCII case-insensitively), or -1.
+func (ua *UA) FindArg(keyword string) int {
+	for i := 1; i < len(ua.Args); i++ {
+		if equalFold(keyword, ua.Args[i].Key) {
+			return i
+		}
+	}
+	return -1
+}
+
+// FindArgWithValue is FindArg for keyword=value arguments: it returns the
+// index of the first argument with that keyword if it has a value, and -1
+// if it has none (later arguments are not considered) or is absent.
+func (ua *UA) FindArgWithValue(keyword string) int {
+	i := ua.FindArg(keyword)
+	if i < 0 || !ua.Args[i].HasValue {
+		return -1
+	}
+	return i
+}
+
+// FindArgKeyword returns the position in list of the first argument
+// keyword (from Args[1] on) that equals one of list, or -1: arguments are
+// tried in order and for each the list in order.
+func (ua *UA) FindArgKeyword(list ...string) int {
+	for i := 1; i < len(ua.Args); i++ {
+		for j, kw := range list {
+			if equalFold(kw, ua.Args[i].Key) {
+				return j
+			}
+		}
+	}
+	return -1
+}
+
+// ArgValue returns the value of the argument keyword=value as
+// FindArgWithValue finds it.
+func (ua *UA) ArgValue(keyword string) (string, bool) {
+	i := ua.FindArgWithValue(keyword)
+	if i < 0 {
+		return "", false
+	}
+	return ua.Args[i].Value, true
+}
+
+// Execute runs one command line as the Director does for each data packet
+// of a session: the line is parsed (ParseArgs) and dispatched (Dispatch).
+// It reports the command's result. Execute sends neither the EOD nor the
+// prompt that end an answer; the session loop does.
+func (ua *UA) Execute(line string) bool {
+	ua.Cmd = cString(line)
+	ua.Args = ParseArgs(ua.Cmd)
+	return ua.Dispatch()
+}
+
+// Dispatch runs the command in ua.Args:
+//
+//   - no arguments: nothing happens, no output (returns false);
+//   - the first table entry that the command word is a prefix of is
+//     looked up; unless it is exit, quit or whoami the console's Command
+//     ACL must allow its name;
+//   - found and allowed: BNET_CMD_BEGIN in the API modes, the formatter
+//     is put into the session's mode, the handler runs, and in the API
+//     modes (checked after the handler, which may change the mode)
+//     BNET_CMD_OK or BNET_CMD_FAILED follows;
+//   - otherwise (unknown, denied, or without handler): the error message
+//     "<word>: is an invalid command.\n" and no CMD signals;
+//   - in every case FinalizeResult sends the result.
+//
+// A handler that panics is reported as failed.
+func (ua *UA) Dispatch() (ok bool) {
+	if len(ua.Args) == 0 {
+		return false
+	}
+	word := ua.Args[0].Key
+	cmd, found := ua.Table.Lookup(word)
+	if found && !bypassesACL(cmd.Name) && !ua.ACLAccessOK(ACLCommand, cmd.Name) {
+		ua.Log.Info("command denied by ACL", "console", ua.ConsoleName(), "command", cmd.Name)
+		found = false
+	}
+	if found && cmd.Handler == nil {
+		found = false
+	}
+	if found {
+		if ua.API != apimode.Off {
+			ua.Signal(bsock.CmdBegin)
+		}
+		ua.Send.SetMode(ua.API)
+		ok = ua.run(&cmd)
+		if ua.API != apimode.Off {
+			if ok {
+				ua.Signal(bsock.CmdOK)
+			} else {
+				ua.Signal(bsock.CmdFailed)
+			}
+		}
+	} else {
+		ua.ErrorMsg("%s: is an invalid command.\n", word)
+	}
+	ua.Send.FinalizeResult(ok)
+	return ok
+}
+
+func (ua *UA) run(cmd *Command) (ok bool) {
+	ua.current = cmd
+	defer func() {
+		ua.current = nil
+		if r := recover(); r != nil {
+			ua.Log.Error("command handler panicked", "command", cmd.Name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+			ok = false
+		}
+	}()
+	return cmd.Handler(ua)
+}
+
+func bypassesACL(name string) bool {
+	return name == "exit" || name == "quit" || name == "whoami"
+}
+
+// Resources answers the resource-based output filters for a session.
+type Resources interface {
+	// Resource reports whether a resource of type resType (a
+	// ResourceType value) named name is configured and, for clients,
+	// jobs, storages and schedules, whether it is enabled.
+	Resource(resType int, name string) (found, enabled bool)
+}
+
+// ResourceType is a Director resource type code (R_DIRECTOR ...), used as
+// the resource type of formatter resource and enabled/disabled filters.
+type ResourceType int
+
+// The Director's resource type codes.
+const (
+	ResDirector ResourceType = iota
+	ResClient
+	ResJobDefs
+	ResJob
+	ResStorage
+	ResCatalog
+	ResSchedule
+	ResFileSet
+	ResPool
+	ResMsgs
+	ResCounter
+	ResProfile
+	ResConsole
+	ResUser
+)
+
+// ACLKind returns the ACL kind that guards resources of type t, and false
+// for types without one (the Director then asks the Command ACL for
+// "configure").
+func (t ResourceType) ACLKind() (ACLKind, bool) {
+	switch t {
+	case ResClient:
+		return ACLClient, true
+	case ResJobDefs, ResJob:
+		return ACLJob, true
+	case ResStorage:
+		return ACLStorage, true
+	case ResCatalog:
+		return ACLCatalog, true
+	case ResSchedule:
+		return ACLSchedule, true
+	case ResFileSet:
+		return ACLFileSet, true
+	case ResPool:
+		return ACLPool, true
+	}
+	return 0, false
+}
+
+// ResourceAllowed reports whether the console may see the resource of
+// type t named name: the ACL of the type's kind, or for types without an
+// ACL kind the Command ACL entry "configure".
+func (ua *UA) ResourceAllowed(t ResourceType, name string) bool {
+	if k, ok := t.ACLKind(); ok {
+		return ua.ACLAccessOK(k, name)
+	}
+	return ua.ACLAccessOK(ACLCommand, "configure")
+}
+
+// Filter is the formatter filter callback of the session (installed by
+// NewUA), the Director's filterit:
+//
+//   - limit and offset filters: show;
+//   - ACL filters (Type = ACLKind): unknown if the column is missing or
+//     empty, suppress if the console may not access the value, else show;
+//   - resource filters (Type = ResourceType): unknown if the column is
+//     empty, suppress if no such resource is configured;
+//   - enabled/disabled filters: unknown if the column is empty; for
+//     clients, jobs, storages and schedules suppress unless the resource
+//     exists, the console may access it, and its enabled state is the one
+//     wanted; other types show;
+//   - any other filter kind: suppress.
+//
+// Without Resources, resource and enabled/disabled filters show the row.
+func (ua *UA) Filter(row []string, f formatter.Filter) formatter.FilterState {
+	col := ""
+	if f.Column >= 0 && f.Column < len(row) {
+		col = row[f.Column]
+	}
+	switch f.Kind {
+	case formatter.FilterLimit, formatter.FilterOffset:
+		return formatter.FilterShow
+	case formatter.FilterACL:
+		if col == "" || col == null {
+			return formatter.FilterUnknown
+		}
+		if !ua.ACLAccessOK(ACLKind(f.Type), col) {
+			return formatter.FilterSuppress
+		}
+		return formatter.FilterShow
+	case formatter.FilterResource:
+		if col == "" || col == null {
+			return formatter.FilterUnknown
+		}
+		if ua.Resources == nil {
+			return formatter.FilterShow
+		}
+		if found, _ := ua.Resources.Resource(f.Type, col); !found {
+			return formatter.FilterSuppress
+		}
+		return formatter.FilterShow
+	case formatter.FilterEnabled, formatter.FilterDisabled:
+		if col == "" || col == null {
+			return formatter.FilterUnknown
+		}
+		want := f.Kind == formatter.FilterEnabled
+		switch t := ResourceType(f.Type); t {
+		case ResClient, ResJob, ResStorage, ResSchedule:
+			if ua.Resources == nil {
+				return formatter.FilterShow
+			}
+			k, _ := t.ACLKind()
+			if !ua.ACLAccessOK(k, col) {
+				return formatter.FilterSuppress
+			}
+			found, enabled := ua.Resources.Resource(f.Type, col)
+			if !found || enabled != want {
+				return formatter.FilterSuppress
+			}
+		}
+		return formatter.FilterShow
+	}
+	return formatter.FilterSuppress
+}
