@@ -3,6 +3,7 @@ package formatter
 import (
 	"fmt"
 	"strconv"
+	"strings"
 )
 
 // appendf appends format, expanded with args, to dst.
@@ -12,7 +13,9 @@ import (
 // precisions count bytes, a precision may cut a multi-byte character, and
 // Null prints as "(null)". %% is a percent sign. Every other verb is
 // handed to package fmt with its flags, width and precision, so Go format
-// strings keep working. A conversion without an argument is reported the way fmt
+// strings keep working. C length modifiers before d, i and u (%lld, %lu,
+// %zu, ...) are accepted, so format strings taken over from the Director
+// print the same. A conversion without an argument is reported the way fmt
 // reports it; arguments without a conversion are ignored, as in C (the
 // Director passes pre-formatted text as a format with an unused argument).
 func appendf(dst []byte, format string, args ...any) []byte {
@@ -54,12 +57,26 @@ func appendf(dst []byte, format string, args ...any) []byte {
 				prec = 0
 			}
 		}
+		// C length modifiers (%lld, %lu, %zu, ...) are accepted and ignored
+		// before d, i and u, which all print the integer argument as %d:
+		// Go integers carry their size and signedness.
+		m := k
+		for m < len(format) && strings.IndexByte("hlLqjzt", format[m]) >= 0 {
+			m++
+		}
+		cint := m < len(format) && strings.IndexByte("diu", format[m]) >= 0
+		if cint {
+			k = m
+		}
 		if k >= len(format) {
 			dst = append(dst, "%!(NOVERB)"...)
 			break
 		}
 		verb := format[k]
 		i = k + 1
+		if cint {
+			verb = 'd'
+		}
 		if verb == '%' {
 			dst = append(dst, '%')
 			continue
