@@ -312,9 +312,13 @@ type keyTable struct {
 	lower   []byte
 	scratch []byte
 	cache   [keyCacheSize]keyCacheEntry
+	recent  [keyCacheSize / 64]uint64 // per slot h: slot h (not h+1) was used last
 }
 
-const keyCacheSize = 256
+const (
+	keyCacheBits = 8
+	keyCacheSize = 1 << keyCacheBits
+)
 
 type keyCacheEntry struct {
 	key   string // as given by the caller
@@ -326,15 +330,32 @@ type keyCacheEntry struct {
 // lookup returns the id of key (ASCII-lowercased when lower is set); ok is
 // false when the key is not valid UTF-8 (such keys cannot be stored).
 func (t *keyTable) lookup(key string, lower bool) (id uint32, ok bool) {
-	h := (uintptr(unsafe.Pointer(unsafe.StringData(key)))>>3 ^ uintptr(len(key))) % keyCacheSize
+	// Fibonacci hashing of address and length: string constants are packed
+	// next to each other, so the low bits of the address alone collide.
+	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))+uintptr(len(key))) * 0x9E3779B97F4A7C15 >> (64 - keyCacheBits)
+	// Two-way: a key is looked for in its slot and the next one, and a new
+	// entry goes to whichever of the two was not used last.
+	h2 := (h + 1) % keyCacheSize
 	if c := &t.cache[h]; c.used && c.key == key && c.lower == lower {
+		t.recent[h/64] |= 1 << (h % 64)
+		return c.id, true
+	}
+	if c := &t.cache[h2]; c.used && c.key == key && c.lower == lower {
+		t.recent[h/64] &^= 1 << (h % 64)
 		return c.id, true
 	}
 	if !utf8.ValidString(key) {
 		return 0, false
 	}
 	id = t.id(key, lower)
-	t.cache[h] = keyCacheEntry{key: key, lower: lower, used: true, id: id}
+	slot := h
+	if t.recent[h/64]&(1<<(h%64)) != 0 {
+		slot = h2
+		t.recent[h/64] &^= 1 << (h % 64)
+	} else {
+		t.recent[h/64] |= 1 << (h % 64)
+	}
+	t.cache[slot] = keyCacheEntry{key: key, lower: lower, used: true, id: id}
 	return id, true
 }
 

@@ -50,10 +50,20 @@ func appendf(dst []byte, format string, args ...any) []byte {
 			}
 		}
 		width, k := atoiAt(format, k)
+		if k < len(format) && format[k] == '*' { // width from the arguments
+			k++
+			width = starArg(args, &argi)
+			if width < 0 {
+				minus, width = true, min(-width, maxWidth)
+			}
+		}
 		prec := -1
 		if k < len(format) && format[k] == '.' {
 			prec, k = atoiAt(format, k+1)
-			if prec < 0 {
+			if k < len(format) && format[k] == '*' {
+				k++
+				prec = starArg(args, &argi) // negative: as if omitted
+			} else if prec < 0 {
 				prec = 0
 			}
 		}
@@ -88,6 +98,11 @@ func appendf(dst []byte, format string, args ...any) []byte {
 		}
 		arg := args[argi]
 		argi++
+		if verb != 's' && verb != 'd' {
+			// Anything else: let fmt do it, with width and precision resolved.
+			dst = appendGo(dst, verb, minus, zero, plus, space, sharp, width, prec, arg)
+			continue
+		}
 		switch {
 		case verb == 's' && !plus && !space && !sharp:
 			if s, ok := arg.(string); ok {
@@ -106,10 +121,54 @@ func appendf(dst []byte, format string, args ...any) []byte {
 				continue
 			}
 		}
-		// Anything else: let fmt do it, verb by verb.
-		dst = fmt.Appendf(dst, format[j:i], arg)
+		dst = appendGo(dst, verb, minus, zero, plus, space, sharp, width, prec, arg)
 	}
 	return dst
+}
+
+// appendGo formats one argument with package fmt.
+func appendGo(dst []byte, verb byte, minus, zero, plus, space, sharp bool, width, prec int, arg any) []byte {
+	spec := make([]byte, 0, 16)
+	spec = append(spec, '%')
+	for _, f := range [...]struct {
+		on bool
+		c  byte
+	}{{minus, '-'}, {zero, '0'}, {plus, '+'}, {space, ' '}, {sharp, '#'}} {
+		if f.on {
+			spec = append(spec, f.c)
+		}
+	}
+	if width >= 0 {
+		spec = strconv.AppendInt(spec, int64(width), 10)
+	}
+	if prec >= 0 {
+		spec = append(spec, '.')
+		spec = strconv.AppendInt(spec, int64(prec), 10)
+	}
+	spec = append(spec, verb)
+	return fmt.Appendf(dst, string(spec), arg)
+}
+
+// starArg takes an int argument for a '*' width or precision, as C does;
+// a missing or non-integer argument counts as -1 (no width).
+func starArg(args []any, argi *int) int {
+	if *argi >= len(args) {
+		return -1
+	}
+	a := args[*argi]
+	*argi++
+	digits, neg, ok := intText(a)
+	if !ok {
+		return -1
+	}
+	n, err := strconv.Atoi(string(digits))
+	if err != nil || n > maxWidth {
+		n = maxWidth
+	}
+	if neg {
+		return -n
+	}
+	return n
 }
 
 // atoiAt reads a run of decimal digits at s[i:]; it returns -1 when there
