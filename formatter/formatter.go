@@ -328,6 +328,9 @@ func intValue(v int64) value {
 // as in the reference.
 func (f *Formatter) Message(typ, text string) error {
 	if !f.json() {
+		if text == Null {
+			text = ""
+		}
 		return f.send([]byte(text))
 	}
 	if typ == Null || !validUTF8(typ) {
@@ -378,6 +381,9 @@ func (f *Formatter) flushText() error {
 	}
 	err := f.send(f.text)
 	f.text = f.text[:0]
+	if cap(f.text) > 64<<10 {
+		f.text = nil // do not keep a huge buffer for the small answers that follow
+	}
 	return err
 }
 
