@@ -107,7 +107,11 @@ func appendf(dst []byte, format string, args ...any) []byte {
 		case verb == 's' && !plus && !space && !sharp:
 			if s, ok := arg.(string); ok {
 				if s == Null {
+					// glibc prints "(null)" only where it fits the precision.
 					s = "(null)"
+					if prec >= 0 && prec < len(s) {
+						s = ""
+					}
 				}
 				if prec >= 0 && prec < len(s) {
 					s = s[:prec]
