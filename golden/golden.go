@@ -10,7 +10,10 @@
 //     the C++ Bareos OutputFormatter describes formatter calls as JSON Lines
 //     (.calls files) next to the packets the reference sent (.out files).
 //     Replaying a script through this package's formatter must give the same
-//     bytes; the package's tests do that for every oracle case.
+//     bytes; the package's tests do that for every oracle case in
+//     testdata/oracle, and also for the cases in the directory named by the
+//     environment variable UAFORMAT_ORACLE_DIR if it is set. The command
+//     uafmt replays a single script.
 //   - Golden files for embedders ([Render], [Check]): code that drives a
 //     formatter, such as a console command, renders its output in all three
 //     API modes and compares it with testdata/NAME.modeN.golden, rewritten
