@@ -41,8 +41,8 @@ const (
 	msgIDOK        = 1000
 	msgIDPAM       = 1001
 	msgIDInfo      = 1002
-	maxOKText      = 99 // the reference formats the 1000 text into 100 bytes
-	encryptionNone = " Encryption: None"
+	maxOKText      = 99                  // the reference formats the 1000 text into 100 bytes
+	encryptionNone = " Encryption: None" // after "-- ", hence two spaces
 )
 
 // Defaults used when the corresponding config fields are zero.
@@ -389,7 +389,7 @@ func (s *serverHS) random() (uint32, error) {
 func (s *serverHS) responseMessages(console string) error {
 	okText := "OK: " + s.cfg.DirectorName + " Version: " + s.cfg.Version + " (" + s.cfg.Date + ")"
 	if s.proto == Proto124 {
-		if err := s.send("1000 " + okText + " --" + encryptionNone + "\n"); err != nil {
+		if err := s.send("1000 " + okText + " -- " + encryptionNone + "\n"); err != nil {
 			return fmt.Errorf("send response message: %w", err)
 		}
 		return nil

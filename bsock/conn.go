@@ -126,7 +126,11 @@ func (c *Conn) Send(p []byte) error {
 		n := min(len(p), MaxPayload)
 		var hdr [4]byte
 		binary.BigEndian.PutUint32(hdr[:], uint32(n))
-		bufs := net.Buffers{hdr[:], p[:n]}
+		bufs := net.Buffers{hdr[:]}
+		if n > 0 {
+			// No empty writes: on some conns (net.Pipe) they block.
+			bufs = append(bufs, p[:n])
+		}
 		if _, err := bufs.WriteTo(c.nc); err != nil {
 			return fmt.Errorf("bsock: send %d bytes: %w", n, err)
 		}
