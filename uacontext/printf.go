@@ -33,7 +33,8 @@ func sprintf(format string, args ...any) string {
 			zero = zero || format[i] == '0'
 			i++
 		}
-		width, i := digits(format, i)
+		var width int
+		width, i = digits(format, i)
 		prec := -1
 		if i < len(format) && format[i] == '.' {
 			prec, i = digits(format, i+1)

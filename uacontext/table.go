@@ -159,10 +159,11 @@ func (t *Table) index(name string) int {
 
 // Lookup finds the command for a typed command word the way the Director
 // does: the first entry in table order of which word is an ASCII
-// case-insensitive prefix ("ver" finds "version"). An empty word matches
-// nothing. Lookup does not check ACLs.
+// case-insensitive prefix ("ver" finds "version"). As in the Director, an
+// empty word (a line starting with '=') finds the first entry. Lookup does
+// not check ACLs.
 func (t *Table) Lookup(word string) (Command, bool) {
-	if word == "" || t == nil {
+	if t == nil {
 		return Command{}, false
 	}
 	t.mu.RLock()

@@ -1,0 +1,311 @@
+// Package dircmd implements Bareos Director console commands that read
+// the configuration and the catalog: the resource dot commands (.jobs,
+// .clients, .pools, .storages, .filesets, .schedule, .catalogs, .msgs),
+// list and llist (jobs, files, pools, clients, storages, media/volumes),
+// the bvfs browsing commands .bvfs_lsdirs and .bvfs_lsfiles, and status
+// director. Their output is shaped exactly like the Director's in all
+// three API modes: the same formatter calls, so text tables, API-mode
+// text and JSON results match.
+//
+// An embedder implements Catalog (resources plus catalog records) and
+// adds Commands(cat, opts) to a uacontext.Table. Listings honour the
+// console's ACLs the way the Director does: the resource dot commands
+// skip entries the console may not access, and catalog listings register
+// ACL filters with the formatter, which the session's filter callback
+// (uacontext.UA.Filter) applies to every row. The ResourceFilter adapter
+// answers the resource and enabled/disabled filters from the Catalog's
+// resources; Commands installs it on sessions that have none.
+package dircmd
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/uacontext"
+)
+
+// null is the formatter's C NULL.
+const null = formatter.Null
+
+// Options configure Commands. Zero fields take defaults.
+type Options struct {
+	// Now is the Director's clock (status, durations of running jobs,
+	// list jobs days=/hours=). Default time.Now.
+	Now func() time.Time
+	// UserName and GroupName turn the numeric owner of a file into the
+	// names .bvfs_lsfiles reports in "stat"; the Director looks them up in
+	// its own user database. Default: 0 is "root", others their number.
+	UserName  func(uid uint32) string
+	GroupName func(gid uint32) string
+}
+
+func (o Options) withDefaults() Options {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.UserName == nil {
+		o.UserName = defaultIDName
+	}
+	if o.GroupName == nil {
+		o.GroupName = defaultIDName
+	}
+	return o
+}
+
+func defaultIDName(id uint32) string {
+	if id == 0 {
+		return "root"
+	}
+	return strconv.FormatUint(uint64(id), 10)
+}
+
+// cmds holds the state shared by the command handlers.
+type cmds struct {
+	cat  Catalog
+	opts Options
+	res  uacontext.Resources
+}
+
+// Commands returns the commands of this package for cat, with the names,
+// descriptions and usage strings of the Director's command table. Add
+// them to a uacontext.Table (together with uacontext.Builtins).
+func Commands(cat Catalog, opts Options) []uacontext.Command {
+	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	handlers := []struct {
+		name string
+		h    uacontext.Handler
+	}{
+		{".jobs", c.dotJobs},
+		{".clients", c.dotClients},
+		{".pools", c.dotPools},
+		{".storages", c.dotStorages},
+		{".filesets", c.dotFileSets},
+		{".schedule", c.dotSchedule},
+		{".catalogs", c.dotCatalogs},
+		{".msgs", c.dotMsgs},
+		{".bvfs_lsdirs", c.bvfsLsDirs},
+		{".bvfs_lsfiles", c.bvfsLsFiles},
+		{"list", c.list},
+		{"llist", c.llist},
+		{"status", c.status},
+	}
+	out := make([]uacontext.Command, 0, len(handlers))
+	for _, h := range handlers {
+		cmd, ok := uacontext.Reference(h.name)
+		if !ok {
+			cmd = uacontext.Command{Name: h.name, Help: null, Usage: null}
+		}
+		cmd.Handler = c.wrap(h.h)
+		out = append(out, cmd)
+	}
+	return out
+}
+
+// wrap installs the resource filter adapter on sessions without one.
+func (c *cmds) wrap(h uacontext.Handler) uacontext.Handler {
+	return func(ua *uacontext.UA) bool {
+		if ua.Resources == nil {
+			ua.Resources = c.res
+		}
+		return h(ua)
+	}
+}
+
+// ctx returns the session's context.
+func ctx(ua *uacontext.UA) context.Context {
+	if x := ua.Context(); x != nil {
+		return x
+	}
+	return context.Background()
+}
+
+// ResourceFilter adapts the resources of r to uacontext.Resources, which
+// the session's output filter uses for the resource ("current") and
+// enabled/disabled filters of catalog listings.
+func ResourceFilter(r Resources) uacontext.Resources { return resourceFilter{r} }
+
+type resourceFilter struct{ r Resources }
+
+func (rf resourceFilter) Resource(resType int, name string) (found, enabled bool) {
+	switch uacontext.ResourceType(resType) {
+	case uacontext.ResJob:
+		for _, j := range rf.r.Jobs() {
+			if j.Name == name {
+				return true, j.Enabled
+			}
+		}
+	case uacontext.ResClient:
+		for _, x := range rf.r.Clients() {
+			if x.Name == name {
+				return true, x.Enabled
+			}
+		}
+	case uacontext.ResStorage:
+		for _, x := range rf.r.Storages() {
+			if x.Name == name {
+				return true, x.Enabled
+			}
+		}
+	case uacontext.ResSchedule:
+		for _, x := range rf.r.Schedules() {
+			if x.Name == name {
+				return true, x.Enabled
+			}
+		}
+	case uacontext.ResPool:
+		for _, x := range rf.r.Pools() {
+			if x.Name == name {
+				return true, true
+			}
+		}
+	case uacontext.ResFileSet:
+		for _, x := range rf.r.FileSets() {
+			if x.Name == name {
+				return true, true
+			}
+		}
+	case uacontext.ResCatalog:
+		for _, x := range rf.r.Catalogs() {
+			if x.Name == name {
+				return true, true
+			}
+		}
+	case uacontext.ResMsgs:
+		for _, x := range rf.r.MessageResources() {
+			if x.Name == name {
+				return true, true
+			}
+		}
+	}
+	return false, false
+}
+
+// argKey returns the keyword of argument i ("" if absent).
+func argKey(ua *uacontext.UA, i int) string {
+	if i < 0 || i >= len(ua.Args) {
+		return ""
+	}
+	return ua.Args[i].Key
+}
+
+// hasFlag reports whether a keyword appears among the arguments.
+func hasFlag(ua *uacontext.UA, kw string) bool { return ua.FindArg(kw) >= 0 }
+
+func equalFold(a, b string) bool { return strings.EqualFold(a, b) && isASCII(a) && isASCII(b) }
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// strToInt64 converts like the Director's str_to_int64: leading blanks,
+// an optional sign, then digits; anything else ends the number.
+func strToInt64(s string) int64 {
+	i := 0
+	for i < len(s) && isCSpace(s[i]) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	var v uint64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		v = v*10 + uint64(s[i]-'0')
+	}
+	if neg {
+		return -int64(v)
+	}
+	return int64(v)
+}
+
+func isCSpace(c byte) bool { return c == ' ' || (c >= '\t' && c <= '\r') }
+
+// stoull converts like C++ std::stoull, reporting false where it throws:
+// leading blanks, an optional sign (a '-' negates modulo 2^64), digits;
+// no digits or overflow fail.
+func stoull(s string) (uint64, bool) {
+	i := 0
+	for i < len(s) && isCSpace(s[i]) {
+		i++
+	}
+	neg := false
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		neg = s[i] == '-'
+		i++
+	}
+	start := i
+	var v uint64
+	for ; i < len(s) && s[i] >= '0' && s[i] <= '9'; i++ {
+		d := uint64(s[i] - '0')
+		if v > (^uint64(0)-d)/10 {
+			return 0, false
+		}
+		v = v*10 + d
+	}
+	if i == start {
+		return 0, false
+	}
+	if neg {
+		v = -v
+	}
+	return v, true
+}
+
+// isANumber is the Director's Is_a_number: optional sign, digits, an
+// optional fraction and exponent.
+func isANumber(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '-' || s[i] == '+') {
+		i++
+	}
+	digits := false
+	for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+		digits = true
+		i++
+	}
+	if digits && i < len(s) && s[i] == '.' {
+		i++
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+	}
+	if digits && i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		j := i + 1
+		if j < len(s) && (s[j] == '-' || s[j] == '+') {
+			j++
+		}
+		if j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			i = j
+			for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+				i++
+			}
+		}
+	}
+	return digits && i == len(s)
+}
+
+// isANumberList is the Director's Is_a_number_list: digits separated by
+// single commas (a trailing comma is allowed).
+func isANumberList(s string) bool {
+	prevDigit, digit := false, false
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] >= '0' && s[i] <= '9':
+			prevDigit, digit = true, true
+		case s[i] == ',' && prevDigit:
+			prevDigit = false
+		default:
+			return false
+		}
+	}
+	return digit
+}
