@@ -46,9 +46,10 @@ func (q *MessageQueue) Post(text string) {
 	}
 	q.buf = append(q.buf, text...)
 	if over := len(q.buf) - max; over > 0 {
+		// Drop whole lines: up to the end of the line holding byte over-1.
 		cut := over
-		if i := bytes.IndexByte(q.buf[over:], '\n'); i >= 0 {
-			cut = over + i + 1
+		if i := bytes.IndexByte(q.buf[over-1:], '\n'); i >= 0 {
+			cut = over + i
 		}
 		q.buf = append(q.buf[:0], q.buf[cut:]...)
 	}

@@ -1,0 +1,904 @@
+package dircmd
+
+import (
+	"errors"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/uacontext"
+)
+
+func (c *cmds) list(ua *uacontext.UA) bool  { return c.doList(ua, horzList) }
+func (c *cmds) llist(ua *uacontext.UA) bool { return c.doList(ua, vertList) }
+
+// listOptions are the flags and selections shared by the list keywords.
+type listOptions struct {
+	count, last, current, enabled, disabled bool
+	statuses, levels, types                 []byte
+}
+
+func (o *listOptions) parse(ua *uacontext.UA) bool {
+	o.current = hasFlag(ua, "current")
+	o.enabled = hasFlag(ua, "enabled")
+	o.disabled = hasFlag(ua, "disabled")
+	o.count = hasFlag(ua, "count")
+	o.last = hasFlag(ua, "last")
+	if v, ok := ua.ArgValue("jobstatus"); ok {
+		var bad bool
+		o.statuses, bad = parseStatuses(v)
+		if bad {
+			ua.ErrorMsg("invalid jobstatus parameter\n")
+			return false
+		}
+	}
+	v, ok := ua.ArgValue("joblevel")
+	if !ok {
+		v, ok = ua.ArgValue("level")
+	}
+	if ok {
+		for _, item := range splitList(v) {
+			switch {
+			case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
+				o.levels = append(o.levels, item[0])
+			case equalFold(item, "Full"):
+				o.levels = append(o.levels, LevelFull)
+			case equalFold(item, "Differential"):
+				o.levels = append(o.levels, LevelDifferential)
+			case equalFold(item, "Incremental"):
+				o.levels = append(o.levels, LevelIncremental)
+			default:
+				ua.ErrorMsg("invalid joblevel parameter\n")
+				return false
+			}
+		}
+	}
+	if v, ok := ua.ArgValue("jobtype"); ok {
+		items := []string{v}
+		if strings.Contains(v, ",") {
+			items = splitList(v)
+		}
+		for _, item := range items {
+			t, ok := parseJobType(item)
+			if !ok {
+				ua.WarningMsg("Illegal jobtype %s\n", item)
+				ua.ErrorMsg("invalid jobtype parameter\n")
+				return false
+			}
+			o.types = append(o.types, t)
+		}
+	}
+	return true
+}
+
+// splitList splits at commas like std::getline: "a,,b" has an empty
+// item, a trailing comma adds none.
+func splitList(s string) []string {
+	parts := strings.Split(s, ",")
+	if len(parts) > 0 && parts[len(parts)-1] == "" {
+		parts = parts[:len(parts)-1]
+	}
+	return parts
+}
+
+func parseStatuses(v string) (out []byte, bad bool) {
+	if v == "" {
+		return nil, true
+	}
+	for _, item := range splitList(v) {
+		switch {
+		case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
+			out = append(out, item[0])
+		case equalFold(item, "terminated"):
+			out = append(out, JobStatusTerminated)
+		case equalFold(item, "warnings"):
+			out = append(out, JobStatusWarnings)
+		case equalFold(item, "canceled"):
+			out = append(out, JobStatusCanceled)
+		case equalFold(item, "running"):
+			out = append(out, JobStatusRunning)
+		case equalFold(item, "error"):
+			out = append(out, JobStatusError)
+		case equalFold(item, "fatal"):
+			out = append(out, JobStatusFatal)
+		default:
+			return nil, true
+		}
+	}
+	return out, false
+}
+
+// jobTypeNames are the Director's job type names (case-sensitive).
+var jobTypeNames = []struct {
+	name string
+	t    byte
+}{
+	{"Backup", 'B'}, {"Admin", 'D'}, {"Archive", 'A'}, {"Verify", 'V'},
+	{"Restore", 'R'}, {"Migrate", 'M'}, {"Copy", 'C'}, {"Consolidate", 'O'},
+}
+
+func parseJobType(s string) (byte, bool) {
+	for _, jt := range jobTypeNames {
+		if len(s) == 1 && s[0] == jt.t || len(s) != 1 && s == jt.name {
+			return jt.t, true
+		}
+	}
+	return 0, false
+}
+
+// queryRange is the Director's SetQueryRange: limit= (and offset=, only
+// with a limit) become formatter range filters and the SQL range.
+type queryRange struct {
+	has           bool
+	limit, offset uint64
+}
+
+func setQueryRange(ua *uacontext.UA) queryRange {
+	var r queryRange
+	v, ok := ua.ArgValue("limit")
+	if !ok {
+		return r
+	}
+	r.has = true
+	r.limit, _ = stoull(v)
+	ua.Send.AddLimitFilter(r.limit)
+	if v, ok := ua.ArgValue("offset"); ok {
+		r.offset, _ = stoull(v)
+		ua.Send.AddOffsetFilter(r.offset)
+	}
+	return r
+}
+
+// sqlOK reports whether PostgreSQL accepts the range: LIMIT and OFFSET
+// are bigints, larger values make the query fail.
+func (r queryRange) sqlOK() bool {
+	return !r.has || r.limit <= math.MaxInt64 && r.offset <= math.MaxInt64
+}
+
+// setACLFilter adds an ACL filter tuple if the console is restricted for
+// that kind, as the Director does.
+func setACLFilter(ua *uacontext.UA, col int, kind uacontext.ACLKind) {
+	if !ua.ACLNoRestrictions(kind) {
+		ua.Send.AddACLFilter(col, int(kind))
+	}
+}
+
+func (c *cmds) doList(ua *uacontext.UA, mode listMode) bool {
+	if len(ua.Args) <= 1 {
+		ua.ErrorMsg("%s command requires a keyword\n", argKey(ua, 0))
+		return false
+	}
+	var opts listOptions
+	if !opts.parse(ua) {
+		return false
+	}
+	kw := argKey(ua, 1)
+	hasValue := ua.Args[1].HasValue
+	switch {
+	case equalFold(kw, "jobs"), equalFold(kw, "job"), equalFold(kw, "jobname"),
+		equalFold(kw, "jobid"), equalFold(kw, "ujobid"):
+		return c.listJobs(ua, mode, &opts)
+	}
+	rng := setQueryRange(ua)
+	switch {
+	case equalFold(kw, "jobtotals"):
+		return c.listJobTotals(ua)
+	case equalFold(kw, "files"):
+		return c.listFiles(ua)
+	case equalFold(kw, "jobmedia"):
+		return c.listJobMedia(ua, mode)
+	case equalFold(kw, "pool"), equalFold(kw, "pools"):
+		name := ""
+		if hasValue {
+			name = ua.Args[1].Value
+		}
+		return c.listPools(ua, mode, &opts, name, 0)
+	case equalFold(kw, "poolid") && hasValue:
+		return c.listPools(ua, mode, &opts, "", uint64(strToInt64(ua.Args[1].Value)))
+	case equalFold(kw, "clients"):
+		return c.listClients(ua, mode, &opts, "", false)
+	case equalFold(kw, "client") && hasValue:
+		return c.listClients(ua, mode, &opts, ua.Args[1].Value, true)
+	case equalFold(kw, "storages"):
+		return c.listStorages(ua, mode, &opts)
+	case equalFold(kw, "media"), equalFold(kw, "volume"), equalFold(kw, "volumes"):
+		return c.listMedia(ua, mode, &opts)
+	case (equalFold(kw, "mediaid") || equalFold(kw, "volumeid")) && hasValue:
+		q := MediaQuery{MediaID: uint64(strToInt64(ua.Args[1].Value)), HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
+		ua.Send.ObjectStart("volume", null)
+		if rng.sqlOK() {
+			c.renderMedia(ua, mode, q)
+		}
+		ua.Send.ObjectEnd("volume", null)
+		return true
+	}
+	ua.ErrorMsg("Unknown list keyword: %s\n", kw)
+	return false
+}
+
+// jobIDFromArgs is the Director's GetJobidFromCmdline: 0 if neither
+// ujobid= nor jobid= is given, -1 if the job does not exist or the
+// console may not see it (its name or its client), else the JobId.
+func (c *cmds) jobIDFromArgs(ua *uacontext.UA) (int64, Job) {
+	var (
+		j   Job
+		err error
+	)
+	if v, ok := ua.ArgValue("ujobid"); ok {
+		j, err = c.cat.JobByUnique(ctx(ua), v)
+	} else if v, ok := ua.ArgValue("jobid"); ok {
+		id := uint32(strToInt64(v)) // the catalog's JobId is 32 bits
+		if id == 0 {
+			return -1, Job{}
+		}
+		j, err = c.cat.JobByID(ctx(ua), uint64(id))
+	} else {
+		return 0, Job{}
+	}
+	if err != nil {
+		return -1, Job{}
+	}
+	if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+		return -1, Job{}
+	}
+	if j.ClientID != 0 && !ua.ACLAccessOK(uacontext.ACLClient, j.Client) {
+		return -1, Job{}
+	}
+	return int64(j.JobID), j
+}
+
+// nameError is the Director's IsNameValid message for an invalid name.
+func nameError(name string) string {
+	if name == "" {
+		return "Name must be at least one character long.\n"
+	}
+	if name[0] == ' ' {
+		return "Name cannot start with space.\n"
+	}
+	for i := 0; i < len(name); i++ {
+		b := name[i]
+		if b >= 'a' && b <= 'z' || b >= 'A' && b <= 'Z' || b >= '0' && b <= '9' || strings.IndexByte(":.-_/ ", b) >= 0 {
+			continue
+		}
+		return "Illegal character \"" + string([]byte{b}) + "\" in name.\n"
+	}
+	if len(name) >= uacontext.MaxNameLength {
+		return "Name too long.\n"
+	}
+	if name[len(name)-1] == ' ' {
+		return "Name cannot end with space.\n"
+	}
+	return ""
+}
+
+// clientArg is the Director's FindClientArgFromDatabase: the client=
+// argument must be a valid name of a client in the catalog that the
+// console may access. It returns the name ("" if none given) and false
+// on failure (after an error message where the Director prints one).
+func (c *cmds) clientArg(ua *uacontext.UA) (string, bool) {
+	i := ua.FindArgWithValue("client")
+	if i < 0 {
+		return "", true
+	}
+	name := ua.Args[i].Value
+	if msg := nameError(name); msg != "" {
+		ua.ErrorMsg("%s argument: %s", ua.Args[i].Key, msg)
+		return "", false
+	}
+	recs, err := c.cat.ClientRecords(ctx(ua))
+	found := false
+	if err == nil {
+		for _, r := range recs {
+			if r.Name == name {
+				found = true
+				break
+			}
+		}
+	}
+	if !found {
+		ua.ErrorMsg("invalid %s argument: %s\n", ua.Args[i].Key, name)
+		return "", false
+	}
+	if !ua.ACLAccessOK(uacontext.ACLClient, name) {
+		return "", false
+	}
+	return name, true
+}
+
+var (
+	jobColumns = []column{
+		numCol("jobid"), textCol("name"), textCol("client"), textCol("starttime"),
+		textCol("duration"), textCol("type"), textCol("level"), numCol("jobfiles"),
+		numCol("jobbytes"), textCol("jobstatus"),
+	}
+	jobLongColumns = []column{
+		numCol("jobid"), textCol("job"), textCol("name"), numCol("purgedfiles"), textCol("type"),
+		textCol("level"), numCol("clientid"), textCol("client"), textCol("jobstatus"),
+		textCol("schedtime"), textCol("starttime"), textCol("endtime"), textCol("realendtime"),
+		textCol("duration"), numCol("jobtdate"), numCol("volsessionid"), numCol("volsessiontime"),
+		numCol("jobfiles"), numCol("jobbytes"), numCol("joberrors"), numCol("jobmissingfiles"),
+		numCol("poolid"), textCol("poolname"), numCol("priorjobid"), numCol("filesetid"),
+		textCol("fileset"),
+	}
+)
+
+// duration is the catalog's Duration column: end - start, or now - start
+// for jobs without (or before their) end time; NULL without start time.
+func (c *cmds) duration(j Job) cell {
+	if j.StartTime.IsZero() {
+		return cell{null: true}
+	}
+	end := j.EndTime
+	if end.IsZero() || end.Before(j.StartTime) {
+		end = c.opts.Now().Truncate(time.Second)
+	}
+	return str(interval(end.Sub(j.StartTime)))
+}
+
+func (c *cmds) jobRow(j Job, mode listMode) []cell {
+	if mode == horzList {
+		return []cell{num(j.JobID), str(j.Name), nullable(j.Client), timestamp(j.StartTime),
+			c.duration(j), char(j.Type), char(j.Level), num(j.JobFiles), num(j.JobBytes), char(j.JobStatus)}
+	}
+	return []cell{
+		num(j.JobID), str(j.Job), str(j.Name), num(j.PurgedFiles), char(j.Type), char(j.Level),
+		num(j.ClientID), nullable(j.Client), char(j.JobStatus), timestamp(j.SchedTime),
+		timestamp(j.StartTime), timestamp(j.EndTime), timestamp(j.RealEndTime), c.duration(j),
+		inum(j.JobTDate), num(j.VolSessionID), num(j.VolSessionTime), num(j.JobFiles), num(j.JobBytes),
+		num(j.JobErrors), num(j.JobMissingFiles), num(j.PoolID), nullable(j.Pool), num(j.PriorJobID),
+		num(j.FileSetID), nullable(j.FileSet),
+	}
+}
+
+func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+	kw := argKey(ua, 1)
+	if equalFold(kw, "jobs") && ua.Args[1].HasValue {
+		ua.ErrorMsg("'list jobs' does not allow an jobs parameter\n")
+		return false
+	}
+	var q JobQuery
+	if v, ok := ua.ArgValue("jobname"); ok {
+		q.Name = v
+	} else if v, ok := ua.ArgValue("job"); ok {
+		q.Name = v
+	} else if equalFold(kw, "job") || equalFold(kw, "jobname") {
+		ua.ErrorMsg("Missing %s parameter\n", kw)
+		return false
+	}
+	switch id, _ := c.jobIDFromArgs(ua); {
+	case id > 0:
+		q.JobID = uint64(id)
+	case id < 0:
+		ua.Send.ObjectStart("jobs", null)
+		ua.Send.ObjectEnd("jobs", null)
+		return true
+	case equalFold(kw, "jobid") || equalFold(kw, "ujobid"):
+		ua.ErrorMsg("Missing %s parameter\n", kw)
+		return false
+	}
+	now := c.opts.Now()
+	if v, ok := ua.ArgValue("days"); ok {
+		q.Since = now.Add(-time.Duration(int32(strToInt64(v))) * 24 * time.Hour)
+	}
+	if v, ok := ua.ArgValue("hours"); ok {
+		q.Since = now.Add(-time.Duration(int32(strToInt64(v))) * time.Hour)
+	}
+	client, ok := c.clientArg(ua)
+	if !ok {
+		return false
+	}
+	q.Client = client
+	q.Volume, _ = ua.ArgValue("volume")
+	q.Pool, _ = ua.ArgValue("pool")
+	q.Statuses, q.Levels, q.Types = opts.statuses, opts.levels, opts.types
+	q.Last = opts.last
+
+	jobCol, clientCol := 1, 2
+	if mode == vertList {
+		jobCol, clientCol = 2, 7
+	}
+	if !opts.count {
+		setACLFilter(ua, jobCol, uacontext.ACLJob)
+		setACLFilter(ua, clientCol, uacontext.ACLClient)
+		if mode == vertList {
+			setACLFilter(ua, 22, uacontext.ACLPool)
+			setACLFilter(ua, 25, uacontext.ACLFileSet)
+		}
+		if opts.current {
+			ua.Send.AddResourceFilter(jobCol, int(uacontext.ResJob))
+			ua.Send.AddResourceFilter(clientCol, int(uacontext.ResClient))
+			if mode == vertList {
+				ua.Send.AddResourceFilter(22, int(uacontext.ResPool))
+				ua.Send.AddResourceFilter(25, int(uacontext.ResFileSet))
+			}
+		}
+	}
+	if opts.enabled {
+		ua.Send.AddEnabledFilter(jobCol, int(uacontext.ResJob))
+	}
+	if opts.disabled {
+		ua.Send.AddDisabledFilter(jobCol, int(uacontext.ResJob))
+	}
+	rng := setQueryRange(ua)
+	q.Descending = hasFlag(ua, "reverse")
+	if !rng.sqlOK() {
+		return true // the catalog rejects the range: nothing is listed
+	}
+
+	rs := &resultSet{}
+	if opts.count {
+		all, err := c.cat.ListJobs(ctx(ua), q)
+		if err != nil {
+			return true
+		}
+		rs.cols = []column{numCol("count")}
+		rows := [][]cell{{num(uint64(len(all)))}}
+		if rng.has {
+			rows = page(rows, rng.limit, rng.offset)
+		}
+		rs.rows = rows
+	} else {
+		q.HasLimit, q.Limit, q.Offset = rng.has, rng.limit, rng.offset
+		jobs, err := c.cat.ListJobs(ctx(ua), q)
+		if err != nil {
+			return true
+		}
+		rs.cols = jobColumns
+		if mode == vertList {
+			rs.cols = jobLongColumns
+		}
+		for _, j := range jobs {
+			rs.rows = append(rs.rows, c.jobRow(j, mode))
+		}
+	}
+	ua.Send.ArrayStart("jobs", null)
+	render(ua.Send, rs, mode, ua.GUI)
+	ua.Send.ArrayEnd("jobs", null)
+	return true
+}
+
+func (c *cmds) listJobTotals(ua *uacontext.UA) bool {
+	jobs, err := c.cat.ListJobs(ctx(ua), JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
+	if err != nil {
+		return true
+	}
+	type total struct {
+		n, files, bytes uint64
+	}
+	var names []string
+	per := map[string]*total{}
+	var all total
+	for _, j := range jobs {
+		t := per[j.Name]
+		if t == nil {
+			t = &total{}
+			per[j.Name] = t
+			names = append(names, j.Name)
+		}
+		t.n++
+		t.files += j.JobFiles
+		t.bytes += j.JobBytes
+		all.n++
+		all.files += j.JobFiles
+		all.bytes += j.JobBytes
+	}
+	rs := &resultSet{cols: []column{numCol("jobs"), numCol("files"), numCol("bytes"), textCol("job")}}
+	for _, n := range names {
+		t := per[n]
+		rs.rows = append(rs.rows, []cell{num(t.n), num(t.files), num(t.bytes), str(n)})
+	}
+	ua.Send.ArrayStart("jobs", null)
+	render(ua.Send, rs, horzList, ua.GUI)
+	ua.Send.ArrayEnd("jobs", null)
+	tot := &resultSet{cols: []column{numCol("jobs"), numCol("files"), numCol("bytes")}}
+	if all.n == 0 {
+		// SUM over no rows is NULL.
+		tot.rows = [][]cell{{num(0), {null: true}, {null: true}}}
+	} else {
+		tot.rows = [][]cell{{num(all.n), num(all.files), num(all.bytes)}}
+	}
+	ua.Send.ObjectStart("jobtotals", null)
+	render(ua.Send, tot, horzList, ua.GUI)
+	ua.Send.ObjectEnd("jobtotals", null)
+	return true
+}
+
+// errStop ends a JobFiles walk early.
+var errStop = errors.New("stop")
+
+func (c *cmds) listFiles(ua *uacontext.UA) bool {
+	id, _ := c.jobIDFromArgs(ua)
+	if id <= 0 {
+		ua.ErrorMsg("jobid not found in db, access to job or client denied by ACL, or client not found in db\n")
+		return false
+	}
+	f := ua.Send
+	f.ArrayStart("filenames", null)
+	err := c.cat.JobFiles(ctx(ua), uint64(id), func(name string) error {
+		if err := ctx(ua).Err(); err != nil {
+			return err
+		}
+		row := []string{name}
+		if f.HasFilters() && !f.FilterRow(row) {
+			return nil
+		}
+		f.ObjectStart(null, null)
+		f.KVString("filename", null, name, " %s")
+		f.Decoration("\n")
+		f.ObjectEnd(null, null)
+		return nil
+	})
+	if err != nil {
+		return true // the query failed half-way: the array stays open
+	}
+	f.ArrayEnd("filenames", null)
+	return true
+}
+
+func (c *cmds) listJobMedia(ua *uacontext.UA, mode listMode) bool {
+	id, _ := c.jobIDFromArgs(ua)
+	if id < 0 {
+		ua.ErrorMsg("jobid not found in db, access to job or client denied by ACL, or client not found in db\n")
+		return false
+	}
+	var jms []JobMedia
+	if id > 0 {
+		jms, _ = c.cat.JobMedia(ctx(ua), uint64(id))
+	} else {
+		jobs, err := c.cat.ListJobs(ctx(ua), JobQuery{})
+		if err == nil {
+			for _, j := range jobs {
+				x, _ := c.cat.JobMedia(ctx(ua), j.JobID)
+				jms = append(jms, x...)
+			}
+		}
+	}
+	media := map[uint64]Media{}
+	if all, err := c.cat.ListMedia(ctx(ua), MediaQuery{}); err == nil {
+		for _, m := range all {
+			media[m.MediaID] = m
+		}
+	}
+	rs := &resultSet{}
+	if mode == horzList {
+		rs.cols = []column{numCol("jobid"), textCol("volumename"), numCol("firstindex"), numCol("lastindex")}
+	} else {
+		rs.cols = []column{numCol("jobmediaid"), numCol("jobid"), numCol("mediaid"), textCol("volumename"),
+			numCol("firstindex"), numCol("lastindex"), numCol("startfile"), numCol("endfile"),
+			numCol("startblock"), numCol("endblock")}
+	}
+	for _, jm := range jms {
+		m := media[jm.MediaID]
+		if mode == horzList {
+			rs.rows = append(rs.rows, []cell{num(jm.JobID), str(jm.VolumeName), num(1), num(1)})
+		} else {
+			rs.rows = append(rs.rows, []cell{num(jm.JobMediaID), num(jm.JobID), num(jm.MediaID), str(jm.VolumeName),
+				num(1), num(1), num(0), num(m.EndFile), num(0), num(m.EndBlock)})
+		}
+	}
+	ua.Send.ArrayStart("jobmedia", null)
+	render(ua.Send, rs, mode, ua.GUI)
+	ua.Send.ArrayEnd("jobmedia", null)
+	return true
+}
+
+// Pools.
+
+var poolLongKeys = []string{
+	"poolid", "name", "numvols", "maxvols", "useonce", "usecatalog", "acceptanyvolume",
+	"volretention", "voluseduration", "maxvoljobs", "maxvolbytes", "autoprune", "recycle",
+	"pooltype", "labelformat", "enabled", "scratchpoolid", "recyclepoolid", "labeltype",
+}
+
+func poolLongRow(p PoolRecord) []cell {
+	return []cell{
+		num(p.PoolID), str(p.Name), num(p.NumVols), num(p.MaxVols), boolNum(p.UseOnce),
+		boolNum(p.UseCatalog), boolNum(p.AcceptAnyVolume), num(p.VolRetention), num(p.VolUseDuration),
+		num(p.MaxVolJobs), num(p.MaxVolBytes), boolNum(p.AutoPrune), boolNum(p.Recycle), str(p.PoolType),
+		nullable(p.LabelFormat), boolNum(p.Enabled), num(p.ScratchPoolID), num(p.RecyclePoolID),
+		num(p.LabelType),
+	}
+}
+
+func (c *cmds) selectPools(ua *uacontext.UA, name string, id uint64) ([]PoolRecord, bool) {
+	all, err := c.cat.PoolRecords(ctx(ua))
+	if err != nil {
+		return nil, false
+	}
+	var out []PoolRecord
+	for _, p := range all {
+		switch {
+		case name != "":
+			if p.Name != name {
+				continue
+			}
+		case id > 0:
+			if p.PoolID != id {
+				continue
+			}
+		}
+		out = append(out, p)
+	}
+	return out, true
+}
+
+func (c *cmds) listPools(ua *uacontext.UA, mode listMode, opts *listOptions, name string, id uint64) bool {
+	setACLFilter(ua, 1, uacontext.ACLPool)
+	if opts.current {
+		ua.Send.AddResourceFilter(1, int(uacontext.ResPool))
+	}
+	pools, ok := c.selectPools(ua, name, id)
+	if !ok {
+		return true
+	}
+	f := ua.Send
+	if mode == vertList || (ua.API == apimode.JSON && name != "") {
+		f.ArrayStart("pools", null)
+		for _, p := range pools {
+			row := poolLongRow(p)
+			if f.HasFilters() && !f.FilterRow(rowStrings(row)) {
+				continue
+			}
+			f.ObjectStart(null, null)
+			for i, k := range poolLongKeys {
+				f.KVString(k, "%s: ", row[i].s, "%s\n")
+			}
+			for _, k := range []string{"prunablevolumes", "prunablejobs", "prunablebytes"} {
+				f.KVString(k, "%s: ", "0", "%s\n")
+			}
+			if mode == horzList {
+				// The prune report of "list pool=NAME" in JSON mode; the
+				// sample catalog has nothing to prune.
+				f.KVString("reason", null, "", "%s\n")
+				f.ArrayStart("status_breakdown", null)
+				f.ArrayEnd("status_breakdown", null)
+				f.ArrayStart("volumes", null)
+				f.ArrayEnd("volumes", null)
+				f.ArrayStart("jobs", null)
+				f.ArrayEnd("jobs", null)
+			}
+			f.ObjectEnd(null, null)
+		}
+		f.ArrayEnd("pools", null)
+		return true
+	}
+	rs := &resultSet{cols: []column{numCol("poolid"), textCol("name"), numCol("numvols"), numCol("maxvols"),
+		textCol("pooltype"), textCol("labelformat")}}
+	for _, p := range pools {
+		rs.rows = append(rs.rows, []cell{num(p.PoolID), str(p.Name), num(p.NumVols), num(p.MaxVols),
+			str(p.PoolType), nullable(p.LabelFormat)})
+	}
+	f.ArrayStart("pools", null)
+	render(f, rs, mode, ua.GUI)
+	f.ArrayEnd("pools", null)
+	if name != "" && len(pools) > 0 {
+		f.Decoration("\nPrune details:\n")
+		f.Decoration("  Reason: %s\n", "")
+		f.Decoration("  Prunable volumes: %s\n", "0")
+		f.Decoration("  Prunable jobs: %s\n", "0")
+		f.Decoration("  Prunable bytes: %s\n", "0 ")
+		f.Decoration("  Affected statuses:\n")
+		f.Decoration("    none\n")
+		f.Decoration("  Prunable volumes:\n")
+		f.Decoration("    none\n")
+		f.Decoration("  Prunable jobs:\n")
+		f.Decoration("    none\n")
+	}
+	return true
+}
+
+func (c *cmds) listClients(ua *uacontext.UA, mode listMode, opts *listOptions, name string, byName bool) bool {
+	setACLFilter(ua, 1, uacontext.ACLClient)
+	if opts.current {
+		ua.Send.AddResourceFilter(1, int(uacontext.ResClient))
+	}
+	if opts.enabled {
+		ua.Send.AddEnabledFilter(1, int(uacontext.ResClient))
+	}
+	if opts.disabled {
+		ua.Send.AddDisabledFilter(1, int(uacontext.ResClient))
+	}
+	recs, err := c.cat.ClientRecords(ctx(ua))
+	if err != nil {
+		return true
+	}
+	rs := &resultSet{}
+	if mode == horzList {
+		rs.cols = []column{numCol("clientid"), textCol("name"), numCol("fileretention"), numCol("jobretention")}
+	} else {
+		rs.cols = []column{numCol("clientid"), textCol("name"), textCol("uname"), numCol("autoprune"),
+			numCol("fileretention"), numCol("jobretention")}
+	}
+	for _, r := range recs {
+		if byName && r.Name != name {
+			continue
+		}
+		if mode == horzList {
+			rs.rows = append(rs.rows, []cell{num(r.ClientID), str(r.Name), num(r.FileRetention), num(r.JobRetention)})
+		} else {
+			rs.rows = append(rs.rows, []cell{num(r.ClientID), str(r.Name), str(r.Uname), boolNum(r.AutoPrune),
+				num(r.FileRetention), num(r.JobRetention)})
+		}
+	}
+	ua.Send.ArrayStart("clients", null)
+	render(ua.Send, rs, mode, ua.GUI)
+	ua.Send.ArrayEnd("clients", null)
+	return true
+}
+
+func (c *cmds) listStorages(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+	setACLFilter(ua, 1, uacontext.ACLStorage)
+	if opts.current {
+		ua.Send.AddResourceFilter(1, int(uacontext.ResStorage))
+	}
+	if opts.enabled {
+		ua.Send.AddEnabledFilter(1, int(uacontext.ResStorage))
+	}
+	if opts.disabled {
+		ua.Send.AddDisabledFilter(1, int(uacontext.ResStorage))
+	}
+	recs, err := c.cat.StorageRecords(ctx(ua))
+	if err != nil {
+		return true
+	}
+	rs := &resultSet{cols: []column{numCol("storageid"), textCol("name"), numCol("autochanger")}}
+	for _, r := range recs {
+		rs.rows = append(rs.rows, []cell{num(r.StorageID), str(r.Name), boolNum(r.AutoChanger)})
+	}
+	ua.Send.ArrayStart("storages", null)
+	render(ua.Send, rs, mode, ua.GUI)
+	ua.Send.ArrayEnd("storages", null)
+	return true
+}
+
+// Media.
+
+var (
+	mediaColumns = []column{
+		numCol("mediaid"), textCol("volumename"), textCol("volstatus"), numCol("enabled"),
+		numCol("volbytes"), numCol("volfiles"), numCol("volretention"), numCol("recycle"),
+		numCol("slot"), numCol("inchanger"), textCol("mediatype"), textCol("lastwritten"),
+		textCol("storage"), numCol("hasencryptionkey"),
+	}
+	mediaLongColumns = []column{
+		numCol("mediaid"), textCol("volumename"), numCol("slot"), numCol("poolid"), textCol("pool"),
+		textCol("mediatype"), textCol("firstwritten"), textCol("lastwritten"), textCol("labeldate"),
+		numCol("voljobs"), numCol("volfiles"), numCol("volblocks"), numCol("volmounts"),
+		numCol("volbytes"), numCol("volerrors"), numCol("volwrites"), numCol("volcapacitybytes"),
+		textCol("volstatus"), numCol("enabled"), numCol("recycle"), numCol("volretention"),
+		numCol("voluseduration"), numCol("maxvoljobs"), numCol("maxvolfiles"), numCol("maxvolbytes"),
+		numCol("inchanger"), numCol("endfile"), numCol("endblock"), numCol("labeltype"),
+		numCol("storageid"), numCol("deviceid"), numCol("locationid"), numCol("recyclecount"),
+		textCol("initialwrite"), numCol("scratchpoolid"), textCol("scratchpool"),
+		numCol("recyclepoolid"), textCol("recyclepool"), textCol("comment"), textCol("storage"),
+	}
+)
+
+func mediaRow(m Media, mode listMode) []cell {
+	if mode == horzList {
+		return []cell{num(m.MediaID), str(m.VolumeName), str(m.VolStatus), inum(m.Enabled),
+			num(m.VolBytes), num(m.VolFiles), num(m.VolRetention), boolNum(m.Recycle), inum(m.Slot),
+			boolNum(m.InChanger), str(m.MediaType), timestamp(m.LastWritten), nullable(m.Storage),
+			boolNum(m.Encrypted)}
+	}
+	return []cell{
+		num(m.MediaID), str(m.VolumeName), inum(m.Slot), num(m.PoolID), nullable(m.Pool), str(m.MediaType),
+		timestamp(m.FirstWritten), timestamp(m.LastWritten), timestamp(m.LabelDate), num(m.VolJobs),
+		num(m.VolFiles), num(m.VolBlocks), num(m.VolMounts), num(m.VolBytes), num(m.VolErrors),
+		num(m.VolWrites), num(m.VolCapacityBytes), str(m.VolStatus), inum(m.Enabled), boolNum(m.Recycle),
+		num(m.VolRetention), num(m.VolUseDuration), num(m.MaxVolJobs), num(m.MaxVolFiles),
+		num(m.MaxVolBytes), boolNum(m.InChanger), num(m.EndFile), num(m.EndBlock), num(m.LabelType),
+		num(m.StorageID), num(m.DeviceID), num(m.LocationID), num(m.RecycleCount),
+		timestamp(m.InitialWrite), num(m.ScratchPoolID), nullable(m.ScratchPool), num(m.RecyclePoolID),
+		nullable(m.RecyclePool), str(m.Comment), nullable(m.Storage),
+	}
+}
+
+// renderMedia lists the volumes selected by q.
+func (c *cmds) renderMedia(ua *uacontext.UA, mode listMode, q MediaQuery) {
+	media, err := c.cat.ListMedia(ctx(ua), q)
+	if err != nil {
+		return
+	}
+	rs := &resultSet{cols: mediaColumns}
+	if mode == vertList {
+		rs.cols = mediaLongColumns
+	}
+	for _, m := range media {
+		rs.rows = append(rs.rows, mediaRow(m, mode))
+	}
+	render(ua.Send, rs, mode, ua.GUI)
+}
+
+func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+	rng := setQueryRange(ua) // the Director registers the range a second time
+	f := ua.Send
+	id, _ := c.jobIDFromArgs(ua)
+	switch {
+	case id < 0:
+		return true
+	case id > 0:
+		jms, err := c.cat.JobMedia(ctx(ua), uint64(id))
+		if err != nil {
+			return true
+		}
+		rs := &resultSet{}
+		if mode == horzList {
+			rs.cols = []column{textCol("volumename")}
+			seen := map[string]bool{}
+			for _, jm := range jms {
+				if !seen[jm.VolumeName] {
+					seen[jm.VolumeName] = true
+					rs.rows = append(rs.rows, []cell{str(jm.VolumeName)})
+				}
+			}
+		} else {
+			rs.cols = []column{numCol("jobmediaid"), numCol("jobid"), numCol("mediaid"), textCol("volumename")}
+			for _, jm := range jms {
+				rs.rows = append(rs.rows, []cell{num(jm.JobMediaID), num(jm.JobID), num(jm.MediaID), str(jm.VolumeName)})
+			}
+		}
+		f.ArrayStart("volumes", null)
+		render(f, rs, mode, ua.GUI)
+		f.ArrayEnd("volumes", null)
+		return true
+	}
+	if ua.Args[1].HasValue {
+		f.ObjectStart("volume", null)
+		c.renderMedia(ua, mode, MediaQuery{VolumeName: ua.Args[1].Value})
+		f.ObjectEnd("volume", null)
+		return true
+	}
+	q := MediaQuery{HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
+	if name, ok := ua.ArgValue("pool"); ok {
+		pools, _ := c.selectPools(ua, name, 0)
+		if len(pools) == 0 || !ua.ACLAccessOK(uacontext.ACLPool, name) {
+			ua.ErrorMsg("Pool %s doesn't exist.\n", name)
+			return true
+		}
+		q.PoolID = pools[0].PoolID
+		f.ArrayStart("volumes", null)
+		if rng.sqlOK() {
+			c.renderMedia(ua, mode, q)
+		}
+		f.ArrayEnd("volumes", null)
+		return true
+	}
+	if ua.FindArg("all") > 0 {
+		if !ua.ACLNoRestrictions(uacontext.ACLPool) && mode != vertList {
+			ua.ErrorMsg("Restricted permission. Use the commands 'list media' or 'llist media all' instead\n")
+			return false
+		}
+		f.ArrayStart("volumes", null)
+		col := 4 // the pool name in the long listing
+		setACLFilter(ua, col, uacontext.ACLPool)
+		if opts.current {
+			f.AddResourceFilter(col, int(uacontext.ResPool))
+		}
+		if rng.sqlOK() {
+			c.renderMedia(ua, mode, q)
+		}
+		f.ArrayEnd("volumes", null)
+		return true
+	}
+	pools, ok := c.selectPools(ua, "", 0)
+	if !ok || len(pools) == 0 {
+		return true
+	}
+	f.ObjectStart("volumes", null)
+	for _, p := range pools {
+		if !ua.ACLAccessOK(uacontext.ACLPool, p.Name) {
+			continue
+		}
+		f.Decoration("Pool: %s\n", p.Name)
+		f.ArrayStart(p.Name, null)
+		q.PoolID = p.PoolID
+		if rng.sqlOK() {
+			c.renderMedia(ua, mode, q)
+		}
+		f.ArrayEnd(p.Name, null)
+	}
+	f.ObjectEnd("volumes", null)
+	return true
+}

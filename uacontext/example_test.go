@@ -1,0 +1,116 @@
+package uacontext_test
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"net"
+	"os/signal"
+	"syscall"
+
+	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/uacontext"
+)
+
+func ExampleParseArgs() {
+	for _, a := range uacontext.ParseArgs(`restore client=fd1 where="/tmp/my restore" all`) {
+		fmt.Printf("%q %q %v\n", a.Key, a.Value, a.HasValue)
+	}
+	// Output:
+	// "restore" "" false
+	// "client" "fd1" true
+	// "where" "/tmp/my restore" true
+	// "all" "" false
+}
+
+func ExampleACLSet_Allow() {
+	var acl uacontext.ACLSet
+	acl[uacontext.ACLCommand] = []string{"!delete", "list", "l.*", "version"}
+	for _, cmd := range []string{"list", "llist", "delete", "help"} {
+		fmt.Println(cmd, acl.Allow(uacontext.ACLCommand, cmd))
+	}
+	// Output:
+	// list true
+	// llist true
+	// delete false
+	// help false
+}
+
+func ExampleTable_Lookup() {
+	t := uacontext.DefaultTable()
+	t.Add(uacontext.Command{Name: "query", Handler: func(*uacontext.UA) bool { return true }})
+	for _, word := range []string{"q", "que", "ver", "x"} {
+		c, ok := t.Lookup(word)
+		fmt.Println(word, c.Name, ok)
+	}
+	// Output:
+	// q quit true
+	// que query true
+	// ver version true
+	// x  false
+}
+
+// printConn prints what a session sends.
+type printConn struct{}
+
+func (printConn) Send(p []byte) error         { fmt.Printf("data %q\n", p); return nil }
+func (printConn) Signal(s bsock.Signal) error { fmt.Println(s); return nil }
+
+func ExampleUA_Execute() {
+	tab := uacontext.DefaultTable()
+	tab.Add(uacontext.Command{
+		Name:  "hello",
+		Usage: "name=<name>",
+		Handler: func(ua *uacontext.UA) bool {
+			name, ok := ua.ArgValue("name")
+			if !ok {
+				ua.SendCmdUsage("name missing")
+				return false
+			}
+			ua.Send.KVString("greeting", formatter.Null, "hello "+name, "%s\n")
+			return true
+		},
+	})
+	ua := uacontext.NewUA(context.Background(), printConn{}, uacontext.Options{Table: tab})
+	ua.API = apimode.On
+	ua.Execute("hello name=world")
+	ua.Execute("hello")
+	ua.Execute("nosuch")
+	// Output:
+	// BNET_CMD_BEGIN
+	// BNET_CMD_OK
+	// data "hello world\n"
+	// BNET_CMD_BEGIN
+	// data "name missing\nUSAGE: hello name=<name>\n"
+	// BNET_CMD_FAILED
+	// BNET_ERROR_MSG
+	// data "nosuch: is an invalid command.\n"
+}
+
+func ExampleServer() {
+	srv := &uacontext.Server{
+		Director:   uacontext.DirectorInfo{Name: "bareos-dir"},
+		DefaultKey: bsock.PasswordKey("secret"),
+		Consoles: []uacontext.Console{{
+			Name: "admin",
+			Key:  bsock.PasswordKey("admin-password"),
+			ACL: uacontext.ACLSet{
+				uacontext.ACLCommand: {"*all*"},
+				uacontext.ACLJob:     {"backup-.*"},
+			},
+		}},
+		Messages:  &uacontext.MessageQueue{},
+		FailDelay: bsock.DefaultFailDelay,
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
+	defer stop()
+	ln, err := net.Listen("tcp", "127.0.0.1:9101")
+	if err != nil {
+		log.Fatal(err)
+	}
+	if err := srv.Serve(ctx, ln); err != nil {
+		log.Fatal(err)
+	}
+}
