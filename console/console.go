@@ -1,0 +1,380 @@
+// Package console is a Go client for the Bareos Director console protocol,
+// modelled on python-bareos's DirectorConsole and DirectorConsoleJson.
+//
+// Dial connects and logs in (see bsock.ClientHandshake): it sends the 18.2
+// Hello and, when the login is refused and no protocol was forced, retries
+// once with the 12.4 Hello. A plain console then sends "autodisplay off";
+// a JSON console (Options.JSON) sends ".api json" and ".api json
+// compact=yes".
+//
+// Call sends one command line and collects the answer: data packets are
+// concatenated until BNET_EOD, BNET_TERMINATE, BNET_MAIN_PROMPT or
+// BNET_SUB_PROMPT; other signals are skipped. CallPackets returns every
+// packet instead, and CallJSON decodes a JSON-RPC answer of API mode 2.
+// Unlike python-bareos, the client does not end an answer early at a line
+// that looks like "1000 OK", so it cannot get out of step.
+//
+// When the connection is lost during a call, the client reconnects once,
+// logs in again, restores its API mode and re-sends the command. A Client
+// is safe for concurrent use; calls are serialised.
+package console
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/tidwall/gjson"
+	"github.com/uaformat/uaformat/bsock"
+)
+
+// DefaultAddr is the Director's console address used by the uaconsole
+// command: the loopback interface, port 9101.
+const DefaultAddr = "127.0.0.1:9101"
+
+// Errors returned by the client.
+var (
+	// ErrClosed is returned by calls on a closed Client.
+	ErrClosed = errors.New("console: client closed")
+	// ErrInvalidJSON reports an answer that is not a JSON-RPC document
+	// (python-bareos: JsonRpcInvalidJsonReceivedException).
+	ErrInvalidJSON = errors.New("console: invalid JSON received")
+)
+
+// Options configures Dial.
+type Options struct {
+	// Name is the console name; "" means the default console
+	// ("*UserAgent*").
+	Name string
+	// Password is the console's cleartext password.
+	Password string
+	// Protocol forces a protocol generation. With bsock.ProtoAuto (the
+	// zero value) the client sends the 18.2 Hello and falls back to 12.4
+	// once when the login is refused.
+	Protocol bsock.Protocol
+	// Timeout, if positive, bounds Dial and each call (in addition to the
+	// context).
+	Timeout time.Duration
+	// JSON selects API mode 2 (JSON, compact) after login, like
+	// DirectorConsoleJson.
+	JSON bool
+	// HelloVersion is the version sent in the 18.2 Hello; "" means
+	// bsock.DefaultClientVersion.
+	HelloVersion string
+	// NoReconnect disables the reconnect after a lost connection.
+	NoReconnect bool
+	// DialContext opens the network connection; nil means a net.Dialer.
+	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+}
+
+// Client is a logged-in console connection.
+type Client struct {
+	addr string
+	opts Options
+
+	mu      sync.Mutex
+	conn    *bsock.Conn // nil while disconnected
+	proto   bsock.Protocol
+	info    bsock.ServerInfo
+	mode    int    // API mode as last observed (0, 1, 2)
+	lastAPI string // last ".api" command sent by the user, replayed after reconnect
+	closed  bool
+}
+
+// Dial connects to the Director at addr (host:port) and logs in.
+func Dial(ctx context.Context, addr string, opts Options) (*Client, error) {
+	c := &Client{addr: addr, opts: opts, proto: opts.Protocol}
+	ctx, cancel := c.limit(ctx)
+	defer cancel()
+	if err := c.connect(ctx); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// limit applies Options.Timeout to ctx.
+func (c *Client) limit(ctx context.Context) (context.Context, context.CancelFunc) {
+	if c.opts.Timeout > 0 {
+		return context.WithTimeout(ctx, c.opts.Timeout)
+	}
+	return ctx, func() {}
+}
+
+// connect dials, logs in (with the 12.4 fallback) and sets up the mode.
+// Caller holds mu or owns c exclusively.
+func (c *Client) connect(ctx context.Context) error {
+	proto := c.proto
+	if proto == bsock.ProtoAuto {
+		proto = bsock.Proto182
+	}
+	conn, info, err := c.login(ctx, proto)
+	if err != nil && errors.Is(err, bsock.ErrAuthFailed) && c.proto == bsock.ProtoAuto && ctx.Err() == nil {
+		// Like python-bareos: retry once with the old protocol, and keep
+		// using it for later reconnects.
+		var err2 error
+		conn, info, err2 = c.login(ctx, bsock.Proto124)
+		if err2 != nil {
+			return fmt.Errorf("console: login with protocol 18.2 failed (%w), and with 12.4: %w", err, err2)
+		}
+		c.proto = bsock.Proto124
+		err = nil
+	}
+	if err != nil {
+		return fmt.Errorf("console: %w", err)
+	}
+	c.conn, c.info, c.mode = conn, info, 0
+	if err := c.setup(ctx); err != nil {
+		c.drop()
+		return fmt.Errorf("console: setting up the session: %w", err)
+	}
+	return nil
+}
+
+func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, bsock.ServerInfo, error) {
+	dial := c.opts.DialContext
+	if dial == nil {
+		var d net.Dialer
+		dial = d.DialContext
+	}
+	nc, err := dial(ctx, "tcp", c.addr)
+	if err != nil {
+		return nil, bsock.ServerInfo{}, fmt.Errorf("connect to %s: %w", c.addr, err)
+	}
+	conn := bsock.NewConn(nc)
+	info, err := bsock.ClientHandshake(ctx, conn, bsock.ClientConfig{
+		Name:     c.opts.Name,
+		Password: c.opts.Password,
+		Protocol: proto,
+		Version:  c.opts.HelloVersion,
+	})
+	if err != nil {
+		conn.Close()
+		return nil, bsock.ServerInfo{}, err
+	}
+	return conn, info, nil
+}
+
+// setup runs the commands that follow the login.
+func (c *Client) setup(ctx context.Context) error {
+	if c.opts.JSON {
+		for _, cmd := range []string{".api json", ".api json compact=yes"} {
+			pkts, err := c.roundTrip(ctx, cmd)
+			if err != nil {
+				return err
+			}
+			if _, err := decodeJSON(joinData(pkts)); err != nil {
+				return fmt.Errorf("%q: %w", cmd, err)
+			}
+		}
+	} else {
+		if _, err := c.roundTrip(ctx, "autodisplay off"); err != nil {
+			return err
+		}
+	}
+	if c.lastAPI != "" {
+		if _, err := c.roundTrip(ctx, c.lastAPI); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// drop closes the current connection; the next call reconnects.
+func (c *Client) drop() {
+	if c.conn != nil {
+		c.conn.Close()
+		c.conn = nil
+	}
+}
+
+// Close closes the connection. Like python-bareos it sends nothing before
+// closing.
+func (c *Client) Close() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	c.closed = true
+	if c.conn == nil {
+		return nil
+	}
+	err := c.conn.Close()
+	c.conn = nil
+	return err
+}
+
+// Info returns what the Director said at the last login.
+func (c *Client) Info() bsock.ServerInfo {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.info
+}
+
+// Protocol returns the protocol generation in use (after a fallback:
+// bsock.Proto124).
+func (c *Client) Protocol() bsock.Protocol {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.info.Protocol
+}
+
+// Mode returns the API mode as observed from the Director's answers: 0
+// after an answer ended with BNET_EOD, 1 or 2 after an answer ended with
+// BNET_MAIN_PROMPT (2 after a successful ".api 2"/".api json").
+func (c *Client) Mode() int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.mode
+}
+
+// Call sends the command line cmd and returns the concatenated data of the
+// answer.
+func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
+	pkts, err := c.CallPackets(ctx, cmd)
+	if err != nil {
+		return "", err
+	}
+	return string(joinData(pkts)), nil
+}
+
+// CallPackets sends the command line cmd and returns every packet of the
+// answer, signals included, up to and including the terminating signal
+// (BNET_EOD, BNET_MAIN_PROMPT, BNET_SUB_PROMPT or BNET_TERMINATE). After
+// BNET_TERMINATE the connection is dropped; the next call reconnects.
+func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, ErrClosed
+	}
+	ctx, cancel := c.limit(ctx)
+	defer cancel()
+
+	reconnected := false
+	if c.conn == nil {
+		if c.opts.NoReconnect {
+			return nil, fmt.Errorf("console: %q: not connected", cmd)
+		}
+		if err := c.connect(ctx); err != nil {
+			return nil, err
+		}
+		reconnected = true
+	}
+	pkts, err := c.roundTrip(ctx, cmd)
+	if err != nil && lost(err) && !reconnected && !c.opts.NoReconnect && ctx.Err() == nil {
+		if rerr := c.connect(ctx); rerr != nil {
+			return nil, fmt.Errorf("console: %q: %w (reconnect failed: %w)", cmd, err, rerr)
+		}
+		pkts, err = c.roundTrip(ctx, cmd)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("console: %q: %w", cmd, err)
+	}
+	if isAPICommand(cmd) {
+		c.lastAPI = cmd
+	}
+	return pkts, nil
+}
+
+// CallJSON sends cmd and decodes the answer as a JSON-RPC document (API
+// mode 2). It returns the "result" member; an "error" member gives an
+// *RPCError; anything else an error wrapping ErrInvalidJSON. An empty
+// answer gives the zero gjson.Result and no error (python-bareos: None).
+func (c *Client) CallJSON(ctx context.Context, cmd string) (gjson.Result, error) {
+	pkts, err := c.CallPackets(ctx, cmd)
+	if err != nil {
+		return gjson.Result{}, err
+	}
+	r, err := decodeJSON(joinData(pkts))
+	if err != nil {
+		return gjson.Result{}, fmt.Errorf("console: %q: %w", cmd, err)
+	}
+	return r, nil
+}
+
+// roundTrip sends cmd and reads the answer. On an I/O error the
+// connection is dropped. Caller holds mu.
+func (c *Client) roundTrip(ctx context.Context, cmd string) ([]bsock.Packet, error) {
+	conn := c.conn
+	if err := conn.SendContext(ctx, []byte(cmd)); err != nil {
+		c.drop()
+		return nil, err
+	}
+	var pkts []bsock.Packet
+	for {
+		p, err := conn.RecvContext(ctx)
+		if err != nil && !errors.Is(err, bsock.ErrTerminated) {
+			c.drop()
+			return nil, err
+		}
+		pkts = append(pkts, p)
+		switch p.Signal {
+		case bsock.EOD:
+			c.mode = 0
+			return pkts, nil
+		case bsock.MainPrompt:
+			c.mode = apiModeAfter(cmd, c.mode)
+			return pkts, nil
+		case bsock.SubPrompt:
+			return pkts, nil
+		case bsock.Terminate:
+			c.drop()
+			return pkts, nil
+		}
+	}
+}
+
+// apiModeAfter infers the API mode after an answer that ended with
+// MAIN_PROMPT (so the mode is 1 or 2).
+func apiModeAfter(cmd string, prev int) int {
+	if isAPICommand(cmd) {
+		f := strings.Fields(cmd)
+		if len(f) == 1 {
+			return 1
+		}
+		switch strings.ToLower(f[1]) {
+		case "1", "on":
+			return 1
+		case "2", "json":
+			return 2
+		}
+	}
+	if prev == 0 {
+		return 1
+	}
+	return prev
+}
+
+// isAPICommand reports whether the first word of cmd is ".api".
+func isAPICommand(cmd string) bool {
+	f := strings.Fields(cmd)
+	return len(f) > 0 && strings.EqualFold(f[0], ".api")
+}
+
+func joinData(pkts []bsock.Packet) []byte {
+	n := 0
+	for _, p := range pkts {
+		n += len(p.Data)
+	}
+	out := make([]byte, 0, n)
+	for _, p := range pkts {
+		out = append(out, p.Data...)
+	}
+	return out
+}
+
+// lost reports whether err means the connection is gone (as opposed to a
+// timeout, a cancelled context or a protocol violation).
+func lost(err error) bool {
+	return errors.Is(err, io.EOF) || errors.Is(err, bsock.ErrTruncated) ||
+		errors.Is(err, net.ErrClosed) || errors.Is(err, io.ErrClosedPipe) ||
+		errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE) ||
+		errors.Is(err, syscall.ECONNABORTED)
+}
