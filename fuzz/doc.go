@@ -1,0 +1,30 @@
+// Package fuzz holds the native Go fuzz targets of uaformat and the byte
+// encoding that turns fuzz input into formatter call sequences.
+//
+// The model: a fuzz input is decoded into a Program, a sequence of
+// formatter calls with arbitrary arguments (any method in any order,
+// unbalanced ends, arbitrary byte strings as names, keys, values and
+// formats, filters, messages, mode switches, repeated FinalizeResult).
+// Decode accepts every byte string, so the fuzzer spends its time on calls,
+// not on parse errors, and Encode is its inverse, which lets the seed
+// corpora in testdata/fuzz be built from the golden oracle's call scripts
+// (FromScript). Program.String prints a decoded input as a call script for
+// bug reports.
+//
+// The targets (in the package's tests) are:
+//
+//   - FuzzFormatter: runs a Program and checks every mode-2 response (one
+//     valid JSON-RPC 2.0 object, valid UTF-8, jansson layout, no duplicate
+//     keys, error envelope exactly when expected, meta.range consistent with
+//     the filters), text-mode messages, packet sizes, and that the total
+//     output stays within a bound computed from the input;
+//   - FuzzFormatterReuse: a Program gives the same packets on a fresh
+//     formatter and on one reused after other results;
+//   - FuzzFormatterTree: a Program gives the same JSON whether the result
+//     stays in the formatter's token form or is forced into its tree form
+//     (by a duplicate key added before the Program's own calls);
+//   - the wire and command-line parsers: the packet reader, Hello and
+//     challenge parsing, the command-argument parser and .api parsing.
+//
+// Run them all with fuzz/run.sh SECONDS.
+package fuzz

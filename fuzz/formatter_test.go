@@ -1,0 +1,430 @@
+package fuzz
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/tidwall/gjson"
+
+	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/formatter"
+)
+
+// recorder is the sink of the fuzz harness: it keeps the packets of the
+// current call and counts all bytes.
+type recorder struct {
+	fail    bool
+	packets [][]byte
+	total   int
+}
+
+var errFuzzSink = errors.New("fuzz sink: send fails")
+
+func (r *recorder) Send(p []byte) error {
+	r.packets = append(r.packets, bytes.Clone(p))
+	r.total += len(p)
+	if r.fail {
+		return errFuzzSink
+	}
+	return nil
+}
+
+func (r *recorder) take() [][]byte {
+	p := r.packets
+	r.packets = nil
+	return p
+}
+
+// Output limits of the formatter's printf (see the budget below).
+const (
+	// printfCap is the formatter's cap on printf widths and precisions
+	// (written or taken from a '*' argument), for every verb.
+	printfCap = 1 << 16
+)
+
+// convBudget bounds the text one printf format can produce, given the
+// total length of the string arguments available to it.
+func convBudget(format string, argBytes int) int {
+	n := len(format)
+	for i := 0; i < len(format); i++ {
+		if format[i] != '%' {
+			continue
+		}
+		j := i + 1
+		for j < len(format) && strings.IndexByte("-0+ #.*0123456789hlLqjzt", format[j]) >= 0 {
+			j++
+		}
+		// width/precision padding, plus the argument itself written at
+		// most 10 bytes per byte (%q and %x of strings), plus fmt's
+		// complaints ("%!v(MISSING)", "%!(NOVERB)", integers).
+		n += printfCap + 10*argBytes + 64
+		i = j
+	}
+	return n
+}
+
+// budget bounds the total number of bytes the formatter may send for p:
+// linear in the input for text, plus the JSON indentation, which can grow
+// with the nesting depth on every line (two spaces per level, as jansson
+// writes it).
+func budget(p Program) int {
+	total := 0
+	starts := 0
+	for _, c := range p.Calls {
+		strBytes := 0
+		for _, s := range c.Str {
+			strBytes += len(s)
+		}
+		for _, a := range c.Args {
+			if s, ok := a.(string); ok {
+				strBytes += len(s)
+			} else {
+				strBytes += 24
+			}
+		}
+		switch c.Op {
+		case OpObjectStart, OpObjectStartCS, OpArrayStart:
+			starts++
+		}
+		// Text: every format of the call (the keyword/value text of the
+		// call goes through them), rewrap's expansion included (3x).
+		for _, s := range c.Str {
+			total += convBudget(s, 3*strBytes)
+		}
+		total += strBytes // Message, ArrayItemText: text as is
+		// JSON: escaping (at most 6 bytes per byte), the key, separators and
+		// two lines of indentation at the deepest possible level.
+		total += 6*strBytes + 64 + 2*(2*(starts+8)+2)
+		if c.Op == OpFinalizeResult {
+			// envelope, meta, the error packet of a failed send.
+			total += 16 << 10
+		}
+	}
+	return total + 16<<10
+}
+
+// model tracks what the harness knows the formatter's state must be.
+type model struct {
+	mode     apimode.Mode
+	compact  bool
+	errMsg   bool // an "error" message was recorded in mode 2
+	filters  []formatter.Filter
+	fnSeed   int
+	filtered uint64
+}
+
+func (m *model) filterRow(row []string) bool {
+	fn := FilterFunc(m.fnSeed)
+	if fn == nil {
+		return true
+	}
+	show, unknown := 0, 0
+	for _, f := range m.filters {
+		switch fn(row, f) {
+		case formatter.FilterSuppress:
+			return false
+		case formatter.FilterShow:
+			if f.Kind == formatter.FilterACL {
+				show++
+			}
+		case formatter.FilterUnknown:
+			if f.Kind == formatter.FilterACL {
+				unknown++
+			}
+		}
+	}
+	return !(unknown > 0 && show == 0)
+}
+
+// runChecked runs p on a new formatter and checks every call's output.
+func runChecked(t *testing.T, p Program) {
+	rec := &recorder{fail: p.SendFails}
+	f := formatter.New(rec, formatter.Options{Mode: p.Mode, Compact: p.Compact})
+	m := model{mode: p.Mode, compact: p.Compact}
+	fail := func(i int, format string, args ...any) {
+		t.Helper()
+		t.Fatalf("call %d (%v): %s\nprogram:\n%s", i, p.Calls[i].Op, fmt.Sprintf(format, args...), p)
+	}
+	for i := range p.Calls {
+		c := &p.Calls[i]
+		before := m.mode
+		err, result := c.Apply(f)
+		packets := rec.take()
+		for _, pk := range packets {
+			if len(pk) > formatter.MaxSend {
+				fail(i, "packet of %d bytes, more than MaxSend", len(pk))
+			}
+		}
+		if err != nil && !errors.Is(err, formatter.ErrSend) {
+			fail(i, "error does not wrap ErrSend: %v", err)
+		}
+		if err != nil && len(packets) == 0 {
+			fail(i, "error without a send: %v", err)
+		}
+		if !p.SendFails && err != nil {
+			fail(i, "error from a working sink: %v", err)
+		}
+		if p.SendFails && len(packets) > 0 && c.Op != OpMessage && c.Op != OpFinalizeResult &&
+			c.Op != OpSendBuffer && c.Op != OpObjectEnd {
+			fail(i, "%d packets sent", len(packets))
+		}
+
+		switch {
+		case before == apimode.JSON && c.Op == OpFinalizeResult:
+			checkResponse(t, p, i, packets, c.B, &m)
+		case before == apimode.JSON:
+			if len(packets) > 0 {
+				fail(i, "mode 2 sent %d packets before FinalizeResult: %.80q", len(packets), packets[0])
+			}
+		case c.Op == OpMessage:
+			text := c.Str[1]
+			if text == formatter.Null {
+				text = "" // a NULL text is sent as an empty packet
+			}
+			got := bytes.Join(packets, nil)
+			if string(got) != text {
+				fail(i, "text-mode message sent %.80q, want %.80q", got, text)
+			}
+			if want := max(1, (len(text)+formatter.MaxSend-1)/formatter.MaxSend); len(packets) != want {
+				fail(i, "text-mode message of %d bytes in %d packets, want %d", len(text), len(packets), want)
+			}
+		default:
+			if len(packets) > 1 && !p.SendFails {
+				for _, pk := range packets[:len(packets)-1] {
+					if len(pk) != formatter.MaxSend {
+						fail(i, "text message split into a packet of %d bytes before its end", len(pk))
+					}
+				}
+			}
+			if c.Op == OpDecoration && before == apimode.On && len(packets) > 0 {
+				fail(i, "Decoration sent in mode 1")
+			}
+		}
+
+		// Keep the model in step.
+		switch c.Op {
+		case OpSetMode:
+			m.mode = c.Mode
+		case OpSetCompact:
+			m.compact = c.B
+		case OpMessage:
+			if before == apimode.JSON && c.Str[0] == formatter.MsgError {
+				m.errMsg = true
+			}
+		case OpFinalizeResult:
+			if before == apimode.JSON {
+				m.errMsg = false
+			}
+			m.filters = nil
+			m.filtered = 0
+		case OpAddLimitFilter:
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterLimit, Value: c.U})
+		case OpAddOffsetFilter:
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterOffset, Value: c.U})
+		case OpAddACLFilter:
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterACL, Column: c.N, Type: int(c.I)})
+		case OpAddResourceFilter:
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterResource, Column: c.N, Type: int(c.I)})
+		case OpAddEnabledFilter:
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterEnabled, Column: c.N, Type: int(c.I)})
+		case OpAddDisabledFilter:
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterDisabled, Column: c.N, Type: int(c.I)})
+		case OpClearFilters:
+			m.filters = nil
+		case OpSetFilterFunc:
+			m.fnSeed = c.N
+		case OpFilterRow:
+			row := make([]string, len(c.Args))
+			for j, a := range c.Args {
+				row[j] = a.(string)
+			}
+			if want := m.filterRow(row); result != want {
+				fail(i, "FilterRow = %t, want %t (filters %+v)", result, want, m.filters)
+			}
+			if !result {
+				m.filtered++
+			}
+		case OpQuery:
+			if result != m.errMsg {
+				fail(i, "HasErrorMessage = %t, want %t", result, m.errMsg)
+			}
+		}
+		if f.Mode() != m.mode || f.Compact() != m.compact {
+			fail(i, "mode/compact %v/%t, want %v/%t", f.Mode(), f.Compact(), m.mode, m.compact)
+		}
+		if f.RowsFiltered() != m.filtered {
+			fail(i, "RowsFiltered = %d, want %d", f.RowsFiltered(), m.filtered)
+		}
+	}
+	if b := budget(p); rec.total > b {
+		t.Fatalf("sent %d bytes for an input of %d calls, more than the bound %d\nprogram:\n%s",
+			rec.total, len(p.Calls), b, p)
+	}
+}
+
+// checkResponse checks the packets of a mode-2 FinalizeResult(ok).
+func checkResponse(t *testing.T, p Program, i int, packets [][]byte, ok bool, m *model) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("call %d (FinalizeResult): %s\nprogram:\n%s", i, fmt.Sprintf(format, args...), p)
+	}
+	if p.SendFails {
+		// The first packet is handed over, fails, and is followed by the
+		// error packet (valid JSON in this implementation).
+		if len(packets) != 2 {
+			fail("failing sink: %d packets, want 2", len(packets))
+		}
+		first, ep := packets[0], packets[1]
+		facts, err := walkJSON(ep)
+		if err != nil {
+			fail("error packet: %v: %.200q", err, ep)
+		}
+		if fmt.Sprint(facts.topKeys) != "[jsonrpc id error]" {
+			fail("error packet keys %q", facts.topKeys)
+		}
+		msg := gjson.GetBytes(ep, "error.message").String()
+		if gjson.GetBytes(ep, "error.code").Raw != "1" {
+			fail("error packet code %s", gjson.GetBytes(ep, "error.code").Raw)
+		}
+		if len(first) < formatter.MaxSend {
+			checkJSONResponse(t, p, i, first, ok, m)
+			want := fmt.Sprintf("Failed to send json message (length=%d). ", len(first))
+			if len(first) < 1024 {
+				want += "Message: " + string(first) + "\n"
+			} else {
+				want += "Maybe result message to long?\n"
+			}
+			if msg != want {
+				fail("error packet message %.200q, want %.200q", msg, want)
+			}
+		} else if !strings.HasPrefix(msg, "Failed to send json message (length=") {
+			fail("error packet message %.200q", msg)
+		}
+		return
+	}
+	if len(packets) == 0 {
+		fail("no packet")
+	}
+	for _, pk := range packets[:len(packets)-1] {
+		if len(pk) != formatter.MaxSend {
+			fail("response split into a packet of %d bytes before its end", len(pk))
+		}
+	}
+	checkJSONResponse(t, p, i, bytes.Join(packets, nil), ok, m)
+}
+
+// checkJSONResponse checks one complete mode-2 response.
+func checkJSONResponse(t *testing.T, p Program, i int, resp []byte, ok bool, m *model) {
+	t.Helper()
+	fail := func(format string, args ...any) {
+		t.Helper()
+		t.Fatalf("call %d (FinalizeResult): %s\nresponse: %.400q\nprogram:\n%s", i, fmt.Sprintf(format, args...), resp, p)
+	}
+	facts, err := walkJSON(resp)
+	if err != nil {
+		fail("%v", err)
+	}
+	if err := checkLayout(resp, m.compact); err != nil {
+		fail("%v", err)
+	}
+	wantErr := !ok || m.errMsg
+	want := "[jsonrpc id result]"
+	if wantErr {
+		want = "[jsonrpc id error]"
+	}
+	if got := fmt.Sprint(facts.topKeys); got != want {
+		fail("top-level keys %s, want %s", got, want)
+	}
+	if r := gjson.GetBytes(resp, "jsonrpc"); r.Type != gjson.String || r.Str != "2.0" {
+		fail("jsonrpc = %s", r.Raw)
+	}
+	if r := gjson.GetBytes(resp, "id"); r.Type != gjson.Null {
+		fail("id = %s", r.Raw)
+	}
+	result := gjson.GetBytes(resp, "result")
+	if wantErr {
+		e := gjson.GetBytes(resp, "error")
+		var keys []string
+		e.ForEach(func(k, _ gjson.Result) bool { keys = append(keys, k.Str); return true })
+		if fmt.Sprint(keys) != "[code message data]" {
+			fail("error keys %q", keys)
+		}
+		if e.Get("code").Raw != "1" || e.Get("message").Raw != `"failed"` {
+			fail("error code/message %s %s", e.Get("code").Raw, e.Get("message").Raw)
+		}
+		keys = nil
+		e.Get("data").ForEach(func(k, _ gjson.Result) bool { keys = append(keys, k.Str); return true })
+		if fmt.Sprint(keys) != "[result messages]" {
+			fail("error.data keys %q", keys)
+		}
+		msgs := e.Get("data.messages")
+		if !msgs.IsObject() {
+			fail("messages is not an object")
+		}
+		msgs.ForEach(func(_, v gjson.Result) bool {
+			if !v.IsArray() {
+				fail("a message group is not an array: %s", v.Raw)
+			}
+			return true
+		})
+		result = e.Get("data.result")
+	}
+	if !result.IsObject() {
+		fail("result is not an object: %.80s", result.Raw)
+	}
+	if wantErr || len(m.filters) == 0 {
+		return
+	}
+	// A successful result with filters carries meta.range.
+	rng := result.Get("meta.range")
+	if !rng.IsObject() {
+		fail("filters set, but no meta.range in %.200s", result.Raw)
+	}
+	var keys []string
+	vals := map[string]string{}
+	wantVals := map[string]string{}
+	var wantKeys []string
+	for _, flt := range m.filters {
+		var k string
+		switch flt.Kind {
+		case formatter.FilterLimit:
+			k = "limit"
+		case formatter.FilterOffset:
+			k = "offset"
+		default:
+			continue
+		}
+		if _, seen := wantVals[k]; !seen {
+			wantKeys = append(wantKeys, k)
+		}
+		wantVals[k] = strconv.FormatInt(int64(flt.Value), 10)
+	}
+	wantKeys = append(wantKeys, "filtered")
+	wantVals["filtered"] = strconv.FormatInt(int64(m.filtered), 10)
+	rng.ForEach(func(k, v gjson.Result) bool {
+		keys = append(keys, k.Str)
+		vals[k.Str] = v.Raw
+		return true
+	})
+	if fmt.Sprint(keys) != fmt.Sprint(wantKeys) {
+		fail("meta.range keys %q, want %q", keys, wantKeys)
+	}
+	for k, v := range wantVals {
+		if vals[k] != v {
+			fail("meta.range.%s = %s, want %s", k, vals[k], v)
+		}
+	}
+}
+
+// FuzzFormatter runs decoded call sequences and checks the output of every
+// call (see runChecked).
+func FuzzFormatter(f *testing.F) {
+	f.Fuzz(func(t *testing.T, data []byte) {
+		runChecked(t, Decode(data))
+	})
+}
