@@ -8,13 +8,16 @@ import (
 
 // Job types and levels are the one-letter codes of the Bareos catalog.
 const (
-	JobTypeBackup  = 'B'
-	JobTypeRestore = 'R'
-	JobTypeVerify  = 'V'
-	JobTypeAdmin   = 'D'
-	JobTypeCopy    = 'C'
-	JobTypeMigrate = 'M'
-	JobTypeArchive = 'A'
+	JobTypeBackup      = 'B'
+	JobTypeRestore     = 'R'
+	JobTypeVerify      = 'V'
+	JobTypeAdmin       = 'D'
+	JobTypeArchive     = 'A'
+	JobTypeCopy        = 'c' // a copy job
+	JobTypeJobCopy     = 'C' // a job copied by a copy job
+	JobTypeMigrate     = 'g' // a migration job
+	JobTypeMigratedJob = 'M' // a job migrated by a migration job
+	JobTypeConsolidate = 'O'
 
 	LevelFull         = 'F'
 	LevelIncremental  = 'I'

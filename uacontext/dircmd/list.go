@@ -115,7 +115,7 @@ var jobTypeNames = []struct {
 	t    byte
 }{
 	{"Backup", 'B'}, {"Admin", 'D'}, {"Archive", 'A'}, {"Verify", 'V'},
-	{"Restore", 'R'}, {"Migrate", 'M'}, {"Copy", 'C'}, {"Consolidate", 'O'},
+	{"Restore", 'R'}, {"Migrate", 'g'}, {"Copy", 'c'}, {"Consolidate", 'O'},
 }
 
 func parseJobType(s string) (byte, bool) {
