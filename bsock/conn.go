@@ -162,6 +162,9 @@ func (c *Conn) Signal(s Signal) error {
 // deadline applies, and cancelling ctx interrupts the write (which may then
 // have sent part of the message; the connection should be closed).
 func (c *Conn) SendContext(ctx context.Context, p []byte) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bsock: send: %w", context.Cause(ctx))
+	}
 	stop := c.watch(ctx, false)
 	err := c.Send(p)
 	return stop(err)
@@ -169,6 +172,9 @@ func (c *Conn) SendContext(ctx context.Context, p []byte) error {
 
 // SignalContext is Signal with the write bounded by ctx.
 func (c *Conn) SignalContext(ctx context.Context, s Signal) error {
+	if err := ctx.Err(); err != nil {
+		return fmt.Errorf("bsock: send signal: %w", context.Cause(ctx))
+	}
 	stop := c.watch(ctx, false)
 	err := c.Signal(s)
 	return stop(err)
@@ -209,6 +215,9 @@ func (c *Conn) Recv() (Packet, error) {
 // wraps ctx.Err(). An interrupted read that had already consumed part of a
 // packet leaves the stream out of step (see Recv).
 func (c *Conn) RecvContext(ctx context.Context) (Packet, error) {
+	if err := ctx.Err(); err != nil {
+		return Packet{}, fmt.Errorf("bsock: receive: %w", context.Cause(ctx))
+	}
 	stop := c.watch(ctx, true)
 	p, err := c.Recv()
 	return p, stop(err)

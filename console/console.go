@@ -256,6 +256,9 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 	}
 	ctx, cancel := c.limit(ctx)
 	defer cancel()
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("console: %q: %w", cmd, context.Cause(ctx))
+	}
 
 	reconnected := false
 	if c.conn == nil {

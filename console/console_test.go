@@ -25,7 +25,8 @@ type fakeDirector struct {
 	logins atomic.Int32 // successful logins
 	dropAt atomic.Int32 // close the connection instead of answering the next dropAt "drop" commands
 
-	refuse182 atomic.Bool // refuse 18.2 Hellos like a Director that wants TLS for them
+	hung      chan struct{} // receives a value when a "hang" command arrives
+	refuse182 atomic.Bool   // refuse 18.2 Hellos like a Director that wants TLS for them
 
 	mu       sync.Mutex
 	commands []string         // every command line received, in order
@@ -66,7 +67,7 @@ func newFakeDirector(t *testing.T) *fakeDirector {
 		bsock.DefaultConsoleName: bsock.PasswordKey("secret"),
 		"admin":                  bsock.PasswordKey("adminpw"),
 	}
-	d := &fakeDirector{t: t, ln: ln, cfg: bsock.ServerConfig{
+	d := &fakeDirector{t: t, ln: ln, hung: make(chan struct{}, 1), cfg: bsock.ServerConfig{
 		DirectorName: "fake-dir", Version: "25.0.0", Date: "21 August 2026", Banner: "Fake",
 		Lookup: func(n string) (string, bool) { k, ok := keys[n]; return k, ok },
 	}}
@@ -208,6 +209,9 @@ func (d *fakeDirector) serve(ctx context.Context, nc net.Conn) {
 			json(`{"data":"` + strings.Repeat("y", 1_500_000) + `"}`)
 		case "text": // plain text even in JSON mode, like an ACL-denied .api
 			_ = c.Send([]byte("not json\n"))
+		case "hang": // never answer
+			d.hung <- struct{}{}
+			continue
 		case "sub":
 			_ = c.Send([]byte("Enter something: "))
 			_ = c.Signal(bsock.SubPrompt)
@@ -557,9 +561,22 @@ func TestCallContext(t *testing.T) {
 	if _, err := c.Call(ctx, "whoami"); !errors.Is(err, context.Canceled) {
 		t.Errorf("Call with cancelled context = %v", err)
 	}
-	// The client recovers with a fresh connection.
+
+	// Cancel while waiting for an answer that never comes.
+	ctx, cancel = context.WithCancel(context.Background())
+	go func() {
+		<-d.hung
+		cancel()
+	}()
+	if _, err := c.Call(ctx, "hang"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Call(hang) = %v, want context.Canceled", err)
+	}
+	// The half-read connection was dropped; the client starts over.
 	if got, err := c.Call(context.Background(), "whoami"); err != nil || got != "root\n" {
 		t.Errorf("Call after cancel = %q, %v", got, err)
+	}
+	if n := d.logins.Load(); n != 2 {
+		t.Errorf("%d logins, want 2", n)
 	}
 }
 
