@@ -297,3 +297,17 @@ func pad(dst []byte, s string, width int, left bool) []byte {
 	}
 	return dst
 }
+
+// Sprintf formats like the Director's printf-style helpers: %s and %d
+// with C semantics (byte widths, "(null)" for Null, length modifiers),
+// every other verb as package fmt does. It is the formatting the
+// Formatter's own format arguments get, exported for message helpers such
+// as a UA context's ErrorMsg.
+func Sprintf(format string, args ...any) string {
+	return string(appendf(nil, format, args...))
+}
+
+// Appendf is Sprintf appending to dst.
+func Appendf(dst []byte, format string, args ...any) []byte {
+	return appendf(dst, format, args...)
+}

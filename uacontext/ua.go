@@ -217,7 +217,7 @@ func (ua *UA) message(sig bsock.Signal, typ, text string) {
 // printf semantics for %s and %d (byte widths, formatter.Null prints
 // "(null)"); other verbs follow package fmt.
 func (ua *UA) SendMsg(format string, args ...any) {
-	ua.message(0, null, sprintf(format, args...))
+	ua.message(0, null, formatter.Sprintf(format, args...))
 }
 
 // SendRawMsg is SendMsg for a ready text (no format processing).
@@ -227,20 +227,20 @@ func (ua *UA) SendRawMsg(text string) { ua.message(0, null, text) }
 // modes, the text as its own packet in the text modes, or an entry of
 // messages.info in the JSON result.
 func (ua *UA) InfoMsg(format string, args ...any) {
-	ua.message(bsock.InfoMsg, formatter.MsgInfo, sprintf(format, args...))
+	ua.message(bsock.InfoMsg, formatter.MsgInfo, formatter.Sprintf(format, args...))
 }
 
 // WarningMsg sends a warning like InfoMsg, with BNET_WARNING_MSG and
 // messages.warning.
 func (ua *UA) WarningMsg(format string, args ...any) {
-	ua.message(bsock.WarningMsg, formatter.MsgWarning, sprintf(format, args...))
+	ua.message(bsock.WarningMsg, formatter.MsgWarning, formatter.Sprintf(format, args...))
 }
 
 // ErrorMsg sends an error like InfoMsg, with BNET_ERROR_MSG and
 // messages.error. In JSON mode an error message turns the command's
 // result into an error document even if the command succeeds.
 func (ua *UA) ErrorMsg(format string, args ...any) {
-	ua.message(bsock.ErrorMsg, formatter.MsgError, sprintf(format, args...))
+	ua.message(bsock.ErrorMsg, formatter.MsgError, formatter.Sprintf(format, args...))
 }
 
 // SendCmdUsage sends msg followed by the usage of the running command,

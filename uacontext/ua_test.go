@@ -45,12 +45,12 @@ func TestSprintf(t *testing.T) {
 		{"%x %v", []any{255, true}, "ff true"},
 		{"%d", []any{"str"}, "%!d(string=str)"},
 		{"%s %s", []any{"a"}, "a %!s(MISSING)"},
-		{"%s", []any{"a", 1}, "a%!(EXTRA int=1)"},
+		{"%s", []any{"a", 1}, "a"},
 		{"100%", nil, "100%!(NOVERB)"},
 	}
 	for _, tt := range tests {
-		if got := sprintf(tt.format, tt.args...); got != tt.want {
-			t.Errorf("sprintf(%q, %v) = %q, want %q", tt.format, tt.args, got, tt.want)
+		if got := formatter.Sprintf(tt.format, tt.args...); got != tt.want {
+			t.Errorf("Sprintf(%q, %v) = %q, want %q", tt.format, tt.args, got, tt.want)
 		}
 	}
 }
