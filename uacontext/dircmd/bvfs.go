@@ -137,8 +137,6 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f.ObjectEnd(null, null)
 }
 
-func joinIDs(ids []uint64) []uint64 { return ids }
-
 func (c *cmds) bvfsLsDirs(ua *uacontext.UA) bool {
 	a, ok := parseBvfsArgs(ua)
 	if !ok {
@@ -202,9 +200,6 @@ func (c *cmds) bvfsLsFiles(ua *uacontext.UA) bool {
 		entries, err := c.cat.BvfsLsFiles(ctx(ua), BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
 		if err == nil {
 			for _, e := range entries {
-				if ctx(ua).Err() != nil {
-					break
-				}
 				c.emitEntry(ua, e)
 			}
 		}

@@ -114,10 +114,12 @@ func (c *cmds) wrap(h uacontext.Handler) uacontext.Handler {
 	}
 }
 
-// ctx returns the session's context.
+// ctx returns the context for catalog calls: the session's context
+// without its cancellation, because a command that has started is
+// finished even when the server shuts down (its answer is sent).
 func ctx(ua *uacontext.UA) context.Context {
 	if x := ua.Context(); x != nil {
-		return x
+		return context.WithoutCancel(x)
 	}
 	return context.Background()
 }

@@ -1,7 +1,6 @@
 package dircmd
 
 import (
-	"errors"
 	"math"
 	"strings"
 	"time"
@@ -504,9 +503,6 @@ func (c *cmds) listJobTotals(ua *uacontext.UA) bool {
 	return true
 }
 
-// errStop ends a JobFiles walk early.
-var errStop = errors.New("stop")
-
 func (c *cmds) listFiles(ua *uacontext.UA) bool {
 	id, _ := c.jobIDFromArgs(ua)
 	if id <= 0 {
@@ -516,9 +512,6 @@ func (c *cmds) listFiles(ua *uacontext.UA) bool {
 	f := ua.Send
 	f.ArrayStart("filenames", null)
 	err := c.cat.JobFiles(ctx(ua), uint64(id), func(name string) error {
-		if err := ctx(ua).Err(); err != nil {
-			return err
-		}
 		row := []string{name}
 		if f.HasFilters() && !f.FilterRow(row) {
 			return nil

@@ -190,9 +190,6 @@ func padLeft(s string, w int) string {
 	return strings.Repeat(" ", w-len(s)) + s
 }
 
-// escapeFormat makes s print literally when used as a printf format.
-func escapeFormat(s string) string { return strings.ReplaceAll(s, "%", "%%") }
-
 // clampWidth is the Director's MaxLength: widths above 100 are cut to 100.
 func clampWidth(w int) int {
 	switch {

@@ -1,0 +1,187 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/uaformat/uaformat/console"
+)
+
+const testConfig = `
+# consoles of the smoke test
+Profile {
+  Name = reader
+  Command ACL = .jobs, .clients, list, llist, whoami, .api
+}
+Console {
+  Name = user1
+  Password = "pw1"
+  Profile = reader
+  Job ACL = BackupClient1
+  Client ACL = bareos-fd
+  Pool ACL = Full
+}
+`
+
+func TestParseFlags(t *testing.T) {
+	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
+	cfg, err := parseFlags(nil, env(nil), io.Discard)
+	if err != nil || cfg.listen != "127.0.0.1:9101" || cfg.password != "secret" || cfg.catalogSize != 250 {
+		t.Errorf("defaults: %+v, %v", cfg, err)
+	}
+	cfg, err = parseFlags(nil, env(map[string]string{"UACONSOLED_PASSWORD": "fromenv"}), io.Discard)
+	if err != nil || cfg.password != "fromenv" {
+		t.Errorf("env password: %+v, %v", cfg, err)
+	}
+	cfg, err = parseFlags([]string{"-password", "x", "-catalog-size", "10", "-listen", "127.0.0.1:0"},
+		env(map[string]string{"UACONSOLED_PASSWORD": "fromenv"}), io.Discard)
+	if err != nil || cfg.password != "x" || cfg.catalogSize != 10 || cfg.listen != "127.0.0.1:0" {
+		t.Errorf("flags: %+v, %v", cfg, err)
+	}
+	for _, bad := range [][]string{{"-catalog-size", "0"}, {"-password", ""}, {"extra"}, {"-nosuchflag"}} {
+		if _, err := parseFlags(bad, env(nil), io.Discard); err == nil {
+			t.Errorf("parseFlags(%q) succeeded", bad)
+		}
+	}
+}
+
+// safeBuffer is a bytes.Buffer for concurrent writers.
+type safeBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *safeBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *safeBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func TestSmoke(t *testing.T) {
+	dir := t.TempDir()
+	confPath := filepath.Join(dir, "consoles.conf")
+	if err := os.WriteFile(confPath, []byte(testConfig), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	cfg, err := parseFlags([]string{"-password", "pw", "-config", confPath, "-catalog-size", "30", "-fail-delay", "0"}, func(string) string { return "" }, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs safeBuffer
+	log := slog.New(slog.NewTextHandler(&logs, nil))
+	srv, err := newServer(cfg, log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	var stdout safeBuffer
+	done := make(chan error, 1)
+	go func() { done <- serve(ctx, srv, ln, cfg, &stdout, log) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Errorf("serve: %v", err)
+		}
+	}()
+	addr := ln.Addr().String()
+
+	cctx, ccancel := context.WithTimeout(context.Background(), time.Minute)
+	defer ccancel()
+
+	// The default console, text mode.
+	root, err := console.Dial(cctx, addr, console.Options{Password: "pw", NoReconnect: true})
+	if err != nil {
+		t.Fatalf("login as default console: %v", err)
+	}
+	defer root.Close()
+	if out, err := root.Call(cctx, "whoami"); err != nil || out != "root\n" {
+		t.Errorf("whoami = %q, %v", out, err)
+	}
+	out, err := root.Call(cctx, "list jobs limit=3")
+	if err != nil || !strings.HasPrefix(out, "+-------+") || strings.Count(out, "\n") != 3+3+1 {
+		t.Errorf("list jobs:\n%s(%v)", out, err)
+	}
+
+	// A named console in JSON mode sees only what its ACLs allow.
+	user, err := console.Dial(cctx, addr, console.Options{Name: "user1", Password: "pw1", JSON: true, NoReconnect: true})
+	if err != nil {
+		t.Fatalf("login as user1: %v", err)
+	}
+	defer user.Close()
+	res, err := user.CallJSON(cctx, ".jobs")
+	if err != nil {
+		t.Fatalf(".jobs: %v", err)
+	}
+	if got := res.Get("jobs.#.name").String(); got != `["BackupClient1"]` {
+		t.Errorf(".jobs as user1 = %s", got)
+	}
+	res, err = user.CallJSON(cctx, "list jobs")
+	if err != nil {
+		t.Fatalf("list jobs: %v", err)
+	}
+	for _, n := range res.Get("jobs.#.name").Array() {
+		if n.String() != "BackupClient1" {
+			t.Errorf("user1 sees job %s", n.String())
+		}
+	}
+	if _, err := user.CallJSON(cctx, "status dir"); err == nil {
+		t.Error("status is not in user1's Command ACL")
+	}
+
+	// A wrong password is refused.
+	if c, err := console.Dial(cctx, addr, console.Options{Name: "user1", Password: "wrong", NoReconnect: true, Protocol: 0}); err == nil {
+		c.Close()
+		t.Error("login with a wrong password succeeded")
+	}
+
+	if !strings.Contains(stdout.String(), "listening on "+addr) || !strings.Contains(stdout.String(), "password: pw") {
+		t.Errorf("announcement: %q", stdout.String())
+	}
+	if !strings.Contains(logs.String(), "console logged in") {
+		t.Errorf("no login log record:\n%s", logs.String())
+	}
+}
+
+func TestRunBadConfig(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "bad.conf")
+	if err := os.WriteFile(p, []byte("Console {\n Name = a\n Bogus = 1\n}\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	code := run(context.Background(), []string{"-config", p, "-listen", "127.0.0.1:0"}, func(string) string { return "" }, io.Discard, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "bad.conf:3") {
+		t.Errorf("code %d, stderr %q", code, stderr.String())
+	}
+	if code := run(context.Background(), []string{"-catalog-size", "-1"}, func(string) string { return "" }, io.Discard, io.Discard); code != 2 {
+		t.Errorf("bad flag: code %d", code)
+	}
+}
+
+func TestRunShutdown(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel() // already stopped: run listens, serves nothing and returns
+	var stdout bytes.Buffer
+	if code := run(ctx, []string{"-listen", "127.0.0.1:0", "-catalog-size", "5"}, func(string) string { return "" }, &stdout, io.Discard); code != 0 {
+		t.Errorf("code %d", code)
+	}
+}
