@@ -2,6 +2,7 @@ package dirconf
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -278,5 +279,9 @@ Console {
 		panic(err)
 	}
 	c := cfg.Consoles[0]
-	println(c.Name, c.Key, strings.Join(c.ACL[CommandACL], ","))
+	fmt.Println(c.Name, c.Key)
+	fmt.Println(strings.Join(c.ACL[CommandACL], " "), "|", strings.Join(c.ACL[JobACL], " "))
+	// Output:
+	// user1 5ebe2294ecd0e0f08eab7690d2a6ee69
+	// whoami list .jobs | BackupClient1
 }

@@ -17,10 +17,6 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
-	"regexp"
-	"slices"
-	"sort"
-	"strings"
 	"time"
 
 	"github.com/uaformat/uaformat/uacontext/dircmd"
@@ -274,7 +270,6 @@ func (d *Director) generate() {
 	}
 	write := func(j *dircmd.Job, when time.Time) {
 		remaining := j.JobBytes
-		files := j.JobFiles
 		for {
 			vs := current[j.Pool]
 			if vs == nil || vs.free == 0 {
@@ -300,7 +295,6 @@ func (d *Director) generate() {
 				JobMediaID: uint64(len(d.jobMedia) + 1), JobID: j.JobID, MediaID: m.MediaID, VolumeName: m.VolumeName,
 			})
 			remaining -= n
-			_ = files
 			if remaining == 0 {
 				break
 			}
@@ -417,11 +411,6 @@ func (d *Director) generate() {
 			add("RestoreFiles", dircmd.JobTypeRestore, dircmd.LevelFull, dircmd.JobStatusTerminated, start,
 				time.Duration(4+rng.IntN(30))*time.Second, files, files*uint64(20000+rng.IntN(900000)), "bareos-fd", "", "")
 			d.jobFiles = append(d.jobFiles, jobContent{})
-		}
-	}
-	for i := range d.media {
-		if d.media[i].VolStatus == "Append" && d.media[i].VolJobs == 0 && d.media[i].PoolID != 4 {
-			d.media[i].VolStatus = "Append"
 		}
 	}
 }
@@ -605,10 +594,3 @@ func (d *Director) Terminated(context.Context) ([]dircmd.TerminatedJob, error) {
 	}
 	return out, nil
 }
-
-// sortStrings sorts in byte order (the catalog's C collation).
-func sortStrings(s []string) { sort.Strings(s) }
-
-var _ = slices.Contains[[]string]
-var _ = strings.Compare
-var _ = regexp.Compile

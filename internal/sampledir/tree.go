@@ -6,9 +6,7 @@ import (
 	"path"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
-	"time"
 
 	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
@@ -295,7 +293,19 @@ func (c *jobContent) eachFile(t *tree, di int, fn func(pos int, f fileTmpl)) {
 	}
 }
 
-func bigName(i int) string { return fmt.Sprintf("data-%07d.bin", i+1) }
+// bigName is the name of the i-th file of BigDir: "data-0000001.bin" ...
+func bigName(i int) string {
+	b := []byte("data-0000000.bin")
+	n := i + 1
+	for p := 11; p >= 5 && n > 0; p-- {
+		b[p] = byte('0' + n%10)
+		n /= 10
+	}
+	if n > 0 { // beyond 9,999,999 files: longer names, still in order
+		return fmt.Sprintf("data-%d.bin", i+1)
+	}
+	return string(b)
+}
 
 // JobFiles implements dircmd.Catalog: files in FileId order, each
 // directory's files followed by the directory itself.
@@ -549,17 +559,14 @@ type stat struct {
 // encode returns the Bareos "lstat" text: the fields in Bareos base64
 // separated by blanks, then LinkFI, flags and the data stream.
 func (s stat) encode(stream int64) string {
-	vals := []int64{int64(s.dev), int64(s.ino), int64(s.mode), int64(s.nlink), int64(s.uid), int64(s.gid),
+	vals := [...]int64{int64(s.dev), int64(s.ino), int64(s.mode), int64(s.nlink), int64(s.uid), int64(s.gid),
 		int64(s.rdev), int64(s.size), int64(s.blksize), int64(s.blocks), s.atime, s.mtime, s.ctime, 0, 0, stream}
-	var b strings.Builder
+	b := make([]byte, 0, 96)
 	for i, v := range vals {
 		if i > 0 {
-			b.WriteByte(' ')
+			b = append(b, ' ')
 		}
-		b.WriteString(dircmd.EncodeBase64Int(v))
+		b = dircmd.AppendBase64Int(b, v)
 	}
-	return b.String()
+	return string(b)
 }
-
-var _ = strconv.Itoa
-var _ = time.Now

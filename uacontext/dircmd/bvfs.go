@@ -98,6 +98,16 @@ func basenameDir(p string) string {
 	return p[i:]
 }
 
+func typeString(t byte) string {
+	switch t {
+	case 'D':
+		return "D"
+	case 'F':
+		return "F"
+	}
+	return string([]byte{t})
+}
+
 // emitEntry sends one bvfs row as the Director's BvfsResultHandler does.
 func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f := ua.Send
@@ -106,7 +116,7 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 		lstat, jobID, fileID = emptyLStat, 0, 0
 	}
 	f.ObjectStart(null, null)
-	f.KVString("Type", null, string([]byte{e.Type}), null)
+	f.KVString("Type", null, typeString(e.Type), null)
 	f.KVUint("PathId", null, e.PathID, "%d\t")
 	f.KVUint("FileId", null, fileID, "%d\t")
 	f.KVUint("JobId", null, jobID, "%d\t")

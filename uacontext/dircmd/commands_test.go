@@ -1,6 +1,7 @@
 package dircmd_test
 
 import (
+	"context"
 	"fmt"
 	"regexp"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -518,5 +520,17 @@ func TestACLRestrictedConsole(t *testing.T) {
 	doc = jsonResult(t, restricted, "list media all")
 	if got := strs(doc.Get("error.data.messages.error")); len(got) != 1 || !strings.HasPrefix(got[0], "Restricted permission.") {
 		t.Errorf("list media all: %s", doc.Raw)
+	}
+}
+
+// BenchmarkBvfsLsFiles100k lists a directory of 100,000 files in JSON mode.
+func BenchmarkBvfsLsFiles100k(b *testing.B) {
+	d := sampledir.New(sampledir.Options{BigDirFiles: 100000})
+	tab := newTable(d)
+	for b.Loop() {
+		rec := &recorder{}
+		ua := uacontext.NewUA(context.Background(), rec, uacontext.Options{Table: tab})
+		ua.API = apimode.JSON
+		ua.Execute(".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/ limit=100000")
 	}
 }

@@ -13,7 +13,10 @@ var base64Values = func() (m [256]byte) {
 // a file's "lstat" attribute string: a '-' for negative values, then the
 // magnitude in base 64 (digits A-Z a-z 0-9 + /), most significant first,
 // without leading zero digits ("A" is 0).
-func EncodeBase64Int(v int64) string {
+func EncodeBase64Int(v int64) string { return string(AppendBase64Int(nil, v)) }
+
+// AppendBase64Int appends the EncodeBase64Int form of v to dst.
+func AppendBase64Int(dst []byte, v int64) []byte {
 	var buf [13]byte
 	u := uint64(v)
 	neg := v < 0
@@ -33,7 +36,7 @@ func EncodeBase64Int(v int64) string {
 		i--
 		buf[i] = '-'
 	}
-	return string(buf[i:])
+	return append(dst, buf[i:]...)
 }
 
 // decodeBase64Int reads one field starting at s[i] up to a blank or the
