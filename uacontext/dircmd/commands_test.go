@@ -516,6 +516,16 @@ func TestACLRestrictedConsole(t *testing.T) {
 	if got := strs(doc.Get("error.data.messages.error")); len(got) != 1 || got[0] != "Unauthorized command from this console.\n" {
 		t.Errorf("bvfs: %s", doc.Raw)
 	}
+	// Files of a job of a forbidden client are refused like unknown jobs.
+	doc = jsonResult(t, restricted, "list files jobid=2")
+	if got := strs(doc.Get("error.data.messages.error")); len(got) != 1 || !strings.HasPrefix(got[0], "jobid not found in db") {
+		t.Errorf("list files: %s", doc.Raw)
+	}
+	// A forbidden pool is reported like a missing one.
+	doc = jsonResult(t, restricted, "list volumes pool=Incremental")
+	if got := strs(doc.Get("error.data.messages.error")); len(got) != 2 || got[1] != "Pool Incremental doesn't exist.\n" {
+		t.Errorf("list volumes pool=: %s", doc.Raw)
+	}
 	// list media all needs an unrestricted Pool ACL in the short form.
 	doc = jsonResult(t, restricted, "list media all")
 	if got := strs(doc.Get("error.data.messages.error")); len(got) != 1 || !strings.HasPrefix(got[0], "Restricted permission.") {

@@ -846,7 +846,16 @@ func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) boo
 	q := MediaQuery{HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
 	if name, ok := ua.ArgValue("pool"); ok {
 		pools, _ := c.selectPools(ua, name, 0)
-		if len(pools) == 0 || !ua.ACLAccessOK(uacontext.ACLPool, name) {
+		allowed := ua.ACLAccessOK(uacontext.ACLPool, name)
+		if len(pools) == 0 || !allowed {
+			// The Director's GetPoolDbr: the lookup fails (its error text
+			// has no newline and an empty catalog error), is retried once
+			// for an allowed name, and then it would prompt for a pool;
+			// this package has no prompts, so the selection fails.
+			ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", name, "")
+			if allowed {
+				ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", name, "")
+			}
 			ua.ErrorMsg("Pool %s doesn't exist.\n", name)
 			return true
 		}
