@@ -429,3 +429,52 @@ func TestMissingEndsNextResult(t *testing.T) {
 		t.Errorf("got %s, want %s", got, want)
 	}
 }
+
+// Deep nesting neither overflows a stack nor loses levels, in the fast
+// form and after a replaced key switched the result to the tree form.
+func TestDeepNesting(t *testing.T) {
+	const n = 50000
+	for _, tree := range []bool{false, true} {
+		f, s := newF(apimode.JSON, true)
+		pre := ""
+		if tree {
+			f.KVUint("x", N, 1, N)
+			f.KVUint("X", N, 2, N)
+			pre = `"x":2,`
+		}
+		for range n {
+			f.ObjectStart("O", N)
+		}
+		for range n / 2 {
+			f.ObjectEnd(N, N)
+		}
+		f.KVUint("mid", N, 3, N)
+		if err := f.FinalizeResult(true); err != nil {
+			t.Fatal(err)
+		}
+		got := strings.Join(s.take(), "")
+		inner := strings.Repeat(`{"o":`, n/2) + "{}" + strings.Repeat("}", n/2-1)
+		want := compactEnvelope("{" + pre + strings.Repeat(`"o":{`, n/2) + inner[1:] + `,"mid":3` + strings.Repeat("}", n/2+1))
+		if got != want {
+			t.Errorf("tree %v: %d bytes, want %d", tree, len(got), len(want))
+		}
+	}
+	// Indented: 2 spaces per level (50 levels, as in m2_deep_nesting_50).
+	f, s := newF(apimode.JSON, false)
+	for range 50 {
+		f.ObjectStart("L", N)
+	}
+	got := finalizeJSON(t, f, s, true)
+	var want strings.Builder
+	want.WriteString("{\n  \"jsonrpc\": \"2.0\",\n  \"id\": null,\n  \"result\": {")
+	for d := 2; d < 52; d++ {
+		want.WriteString("\n" + strings.Repeat("  ", d) + `"l": {`)
+	}
+	want.WriteString("}")
+	for d := 50; d >= 0; d-- {
+		want.WriteString("\n" + strings.Repeat("  ", d) + "}")
+	}
+	if got != want.String() {
+		t.Errorf("indented deep nesting:\n%s\nwant\n%s", got, want.String())
+	}
+}

@@ -207,3 +207,54 @@ func TestPrintfCallArguments(t *testing.T) {
 		t.Errorf("got\n%q\nwant\n%q", got, want)
 	}
 }
+
+// '*' widths and precisions, length modifiers and %i/%u: the forms the
+// Director's own format strings use (sql.cc prints its table headers with
+// " %-*s |"). Checked against glibc.
+func TestPrintfCForms(t *testing.T) {
+	tests := []struct {
+		format string
+		args   []any
+		want   string
+	}{
+		{"[%*d]", []any{4, 7}, "[   7]"},
+		{"[%-*s|]", []any{5, "ab"}, "[ab   |]"},
+		{" %-*s |", []any{6, "name"}, " name   |"},
+		{"[%*s|]", []any{-4, "ab"}, "[ab  |]"}, // a negative width left-justifies
+		{"[%.*s]", []any{2, "abcdef"}, "[ab]"},
+		{"[%.*s]", []any{-1, "abc"}, "[abc]"}, // a negative precision is none
+		{"[%*.*s]", []any{5, 2, "abcdef"}, "[   ab]"},
+		{"[%0*d]", []any{5, -42}, "[-0042]"},
+		{"[%*d|%s]", []any{int64(3), 1, "x"}, "[  1|x]"},
+		{"[%.s]", []any{"abc"}, "[]"},
+		{"[%.d]", []any{0}, "[]"},
+		{"[%.3s]", []any{formatter.Null}, "[]"}, // glibc: "(null)" only if it fits
+		{"[%.5s]", []any{formatter.Null}, "[]"},
+		{"[%7.2s|]", []any{formatter.Null}, "[       |]"},
+		{"[%.*s]", []any{3, formatter.Null}, "[]"},
+		{"[%lld]", []any{int64(math.MinInt64)}, "[-9223372036854775808]"},
+		{"[%llu]", []any{uint64(math.MaxUint64)}, "[18446744073709551615]"},
+		{"[%lu|%zu|%ld|%hd]", []any{uint64(1), 2, int64(-3), 4}, "[1|2|-3|4]"},
+		{"[%i|%u]", []any{-5, uint32(6)}, "[-5|6]"},
+		{"[%5i|%-5u|]", []any{-5, 6}, "[   -5|6    |]"},
+		{"[%05lld]", []any{int64(-42)}, "[-0042]"},
+	}
+	for _, tt := range tests {
+		if got := decorate(t, tt.format, tt.args...); got != tt.want {
+			t.Errorf("Decoration(%q, %v) = %q, want %q", tt.format, tt.args, got, tt.want)
+		}
+		if got := formatter.Sprintf(tt.format, tt.args...); got != tt.want {
+			t.Errorf("Sprintf(%q, %v) = %q, want %q", tt.format, tt.args, got, tt.want)
+		}
+	}
+}
+
+func TestSprintfAppendf(t *testing.T) {
+	if got, want := formatter.Sprintf("%-6s|%05d|%s", "äöü", -42, formatter.Null), "äöü|-0042|(null)"; got != want {
+		t.Errorf("Sprintf = %q, want %q", got, want)
+	}
+	dst := []byte("pre:")
+	if got, want := string(formatter.Appendf(dst, "%3d%%", 7)), "pre:  7%"; got != want {
+		t.Errorf("Appendf = %q, want %q", got, want)
+	}
+}
