@@ -332,7 +332,7 @@ func (ua *UA) Dispatch() (ok bool) {
 	word := ua.Args[0].Key
 	cmd, found := ua.Table.Lookup(word)
 	if found && !bypassesACL(cmd.Name) && !ua.ACLAccessOK(ACLCommand, cmd.Name) {
-		ua.Log.Info("command denied by ACL", "console", ua.ConsoleName(), "command", cmd.Name)
+		ua.Log.Info("command denied by ACL", "command", cmd.Name)
 		found = false
 	}
 	if found && cmd.Handler == nil {
