@@ -29,10 +29,8 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/bsock"
-	"github.com/uaformat/uaformat/internal/dirconf"
-	"github.com/uaformat/uaformat/internal/sampledir"
+	"github.com/uaformat/uaformat/internal/demo"
 	"github.com/uaformat/uaformat/uacontext"
-	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
 
 func main() {
@@ -125,54 +123,12 @@ func serve(ctx context.Context, srv *uacontext.Server, ln net.Listener, cfg conf
 // newServer builds the Director: the sample catalog, the command table
 // and the consoles of the configuration file.
 func newServer(cfg config, log *slog.Logger) (*uacontext.Server, error) {
-	var consoles []uacontext.Console
-	if cfg.configFile != "" {
-		conf, err := dirconf.ParseFile(cfg.configFile)
-		if err != nil {
-			return nil, err
-		}
-		consoles = consolesOf(conf)
-	}
-	dir := sampledir.New(sampledir.Options{Seed: cfg.seed, Size: cfg.catalogSize})
-	table := uacontext.NewTable(uacontext.ReferenceCommands()...)
-	table.Add(uacontext.Builtins()...)
-	table.Add(dircmd.Commands(dir, dircmd.Options{Now: dir.Now})...)
-	return &uacontext.Server{
-		Director:   uacontext.DirectorInfo{Name: sampledir.Name},
-		DefaultKey: bsock.PasswordKey(cfg.password),
-		Consoles:   consoles,
-		Table:      table,
-		Resources:  dircmd.ResourceFilter(dir),
-		Log:        log,
-		FailDelay:  cfg.failDelay,
-	}, nil
-}
-
-// aclKinds maps the configuration's ACL lists to the session's.
-var aclKinds = [dirconf.NumACLs]uacontext.ACLKind{
-	dirconf.JobACL:           uacontext.ACLJob,
-	dirconf.ClientACL:        uacontext.ACLClient,
-	dirconf.StorageACL:       uacontext.ACLStorage,
-	dirconf.ScheduleACL:      uacontext.ACLSchedule,
-	dirconf.PoolACL:          uacontext.ACLPool,
-	dirconf.CommandACL:       uacontext.ACLCommand,
-	dirconf.FileSetACL:       uacontext.ACLFileSet,
-	dirconf.CatalogACL:       uacontext.ACLCatalog,
-	dirconf.WhereACL:         uacontext.ACLWhere,
-	dirconf.PluginOptionsACL: uacontext.ACLPluginOptions,
-}
-
-// consolesOf converts the configured consoles (with their profiles' ACLs)
-// to the server's.
-func consolesOf(conf *dirconf.Config) []uacontext.Console {
-	out := make([]uacontext.Console, 0, len(conf.Consoles))
-	for _, c := range conf.Consoles {
-		acl := conf.EffectiveACL(c)
-		var set uacontext.ACLSet
-		for k, entries := range acl {
-			set[aclKinds[k]] = append([]string(nil), entries...)
-		}
-		out = append(out, uacontext.Console{Name: c.Name, Key: c.Key, ACL: set})
-	}
-	return out
+	return demo.NewServer(demo.Config{
+		Password:    cfg.password,
+		ConfigFile:  cfg.configFile,
+		CatalogSize: cfg.catalogSize,
+		Seed:        cfg.seed,
+		FailDelay:   cfg.failDelay,
+		Log:         log,
+	})
 }
