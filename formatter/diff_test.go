@@ -471,12 +471,53 @@ func genStructured(r *rand.Rand, budget int) []op {
 	return append(ops, op{name: "FinalizeResult", b: true})
 }
 
+// TestDifferentialManyKeys runs results with ever new keys (beyond what
+// the formatter keeps between results) through the model, with key strings
+// built anew each time and constant ones mixed in.
+func TestDifferentialManyKeys(t *testing.T) {
+	t.Parallel()
+	r := rand.New(rand.NewPCG(7, 7))
+	var ops []op
+	next := 0
+	for result := range 8 {
+		ops = append(ops, op{name: "ArrayStart", s1: "List", s2: formatter.Null})
+		for range 1500 {
+			ops = append(ops, op{name: "ObjectStart", s1: formatter.Null, s2: formatter.Null})
+			for range 1 + r.IntN(4) {
+				var k string
+				switch r.IntN(3) {
+				case 0:
+					k = pick(r, genKeys)
+				case 1:
+					k = "key" + strconv.Itoa(r.IntN(next+1)) // an old key, new string
+				default:
+					next++
+					k = "Key" + strconv.Itoa(next)
+				}
+				ops = append(ops, op{name: "KVUint", s1: k, s2: formatter.Null, u: uint64(result), s4: formatter.Null})
+			}
+			ops = append(ops, op{name: "ObjectEnd", s1: formatter.Null, s2: formatter.Null})
+		}
+		ops = append(ops, op{name: "ArrayEnd", s1: formatter.Null, s2: formatter.Null},
+			op{name: "FinalizeResult", b: true})
+	}
+	if msg := diffRun(ops, apimode.JSON, true); msg != "" {
+		if len(msg) > 2000 {
+			msg = msg[:2000] + "..."
+		}
+		t.Errorf("%d keys: %s", next, msg)
+	}
+}
+
 // TestDifferentialLong compares large results (many arena chunks) that
 // leave the fast form late, or never.
 func TestDifferentialLong(t *testing.T) {
+	t.Parallel()
 	for seed := range uint64(16) {
 		r := rand.New(rand.NewPCG(seed, 0x10ff))
+		// Two results in a row: the second reuses what the first left.
 		ops := genStructured(r, 1000+r.IntN(3000))
+		ops = append(ops, genStructured(r, 200+r.IntN(1000))...)
 		compact := seed%3 == 0
 		stats := map[string]int{}
 		if msg := diffRunStats(ops, apimode.JSON, compact, stats); msg != "" {
@@ -490,6 +531,7 @@ func TestDifferentialLong(t *testing.T) {
 }
 
 func TestDifferential(t *testing.T) {
+	t.Parallel()
 	const seeds = 3000
 	n := 0
 	stats := map[string]int{}

@@ -66,6 +66,7 @@ func TestLargeTextSplit(t *testing.T) {
 }
 
 func TestLargeJSONSplit(t *testing.T) {
+	t.Parallel()
 	row := strings.Repeat("x", 70) + "\t\"é"
 	const rows = 30000
 	for _, compact := range []bool{true, false} {
