@@ -10,19 +10,15 @@ import (
 )
 
 // packetSink records a copy of every packet. If fail is set, Send returns
-// it after recording (failAfter > 0: only from the failAfter-th packet on).
+// it after recording.
 type packetSink struct {
-	packets   [][]byte
-	fail      error
-	failAfter int
+	packets [][]byte
+	fail    error
 }
 
 func (s *packetSink) Send(p []byte) error {
 	s.packets = append(s.packets, bytes.Clone(p))
-	if s.fail != nil && len(s.packets) >= s.failAfter {
-		return s.fail
-	}
-	return nil
+	return s.fail
 }
 
 // texts returns the packets as strings.

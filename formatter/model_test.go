@@ -700,7 +700,13 @@ func (m *model) Message(typ, text string) {
 		return
 	}
 	if typ == formatter.Null {
-		return // README §3.4.5: lost
+		// The reference looks a NULL type up as "normal" and appends there
+		// if that array exists; otherwise the message is lost (README
+		// §3.4.5). The generator does not use "normal" (see bugs_test.go).
+		if _, ok := m.msgs["normal"]; ok && isValidUTF8(text) {
+			m.msgs["normal"] = append(m.msgs["normal"], text)
+		}
+		return
 	}
 	if _, ok := m.msgs[typ]; !ok {
 		m.msgTypes = append(m.msgTypes, typ)
