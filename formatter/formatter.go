@@ -134,7 +134,7 @@ func (f *Formatter) textf(format string, args ...any) {
 // Decoration appends text that only humans need (headers, borders): in
 // mode 0 only.
 func (f *Formatter) Decoration(format string, args ...any) {
-	if f.mode == apimode.Off {
+	if f.mode != apimode.On && f.mode != apimode.JSON { // as the reference: any other mode decorates
 		f.textf(format, args...)
 	}
 }
@@ -324,8 +324,9 @@ func intValue(v int64) value {
 // sent at once as its own packet (an empty text as an empty packet), ahead
 // of any buffered text; the type is not shown. In mode 2 the text is
 // recorded under its type and only shown in an error envelope; a message of
-// type MsgError makes the result an error. A Null type loses the message,
-// as in the reference.
+// type MsgError makes the result an error. A Null type is looked up as
+// "normal", as in the reference: it joins an existing "normal" array and is
+// lost otherwise.
 func (f *Formatter) Message(typ, text string) error {
 	if !f.json() {
 		if text == Null {
@@ -333,14 +334,20 @@ func (f *Formatter) Message(typ, text string) error {
 		}
 		return f.send([]byte(text))
 	}
-	if typ == Null || !validUTF8(typ) {
-		return nil
+	lookup := typ
+	if typ == Null {
+		lookup = "normal" // the reference looks a NULL type up as "normal"
 	}
 	i := 0
-	for i < len(f.msgs) && f.msgs[i].typ != typ {
+	for i < len(f.msgs) && f.msgs[i].typ != lookup {
 		i++
 	}
 	if i == len(f.msgs) {
+		// A new type. The reference cannot store a NULL type or one that
+		// is not UTF-8 (use-after-free); the message is lost.
+		if typ == Null || !validUTF8(typ) {
+			return nil
+		}
 		f.msgs = append(f.msgs, msgGroup{typ: typ})
 	}
 	if text != Null && validUTF8(text) {

@@ -478,3 +478,18 @@ func TestDeepNesting(t *testing.T) {
 		t.Errorf("indented deep nesting:\n%s\nwant\n%s", got, want.String())
 	}
 }
+
+// A message with a Null type is looked up as "normal" (as the reference's
+// JsonAddMessage does): it joins an existing "normal" array; without one
+// it is lost (there the reference has a use-after-free, README §3.4.5).
+func TestNullMessageTypeJoinsExistingNormal(t *testing.T) {
+	f, s := newF(apimode.JSON, true)
+	f.Message("normal", "first")
+	f.Message(formatter.Null, "second") // appended to "normal" in the reference
+	f.Message(formatter.MsgError, "e")
+	got := finalizeJSON(t, f, s, true)
+	want := compactError(`{}`, `{"normal":["first","second"],"error":["e"]}`)
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+}

@@ -1,6 +1,7 @@
 package formatter_test
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strconv"
@@ -222,6 +223,52 @@ func TestSinkErrorJSON(t *testing.T) {
 			s.fail = nil
 			if got, want := finalizeJSON(t, f, s, true), lines(`{`, `  "jsonrpc": "2.0",`, `  "id": null,`, `  "result": {}`, `}`); got != want {
 				t.Errorf("next result %q", got)
+			}
+		})
+	}
+}
+
+// After a failed mode-2 send the reference sends a second packet, the
+// template of README §3.4.9 with the message inserted unescaped (invalid
+// JSON). uaformat deliberately sends the same object as valid JSON: the
+// decoded "message" is exactly the reference's text.
+func TestJSONSendFailureSecondPacketIsValidJSON(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		value string
+	}{
+		{"short", "v"},                      // the m2_send_fails case
+		{"long", strings.Repeat("y", 1100)}, // N >= 1024: no text
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			s := &packetSink{fail: errSink}
+			f := formatter.New(s, formatter.Options{Mode: apimode.JSON})
+			f.KVString("k", formatter.Null, tt.value, formatter.Null)
+			if err := f.FinalizeResult(true); !errors.Is(err, formatter.ErrSend) {
+				t.Fatalf("FinalizeResult = %v, want ErrSend", err)
+			}
+			p := s.take()
+			if len(p) != 2 {
+				t.Fatalf("%d packets, want 2", len(p))
+			}
+			msg := fmt.Sprintf("Failed to send json message (length=%d). ", len(p[0]))
+			if len(p[0]) < 1024 {
+				msg += "Message: " + p[0] + "\n"
+			} else {
+				msg += "Maybe result message to long?\n"
+			}
+			const prefix = `{ "jsonrpc": "2.0", "id": null, "error": { "message": "`
+			if !strings.HasPrefix(p[1], prefix) || !strings.HasSuffix(p[1], `", "code": 1 } }`+"\n") {
+				t.Errorf("second packet does not follow the template: %q", p[1])
+			}
+			if !json.Valid([]byte(p[1])) {
+				t.Fatalf("second packet is not valid JSON: %q", p[1])
+			}
+			if got := gjson.Get(p[1], "error.message").String(); got != msg {
+				t.Errorf("error.message = %q, want %q", got, msg)
+			}
+			if got := gjson.Get(p[1], "error.code").Int(); got != 1 {
+				t.Errorf("error.code = %d, want 1", got)
 			}
 		})
 	}
