@@ -140,7 +140,7 @@ func FuzzAPI(f *testing.F) {
 		args := uacontext.ParseArgs(".api " + rest)
 		mode, compact, ok := modelAPI(args)
 		req, err := apimode.Parse(args)
-		checkErrText(t, err)
+		checkErrText(t, err, len(rest))
 		if !ok {
 			if !errors.Is(err, apimode.ErrInvalid) {
 				t.Fatalf("Parse(%+v) = %+v, %v; want ErrInvalid", args, req, err)
