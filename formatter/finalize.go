@@ -28,7 +28,7 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 		d.encodeTree()
 	}
 
-	w := writer{buf: f.out[:0], compact: f.compact, send: f.sink.Send}
+	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink}
 	w.open('{')
 	w.key(`"jsonrpc"`)
 	w.buf = append(w.buf, `"2.0"`...)

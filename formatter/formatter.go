@@ -131,6 +131,29 @@ func (f *Formatter) textf(format string, args ...any) {
 	}
 }
 
+// textS, textU and textI are textf with one argument, without boxing it.
+func (f *Formatter) textS(format, s string) {
+	if format != "" && format != Null && !f.json() {
+		f.text = appendOne(f.text, format, true, s, 0, false)
+	}
+}
+
+func (f *Formatter) textU(format string, u uint64) {
+	if format != "" && format != Null && !f.json() {
+		f.text = appendOne(f.text, format, false, "", u, false)
+	}
+}
+
+func (f *Formatter) textI(format string, v int64) {
+	if format != "" && format != Null && !f.json() {
+		if v < 0 {
+			f.text = appendOne(f.text, format, false, "", uint64(-v), true)
+		} else {
+			f.text = appendOne(f.text, format, false, "", uint64(v), false)
+		}
+	}
+}
+
 // Decoration appends text that only humans need (headers, borders): in
 // mode 0 only.
 func (f *Formatter) Decoration(format string, args ...any) {
@@ -156,7 +179,7 @@ func (f *Formatter) objectStart(name, format string, cs bool) {
 		f.doc.objectStart(name, cs)
 		return
 	}
-	f.textf(format, name)
+	f.textS(format, name)
 }
 
 // ObjectEnd closes the current object. In text modes format is appended
@@ -167,7 +190,7 @@ func (f *Formatter) ObjectEnd(name, format string) {
 		f.doc.end()
 		return
 	}
-	f.textf(format, name)
+	f.textS(format, name)
 	f.flushText()
 }
 
@@ -179,7 +202,7 @@ func (f *Formatter) ArrayStart(name, format string) {
 		f.doc.arrayStart(name)
 		return
 	}
-	f.textf(format, name)
+	f.textS(format, name)
 }
 
 // ArrayEnd closes the current array (mode 2: pops one container). It does
@@ -189,7 +212,7 @@ func (f *Formatter) ArrayEnd(name, format string) {
 		f.doc.end()
 		return
 	}
-	f.textf(format, name)
+	f.textS(format, name)
 }
 
 // ArrayItemBool appends a boolean to the current array; text modes format
@@ -199,11 +222,11 @@ func (f *Formatter) ArrayItemBool(v bool, format string) {
 		f.doc.item(boolValue(v))
 		return
 	}
-	n := 0
+	var n uint64
 	if v {
 		n = 1
 	}
-	f.textf(format, n)
+	f.textU(format, n)
 }
 
 // ArrayItemUint appends an unsigned integer to the current array. In mode 2
@@ -214,7 +237,7 @@ func (f *Formatter) ArrayItemUint(v uint64, format string) {
 		f.doc.item(intValue(int64(v)))
 		return
 	}
-	f.textf(format, v)
+	f.textU(format, v)
 }
 
 // ArrayItemString appends a string to the current array. In mode 2 a Null
@@ -224,7 +247,7 @@ func (f *Formatter) ArrayItemString(v, format string) {
 		f.arrayItemString(v)
 		return
 	}
-	f.textf(format, v)
+	f.textS(format, v)
 }
 
 // ArrayItemText is the reference's ArrayItem(value, text, false): in text
@@ -258,8 +281,8 @@ func (f *Formatter) KVBool(key, keyFormat string, v bool, valueFormat string) {
 	if v {
 		s = "true"
 	}
-	f.textf(keyFormat, key)
-	f.textf(valueFormat, s)
+	f.textS(keyFormat, key)
+	f.textS(valueFormat, s)
 }
 
 // KVUint adds an unsigned key/value. Mode 2 stores it as a signed 64-bit
@@ -269,8 +292,8 @@ func (f *Formatter) KVUint(key, keyFormat string, v uint64, valueFormat string) 
 		f.doc.kv(key, intValue(int64(v)))
 		return
 	}
-	f.textf(keyFormat, key)
-	f.textf(valueFormat, v)
+	f.textS(keyFormat, key)
+	f.textU(valueFormat, v)
 }
 
 // KVInt adds a signed key/value.
@@ -279,8 +302,8 @@ func (f *Formatter) KVInt(key, keyFormat string, v int64, valueFormat string) {
 		f.doc.kv(key, intValue(v))
 		return
 	}
-	f.textf(keyFormat, key)
-	f.textf(valueFormat, v)
+	f.textS(keyFormat, key)
+	f.textI(valueFormat, v)
 }
 
 // KVString adds a string key/value without rewrapping. A Null value is the
@@ -302,8 +325,8 @@ func (f *Formatter) KVStringWrap(key, keyFormat, v, valueFormat string, wrap int
 		f.doc.kv(key, value{tag: tStr, str: v})
 		return
 	}
-	f.textf(keyFormat, key)
-	f.textf(valueFormat, v)
+	f.textS(keyFormat, key)
+	f.textS(valueFormat, v)
 }
 
 func boolValue(v bool) value {

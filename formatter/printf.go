@@ -29,128 +29,210 @@ func appendf(dst []byte, format string, args ...any) []byte {
 		if j >= len(format) {
 			break
 		}
-		// format[j] == '%': parse flags, width, precision, verb.
-		k := j + 1
-		var minus, zero, plus, space, sharp bool
-	flags:
-		for ; k < len(format); k++ {
-			switch format[k] {
-			case '-':
-				minus = true
-			case '0':
-				zero = true
-			case '+':
-				plus = true
-			case ' ':
-				space = true
-			case '#':
-				sharp = true
-			default:
-				break flags
-			}
+		sp, next := parseSpec(format, j+1)
+		i = next
+		if sp.starWidth {
+			sp.setWidth(starArg(args, &argi))
 		}
-		width, k := atoiAt(format, k)
-		if k < len(format) && format[k] == '*' { // width from the arguments
-			k++
-			width = starArg(args, &argi)
-			if width < 0 {
-				minus, width = true, min(-width, maxWidth)
-			}
+		if sp.starPrec {
+			sp.prec = starArg(args, &argi) // negative: as if omitted
 		}
-		prec := -1
-		if k < len(format) && format[k] == '.' {
-			prec, k = atoiAt(format, k+1)
-			if k < len(format) && format[k] == '*' {
-				k++
-				prec = starArg(args, &argi) // negative: as if omitted
-			} else if prec < 0 {
-				prec = 0
-			}
-		}
-		// C length modifiers (%lld, %lu, %zu, ...) are accepted and ignored
-		// before d, i and u, which all print the integer argument as %d:
-		// Go integers carry their size and signedness.
-		m := k
-		for m < len(format) && strings.IndexByte("hlLqjzt", format[m]) >= 0 {
-			m++
-		}
-		cint := m < len(format) && strings.IndexByte("diu", format[m]) >= 0
-		if cint {
-			k = m
-		}
-		if k >= len(format) {
-			dst = append(dst, "%!(NOVERB)"...)
-			break
-		}
-		verb := format[k]
-		i = k + 1
-		if cint {
-			verb = 'd'
-		}
-		if verb == '%' {
+		switch {
+		case sp.verb == 0:
+			return append(dst, "%!(NOVERB)"...)
+		case sp.verb == '%':
 			dst = append(dst, '%')
 			continue
-		}
-		if argi >= len(args) {
-			dst = append(dst, '%', '!', verb)
+		case argi >= len(args):
+			dst = append(dst, '%', '!', sp.verb)
 			dst = append(dst, "(MISSING)"...)
 			continue
 		}
 		arg := args[argi]
 		argi++
-		if verb != 's' && verb != 'd' {
-			// Anything else: let fmt do it, with width and precision resolved.
-			dst = appendGo(dst, verb, minus, zero, plus, space, sharp, width, prec, arg)
-			continue
-		}
-		switch {
-		case verb == 's' && !plus && !space && !sharp:
-			if s, ok := arg.(string); ok {
-				if s == Null {
-					// glibc prints "(null)" only where it fits the precision.
-					s = "(null)"
-					if prec >= 0 && prec < len(s) {
-						s = ""
-					}
-				}
-				if prec >= 0 && prec < len(s) {
-					s = s[:prec]
-				}
-				dst = pad(dst, s, width, minus)
-				continue
-			}
-		case verb == 'd' && !sharp:
-			if digits, neg, ok := intText(arg); ok {
-				dst = appendCInt(dst, digits, neg, width, prec, minus, zero, plus, space)
+		if sp.verb == 's' && sp.cString() {
+			if str, ok := arg.(string); ok {
+				dst = sp.appendString(dst, str)
 				continue
 			}
 		}
-		dst = appendGo(dst, verb, minus, zero, plus, space, sharp, width, prec, arg)
+		if sp.verb == 'd' && !sp.sharp {
+			var nb [24]byte
+			if digits, neg, ok := intText(nb[:0], arg); ok {
+				dst = sp.appendInt(dst, digits, neg)
+				continue
+			}
+		}
+		dst = sp.appendGo(dst, arg)
 	}
 	return dst
 }
 
-// appendGo formats one argument with package fmt.
-func appendGo(dst []byte, verb byte, minus, zero, plus, space, sharp bool, width, prec int, arg any) []byte {
-	spec := make([]byte, 0, 16)
-	spec = append(spec, '%')
-	for _, f := range [...]struct {
-		on bool
-		c  byte
-	}{{minus, '-'}, {zero, '0'}, {plus, '+'}, {space, ' '}, {sharp, '#'}} {
-		if f.on {
-			spec = append(spec, f.c)
+// spec is one parsed conversion: flags, width, precision and verb.
+type spec struct {
+	minus, zero, plus, space, sharp bool
+	starWidth, starPrec             bool // '*': taken from the arguments
+	width, prec                     int  // -1: not given
+	verb                            byte // 0: the format ended first; 'd' also for C's i and u
+}
+
+// parseSpec parses the conversion after a '%' at format[k:] and returns
+// where the text after it starts.
+func parseSpec(format string, k int) (sp spec, next int) {
+flags:
+	for ; k < len(format); k++ {
+		switch format[k] {
+		case '-':
+			sp.minus = true
+		case '0':
+			sp.zero = true
+		case '+':
+			sp.plus = true
+		case ' ':
+			sp.space = true
+		case '#':
+			sp.sharp = true
+		default:
+			break flags
 		}
 	}
-	if width >= 0 {
-		spec = strconv.AppendInt(spec, int64(width), 10)
+	sp.width, k = atoiAt(format, k)
+	if k < len(format) && format[k] == '*' {
+		sp.starWidth = true
+		k++
 	}
-	if prec >= 0 {
-		spec = append(spec, '.')
-		spec = strconv.AppendInt(spec, int64(prec), 10)
+	sp.prec = -1
+	if k < len(format) && format[k] == '.' {
+		sp.prec, k = atoiAt(format, k+1)
+		if k < len(format) && format[k] == '*' {
+			sp.starPrec = true
+			k++
+		} else if sp.prec < 0 {
+			sp.prec = 0
+		}
 	}
-	spec = append(spec, verb)
-	return fmt.Appendf(dst, string(spec), arg)
+	// C length modifiers (%lld, %lu, %zu, ...) are accepted and ignored
+	// before d, i and u, which all print the integer argument as %d: Go
+	// integers carry their size and signedness.
+	m := k
+	for m < len(format) && strings.IndexByte("hlLqjzt", format[m]) >= 0 {
+		m++
+	}
+	if m < len(format) && strings.IndexByte("diu", format[m]) >= 0 {
+		sp.verb = 'd'
+		return sp, m + 1
+	}
+	if k >= len(format) {
+		return sp, k
+	}
+	sp.verb = format[k]
+	return sp, k + 1
+}
+
+// setWidth applies a '*' width: negative means left-justified.
+func (sp *spec) setWidth(w int) {
+	sp.width = w
+	if w < 0 {
+		sp.minus, sp.width = true, min(-w, maxWidth)
+	}
+}
+
+// cString reports whether %s is printed the C way (no Go-only flags).
+func (sp *spec) cString() bool { return !sp.plus && !sp.space && !sp.sharp }
+
+// appendString prints a string argument of %s as glibc does.
+func (sp *spec) appendString(dst []byte, s string) []byte {
+	if s == Null {
+		// glibc prints "(null)" only where it fits the precision.
+		s = "(null)"
+		if sp.prec >= 0 && sp.prec < len(s) {
+			s = ""
+		}
+	}
+	if sp.prec >= 0 && sp.prec < len(s) {
+		s = s[:sp.prec]
+	}
+	return pad(dst, s, sp.width, sp.minus)
+}
+
+// appendInt prints the digits of an integer argument of %d as glibc does.
+func (sp *spec) appendInt(dst, digits []byte, neg bool) []byte {
+	return appendCInt(dst, digits, neg, sp.width, sp.prec, sp.minus, sp.zero, sp.plus, sp.space)
+}
+
+// appendOne is appendf with one string (isStr) or unsigned/signed integer
+// argument, without boxing it: the common formats of key/value calls ("%s:
+// ", "| %-13s ", "%d\n") take this path; anything else falls back to
+// appendf.
+func appendOne(dst []byte, format string, isStr bool, s string, u uint64, neg bool) []byte {
+	start := len(dst)
+	used := false
+	for i := 0; i < len(format); {
+		j := i
+		for j < len(format) && format[j] != '%' {
+			j++
+		}
+		dst = append(dst, format[i:j]...)
+		if j >= len(format) {
+			break
+		}
+		sp, next := parseSpec(format, j+1)
+		i = next
+		if sp.verb == '%' && !sp.starWidth && !sp.starPrec {
+			dst = append(dst, '%')
+			continue
+		}
+		if used || sp.starWidth || sp.starPrec {
+			return appendf(dst[:start], format, boxOne(isStr, s, u, neg))
+		}
+		used = true
+		switch {
+		case isStr && sp.verb == 's' && sp.cString():
+			dst = sp.appendString(dst, s)
+		case !isStr && sp.verb == 'd' && !sp.sharp:
+			var nb [24]byte
+			dst = sp.appendInt(dst, strconv.AppendUint(nb[:0], u, 10), neg)
+		default:
+			return appendf(dst[:start], format, boxOne(isStr, s, u, neg))
+		}
+	}
+	return dst
+}
+
+// boxOne makes the argument of appendOne an interface value again.
+func boxOne(isStr bool, s string, u uint64, neg bool) any {
+	switch {
+	case isStr:
+		return s
+	case neg:
+		return -int64(u) // u is the magnitude; -MinInt64 wraps to itself
+	default:
+		return u
+	}
+}
+
+// appendGo formats one argument with package fmt, width and precision
+// resolved.
+func (sp *spec) appendGo(dst []byte, arg any) []byte {
+	f := make([]byte, 0, 16)
+	f = append(f, '%')
+	for _, fl := range [...]struct {
+		on bool
+		c  byte
+	}{{sp.minus, '-'}, {sp.zero, '0'}, {sp.plus, '+'}, {sp.space, ' '}, {sp.sharp, '#'}} {
+		if fl.on {
+			f = append(f, fl.c)
+		}
+	}
+	if sp.width >= 0 {
+		f = strconv.AppendInt(f, int64(sp.width), 10)
+	}
+	if sp.prec >= 0 {
+		f = append(f, '.')
+		f = strconv.AppendInt(f, int64(sp.prec), 10)
+	}
+	f = append(f, sp.verb)
+	return fmt.Appendf(dst, string(f), arg)
 }
 
 // starArg takes an int argument for a '*' width or precision, as C does;
@@ -161,7 +243,8 @@ func starArg(args []any, argi *int) int {
 	}
 	a := args[*argi]
 	*argi++
-	digits, neg, ok := intText(a)
+	var nb [24]byte
+	digits, neg, ok := intText(nb[:0], a)
 	if !ok {
 		return -1
 	}
@@ -198,35 +281,35 @@ func atoiAt(s string, i int) (int, int) {
 // console line never needs more than this).
 const maxWidth = 1 << 16
 
-// intText returns the decimal digits of an integer argument and its sign.
-func intText(arg any) (digits []byte, neg bool, ok bool) {
-	var buf [24]byte
+// intText appends the decimal digits of an integer argument to dst and
+// reports its sign.
+func intText(dst []byte, arg any) (digits []byte, neg bool, ok bool) {
 	switch v := arg.(type) {
 	case int:
-		return absDigits(buf[:0], int64(v))
+		return absDigits(dst, int64(v))
 	case int8:
-		return absDigits(buf[:0], int64(v))
+		return absDigits(dst, int64(v))
 	case int16:
-		return absDigits(buf[:0], int64(v))
+		return absDigits(dst, int64(v))
 	case int32:
-		return absDigits(buf[:0], int64(v))
+		return absDigits(dst, int64(v))
 	case int64:
-		return absDigits(buf[:0], v)
+		return absDigits(dst, v)
 	case uint:
-		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+		return strconv.AppendUint(dst, uint64(v), 10), false, true
 	case uint8:
-		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+		return strconv.AppendUint(dst, uint64(v), 10), false, true
 	case uint16:
-		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+		return strconv.AppendUint(dst, uint64(v), 10), false, true
 	case uint32:
-		return strconv.AppendUint(buf[:0], uint64(v), 10), false, true
+		return strconv.AppendUint(dst, uint64(v), 10), false, true
 	case uint64:
-		return strconv.AppendUint(buf[:0], v, 10), false, true
+		return strconv.AppendUint(dst, v, 10), false, true
 	case bool:
 		if v {
-			return append(buf[:0], '1'), false, true
+			return append(dst, '1'), false, true
 		}
-		return append(buf[:0], '0'), false, true
+		return append(dst, '0'), false, true
 	}
 	return nil, false, false
 }

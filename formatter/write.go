@@ -10,7 +10,7 @@ type writer struct {
 	depth   int
 	first   bool // no member written yet in the innermost container
 	total   int  // bytes produced
-	send    func([]byte) error
+	sink    Sink
 	last    []byte // the last packet emitted (the whole text when total < MaxSend)
 	err     error  // first send error; output after it is only counted
 }
@@ -72,7 +72,7 @@ func (w *writer) emit(p []byte) {
 	w.total += len(p)
 	w.last = p
 	if w.err == nil {
-		w.err = w.send(p)
+		w.err = w.sink.Send(p)
 	}
 }
 
