@@ -11,6 +11,7 @@ import (
 
 	"github.com/uaformat/uaformat/console"
 	"github.com/uaformat/uaformat/internal/demo"
+	"github.com/uaformat/uaformat/uacontext"
 )
 
 // startDemo runs the demo Director on a loopback port until the test ends.
@@ -20,6 +21,12 @@ func startDemo(tb testing.TB) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
+	return startServer(tb, srv)
+}
+
+// startServer serves srv on a loopback port until the test ends.
+func startServer(tb testing.TB, srv *uacontext.Server) string {
+	tb.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		tb.Fatal(err)
@@ -36,7 +43,18 @@ func startDemo(tb testing.TB) string {
 
 func dial(tb testing.TB, addr string, json bool) *console.Client {
 	tb.Helper()
-	c, err := console.Dial(context.Background(), addr, console.Options{Password: "secret", JSON: json, Timeout: time.Minute})
+	return dialWith(tb, addr, console.Options{Password: "secret", JSON: json})
+}
+
+func dialAs(tb testing.TB, addr, name, password string) *console.Client {
+	tb.Helper()
+	return dialWith(tb, addr, console.Options{Name: name, Password: password, JSON: true})
+}
+
+func dialWith(tb testing.TB, addr string, opts console.Options) *console.Client {
+	tb.Helper()
+	opts.Timeout = time.Minute
+	c, err := console.Dial(context.Background(), addr, opts)
 	if err != nil {
 		tb.Fatal(err)
 	}

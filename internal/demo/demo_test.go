@@ -1,0 +1,54 @@
+package demo_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/uaformat/uaformat/internal/demo"
+	"github.com/uaformat/uaformat/internal/dirconf"
+)
+
+func TestNewServerErrors(t *testing.T) {
+	if _, err := demo.NewServer(demo.Config{}); err == nil {
+		t.Error("NewServer without a password succeeded")
+	}
+	_, err := demo.NewServer(demo.Config{Password: "x", ConfigText: "Console {\n  Name = a\n  Pasword = b\n}\n"})
+	var cerr *dirconf.Error
+	if !errors.As(err, &cerr) || cerr.Line != 3 {
+		t.Errorf("bad config: err = %v, want a *dirconf.Error on line 3", err)
+	}
+	if _, err := demo.NewServer(demo.Config{Password: "x", ConfigFile: "/nonexistent/uaformat.conf"}); err == nil {
+		t.Error("missing config file accepted")
+	}
+}
+
+// TestDemoConsoles logs in as the default and as a named console and
+// checks that the named console's ACLs apply.
+func TestDemoConsoles(t *testing.T) {
+	srv, err := demo.NewServer(demo.Config{Password: "secret", ConfigText: `
+Console { Name = user1; Password = "pw1"; Command ACL = whoami, .jobs, .api; Job ACL = BackupClient1 }`})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(srv.Consoles) != 1 || srv.Consoles[0].Name != "user1" {
+		t.Fatalf("consoles = %+v", srv.Consoles)
+	}
+	addr := startServer(t, srv)
+	root := dial(t, addr, true)
+	all, err := root.CallJSON(context.Background(), ".jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(all.Get("jobs").Array()); n < 2 {
+		t.Fatalf("root sees %d jobs", n)
+	}
+	user := dialAs(t, addr, "user1", "pw1")
+	jobs, err := user.CallJSON(context.Background(), ".jobs")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := jobs.Get("jobs.#.name").String(); got != `["BackupClient1"]` {
+		t.Errorf("user1 sees jobs %s, want only BackupClient1", got)
+	}
+}
