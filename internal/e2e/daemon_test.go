@@ -1,0 +1,208 @@
+package e2e
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/console"
+	"github.com/uaformat/uaformat/internal/demo"
+)
+
+// Consoles of the test daemon. "limited" may run the listing commands but
+// sees one job, one client and one pool; "admin" sees everything.
+const (
+	rootPassword    = "secret"
+	adminPassword   = "adminpw"
+	limitedPassword = "limitedpw"
+	consoleConfig   = `
+Profile {
+  Name = lister
+  Command ACL = .jobs, .clients, .pools, .storages, .filesets, .schedule, .catalogs, .msgs
+  Command ACL = list, llist, status, whoami, version, .api, .help, help, messages, .messages
+  Command ACL = .bvfs_lsdirs, .bvfs_lsfiles, autodisplay, gui, quit, exit, .quit, "."
+}
+Console {
+  Name = limited
+  Password = "limitedpw"
+  Profile = lister
+  Job ACL = BackupClient1
+  Client ACL = bareos-fd
+  Pool ACL = Full
+  Storage ACL = File
+  FileSet ACL = SelfTest
+  Schedule ACL = WeeklyCycle
+  Catalog ACL = MyCatalog
+}
+Console {
+  Name = admin
+  Password = "adminpw"
+  Command ACL = *all*
+  Job ACL = *all*
+  Client ACL = *all*
+  Pool ACL = *all*
+  Storage ACL = *all*
+  FileSet ACL = *all*
+  Schedule ACL = *all*
+  Catalog ACL = *all*
+}
+`
+)
+
+// Timing of the test daemon: short, so that hostile peers are dealt with
+// quickly, but not zero, so that the throttling is exercised.
+const (
+	authTimeout = 400 * time.Millisecond
+	failDelay   = 100 * time.Millisecond
+	// wait bounds every wait of the tests for the daemon (it should take
+	// milliseconds; this is generous for a loaded machine under -race).
+	wait = 30 * time.Second
+)
+
+// daemon is a demo Director serving on a loopback port.
+type daemon struct {
+	addr string
+}
+
+// startDaemon runs the demo Director until the test ends.
+func startDaemon(tb testing.TB) *daemon {
+	tb.Helper()
+	srv, err := demo.NewServer(demo.Config{
+		Password:    rootPassword,
+		ConfigText:  consoleConfig,
+		FailDelay:   failDelay,
+		AuthTimeout: authTimeout,
+	})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	tb.Cleanup(func() {
+		cancel()
+		if err := <-done; err != nil {
+			tb.Errorf("Serve: %v", err)
+		}
+	})
+	return &daemon{addr: ln.Addr().String()}
+}
+
+// dial logs a console in with the Go client.
+func (d *daemon) dial(tb testing.TB, name, password string, json bool) *console.Client {
+	tb.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	c, err := console.Dial(ctx, d.addr, console.Options{
+		Name: name, Password: password, JSON: json, NoReconnect: true, Timeout: wait,
+	})
+	if err != nil {
+		tb.Fatalf("login as %q: %v", name, err)
+	}
+	tb.Cleanup(func() { c.Close() })
+	return c
+}
+
+// raw opens a plain TCP connection to the daemon, with a deadline.
+func (d *daemon) raw(tb testing.TB) net.Conn {
+	tb.Helper()
+	nc, err := net.Dial("tcp", d.addr)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	_ = nc.SetDeadline(time.Now().Add(wait))
+	tb.Cleanup(func() { nc.Close() })
+	return nc
+}
+
+// login performs the console side of the login on a raw connection.
+func login(tb testing.TB, nc net.Conn, name, password string) *bsock.Conn {
+	tb.Helper()
+	c := bsock.NewConn(nc)
+	ctx, cancel := context.WithTimeout(context.Background(), wait)
+	defer cancel()
+	if _, err := bsock.ClientHandshake(ctx, c, bsock.ClientConfig{Name: name, Password: password}); err != nil {
+		tb.Fatalf("login as %q: %v", name, err)
+	}
+	return c
+}
+
+// drain reads packets until the daemon closes the connection and returns
+// them with the error that ended the reading (nil for a clean end of
+// file, or after BNET_TERMINATE).
+func drain(c *bsock.Conn) ([]bsock.Packet, error) {
+	var pkts []bsock.Packet
+	for {
+		p, err := c.Recv()
+		if errors.Is(err, bsock.ErrTerminated) {
+			pkts = append(pkts, p)
+			// The daemon closes after TERMINATE: expect the end of file.
+			if _, err := c.Recv(); !errors.Is(err, io.EOF) && !isReset(err) {
+				return pkts, fmt.Errorf("after TERMINATE: %w", err)
+			}
+			return pkts, nil
+		}
+		if errors.Is(err, io.EOF) || isReset(err) {
+			return pkts, nil
+		}
+		if err != nil {
+			return pkts, err
+		}
+		pkts = append(pkts, p)
+	}
+}
+
+// isReset reports a connection reset by the daemon, which closes
+// connections that still hold unread input.
+func isReset(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "connection reset") || errors.Is(err, net.ErrClosed))
+}
+
+// text joins the data of packets.
+func text(pkts []bsock.Packet) string {
+	var b strings.Builder
+	for _, p := range pkts {
+		b.Write(p.Data)
+	}
+	return b.String()
+}
+
+// signals lists the signals among packets.
+func signals(pkts []bsock.Packet) []bsock.Signal {
+	var s []bsock.Signal
+	for _, p := range pkts {
+		if p.IsSignal() {
+			s = append(s, p.Signal)
+		}
+	}
+	return s
+}
+
+// awaitGoroutines polls until the number of goroutines is back at base
+// (or below), up to the generous bound wait, and reports the stacks if
+// it is not.
+func awaitGoroutines(t *testing.T, base int) {
+	t.Helper()
+	deadline := time.Now().Add(wait)
+	n := runtime.NumGoroutine()
+	for n > base && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		n = runtime.NumGoroutine()
+	}
+	if n > base {
+		buf := make([]byte, 1<<20)
+		buf = buf[:runtime.Stack(buf, true)]
+		t.Errorf("%d goroutines, baseline %d; stacks:\n%s", n, base, buf)
+	}
+}
