@@ -1,6 +1,10 @@
 package dircmd
 
-import "github.com/uaformat/uaformat/uacontext"
+import (
+	"slices"
+
+	"github.com/uaformat/uaformat/uacontext"
+)
 
 // The resource dot commands list configured resources as an array of
 // nameless objects {"name": ..., ["enabled": ...]}; in the text modes each
@@ -11,45 +15,36 @@ func (c *cmds) dotJobs(ua *uacontext.UA) bool {
 	if i := ua.FindArgWithValue("type"); i >= 0 && ua.Args[i].Value != "" {
 		typ = ua.Args[i].Value[0]
 	}
-	enabled, disabled := hasFlag(ua, "enabled"), hasFlag(ua, "disabled")
-	f := ua.Send
-	f.ArrayStart("jobs", null)
-	for _, j := range c.cat.Jobs() {
-		if typ != 0 && typ != j.Type {
-			continue
-		}
-		if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
-			continue
-		}
-		if enabled && !j.Enabled || disabled && j.Enabled {
-			continue
-		}
-		f.ObjectStart(null, null)
-		f.KVString("name", null, j.Name, "%s\n")
-		f.KVBool("enabled", null, j.Enabled, null)
-		f.ObjectEnd(null, null)
+	jobs := c.cat.Jobs()
+	if typ != 0 {
+		jobs = slices.DeleteFunc(slices.Clone(jobs), func(j JobResource) bool { return j.Type != typ })
 	}
-	f.ArrayEnd("jobs", null)
+	enabledList(ua, "jobs", uacontext.ACLJob, jobs, func(j JobResource) (string, bool) { return j.Name, j.Enabled })
 	return true
 }
 
-func (c *cmds) dotClients(ua *uacontext.UA) bool {
+// enabledList emits the array of {"name": ..., "enabled": ...} objects of
+// the resources the console's ACL of kind allows, honouring the
+// "enabled" and "disabled" keywords.
+func enabledList[R any](ua *uacontext.UA, array string, kind uacontext.ACLKind, res []R, get func(R) (name string, enabled bool)) {
 	enabled, disabled := hasFlag(ua, "enabled"), hasFlag(ua, "disabled")
 	f := ua.Send
-	f.ArrayStart("clients", null)
-	for _, x := range c.cat.Clients() {
-		if !ua.ACLAccessOK(uacontext.ACLClient, x.Name) {
-			continue
-		}
-		if enabled && !x.Enabled || disabled && x.Enabled {
+	f.ArrayStart(array, null)
+	for _, r := range res {
+		name, on := get(r)
+		if !ua.ACLAccessOK(kind, name) || enabled && !on || disabled && on {
 			continue
 		}
 		f.ObjectStart(null, null)
-		f.KVString("name", null, x.Name, "%s\n")
-		f.KVBool("enabled", null, x.Enabled, null)
+		f.KVString("name", null, name, "%s\n")
+		f.KVBool("enabled", null, on, null)
 		f.ObjectEnd(null, null)
 	}
-	f.ArrayEnd("clients", null)
+	f.ArrayEnd(array, null)
+}
+
+func (c *cmds) dotClients(ua *uacontext.UA) bool {
+	enabledList(ua, "clients", uacontext.ACLClient, c.cat.Clients(), func(x ClientResource) (string, bool) { return x.Name, x.Enabled })
 	return true
 }
 
@@ -82,42 +77,12 @@ func prefixFold(s, prefix string) bool {
 }
 
 func (c *cmds) dotStorages(ua *uacontext.UA) bool {
-	enabled, disabled := hasFlag(ua, "enabled"), hasFlag(ua, "disabled")
-	f := ua.Send
-	f.ArrayStart("storages", null)
-	for _, x := range c.cat.Storages() {
-		if !ua.ACLAccessOK(uacontext.ACLStorage, x.Name) {
-			continue
-		}
-		if enabled && !x.Enabled || disabled && x.Enabled {
-			continue
-		}
-		f.ObjectStart(null, null)
-		f.KVString("name", null, x.Name, "%s\n")
-		f.KVBool("enabled", null, x.Enabled, null)
-		f.ObjectEnd(null, null)
-	}
-	f.ArrayEnd("storages", null)
+	enabledList(ua, "storages", uacontext.ACLStorage, c.cat.Storages(), func(x StorageResource) (string, bool) { return x.Name, x.Enabled })
 	return true
 }
 
 func (c *cmds) dotSchedule(ua *uacontext.UA) bool {
-	enabled, disabled := hasFlag(ua, "enabled"), hasFlag(ua, "disabled")
-	f := ua.Send
-	f.ArrayStart("schedules", null)
-	for _, x := range c.cat.Schedules() {
-		if !ua.ACLAccessOK(uacontext.ACLSchedule, x.Name) {
-			continue
-		}
-		if enabled && !x.Enabled || disabled && x.Enabled {
-			continue
-		}
-		f.ObjectStart(null, null)
-		f.KVString("name", null, x.Name, "%s\n")
-		f.KVBool("enabled", null, x.Enabled, null)
-		f.ObjectEnd(null, null)
-	}
-	f.ArrayEnd("schedules", null)
+	enabledList(ua, "schedules", uacontext.ACLSchedule, c.cat.Schedules(), func(x ScheduleResource) (string, bool) { return x.Name, x.Enabled })
 	return true
 }
 
