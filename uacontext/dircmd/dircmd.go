@@ -132,58 +132,40 @@ func ResourceFilter(r Resources) uacontext.Resources { return resourceFilter{r} 
 type resourceFilter struct{ r Resources }
 
 func (rf resourceFilter) Resource(resType int, name string) (found, enabled bool) {
+	r := rf.r
 	switch uacontext.ResourceType(resType) {
 	case uacontext.ResJob:
-		for _, j := range rf.r.Jobs() {
-			if j.Name == name {
-				return true, j.Enabled
-			}
-		}
+		return lookup(r.Jobs(), name, func(x JobResource) (string, bool) { return x.Name, x.Enabled })
 	case uacontext.ResClient:
-		for _, x := range rf.r.Clients() {
-			if x.Name == name {
-				return true, x.Enabled
-			}
-		}
+		return lookup(r.Clients(), name, func(x ClientResource) (string, bool) { return x.Name, x.Enabled })
 	case uacontext.ResStorage:
-		for _, x := range rf.r.Storages() {
-			if x.Name == name {
-				return true, x.Enabled
-			}
-		}
+		return lookup(r.Storages(), name, func(x StorageResource) (string, bool) { return x.Name, x.Enabled })
 	case uacontext.ResSchedule:
-		for _, x := range rf.r.Schedules() {
-			if x.Name == name {
-				return true, x.Enabled
-			}
-		}
+		return lookup(r.Schedules(), name, func(x ScheduleResource) (string, bool) { return x.Name, x.Enabled })
 	case uacontext.ResPool:
-		for _, x := range rf.r.Pools() {
-			if x.Name == name {
-				return true, true
-			}
-		}
+		return lookup(r.Pools(), name, func(x PoolResource) (string, bool) { return x.Name, true })
 	case uacontext.ResFileSet:
-		for _, x := range rf.r.FileSets() {
-			if x.Name == name {
-				return true, true
-			}
-		}
+		return lookup(r.FileSets(), name, namedEnabled)
 	case uacontext.ResCatalog:
-		for _, x := range rf.r.Catalogs() {
-			if x.Name == name {
-				return true, true
-			}
-		}
+		return lookup(r.Catalogs(), name, namedEnabled)
 	case uacontext.ResMsgs:
-		for _, x := range rf.r.MessageResources() {
-			if x.Name == name {
-				return true, true
-			}
+		return lookup(r.MessageResources(), name, namedEnabled)
+	}
+	return false, false
+}
+
+// lookup finds the resource called name; resources without an enabled
+// flag count as enabled.
+func lookup[R any](res []R, name string, get func(R) (string, bool)) (found, enabled bool) {
+	for _, x := range res {
+		if n, on := get(x); n == name {
+			return true, on
 		}
 	}
 	return false, false
 }
+
+func namedEnabled(x NamedResource) (string, bool) { return x.Name, true }
 
 // argKey returns the keyword of argument i ("" if absent).
 func argKey(ua *uacontext.UA, i int) string {
