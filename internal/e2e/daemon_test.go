@@ -35,7 +35,7 @@ Console {
   Profile = lister
   Job ACL = BackupClient1
   Client ACL = bareos-fd
-  Pool ACL = Full
+  Pool ACL = Full, Incremental
   Storage ACL = File
   FileSet ACL = SelfTest
   Schedule ACL = WeeklyCycle
