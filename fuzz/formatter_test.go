@@ -149,11 +149,39 @@ func runChecked(t *testing.T, p Program) {
 		t.Helper()
 		t.Fatalf("call %d (%v): %s\nprogram:\n%s", i, p.Calls[i].Op, fmt.Sprintf(format, args...), p)
 	}
+	// First run every call, recording what it did, then check: so that
+	// the allocation of the formatter (and of the recorder's copies) can
+	// be measured apart from the checks.
+	type observed struct {
+		err      error
+		result   bool
+		packets  [][]byte
+		mode     apimode.Mode
+		compact  bool
+		filtered uint64
+	}
+	obs := make([]observed, len(p.Calls))
+	alloc := allocated(func() {
+		for i := range p.Calls {
+			err, result := p.Calls[i].Apply(f)
+			obs[i] = observed{err, result, rec.take(), f.Mode(), f.Compact(), f.RowsFiltered()}
+		}
+	})
+	b := budget(p)
+	if rec.total > b {
+		t.Fatalf("sent %d bytes for an input of %d calls, more than the bound %d\nprogram:\n%s",
+			rec.total, len(p.Calls), b, p)
+	}
+	// The formatter's memory follows its output: allocation is bounded by
+	// a multiple of the output bound (the recorder's copies included).
+	if limit := uint64(8*b) + allocSlack; alloc > limit {
+		t.Fatalf("allocated %d bytes for an input of %d calls (output bound %d, limit %d)\nprogram:\n%s",
+			alloc, len(p.Calls), b, limit, p)
+	}
 	for i := range p.Calls {
 		c := &p.Calls[i]
 		before := m.mode
-		err, result := c.Apply(f)
-		packets := rec.take()
+		err, result, packets := obs[i].err, obs[i].result, obs[i].packets
 		for _, pk := range packets {
 			if len(pk) > formatter.MaxSend {
 				fail(i, "packet of %d bytes, more than MaxSend", len(pk))
@@ -253,16 +281,12 @@ func runChecked(t *testing.T, p Program) {
 				fail(i, "HasErrorMessage = %t, want %t", result, m.errMsg)
 			}
 		}
-		if f.Mode() != m.mode || f.Compact() != m.compact {
-			fail(i, "mode/compact %v/%t, want %v/%t", f.Mode(), f.Compact(), m.mode, m.compact)
+		if obs[i].mode != m.mode || obs[i].compact != m.compact {
+			fail(i, "mode/compact %v/%t, want %v/%t", obs[i].mode, obs[i].compact, m.mode, m.compact)
 		}
-		if f.RowsFiltered() != m.filtered {
-			fail(i, "RowsFiltered = %d, want %d", f.RowsFiltered(), m.filtered)
+		if obs[i].filtered != m.filtered {
+			fail(i, "RowsFiltered = %d, want %d", obs[i].filtered, m.filtered)
 		}
-	}
-	if b := budget(p); rec.total > b {
-		t.Fatalf("sent %d bytes for an input of %d calls, more than the bound %d\nprogram:\n%s",
-			rec.total, len(p.Calls), b, p)
 	}
 }
 

@@ -541,39 +541,64 @@ func (c *Call) Apply(f *formatter.Formatter) (err error, result bool) {
 }
 
 // String renders the program readably, one call per line, in the style of
-// the golden call scripts (JSON strings; invalid UTF-8 as {"hex": ...};
-// null for formatter.Null). It is meant for bug reports.
+// the golden call scripts: arguments in the method's order, JSON strings
+// (invalid UTF-8 as {"hex": ...}), null for formatter.Null, and 64-bit
+// integers as decimal strings. It is meant for bug reports.
 func (p Program) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, `{"mode":%d,"compact":%t,"send_fails":%t}`+"\n", p.Mode, p.Compact, p.SendFails)
 	for _, c := range p.Calls {
-		b.WriteString(`["` + c.Op.String() + `"`)
-		for _, s := range c.Str {
-			b.WriteString("," + jsonString(s))
+		args := []string{`"` + c.Op.String() + `"`}
+		str := func(i int) string {
+			if i < len(c.Str) {
+				return jsonString(c.Str[i])
+			}
+			return `""`
 		}
-		for _, a := range c.Args {
-			switch a := a.(type) {
-			case string:
-				b.WriteString("," + jsonString(a))
-			default:
-				fmt.Fprintf(&b, ",%v", a)
+		u := fmt.Sprintf(`"%d"`, c.U)
+		switch c.Op {
+		case OpDecoration:
+			args = append(args, str(0))
+			for _, a := range c.Args {
+				if s, ok := a.(string); ok {
+					args = append(args, jsonString(s))
+				} else {
+					args = append(args, fmt.Sprintf(`"%d"`, a))
+				}
+			}
+		case OpArrayItemBool:
+			args = append(args, fmt.Sprint(c.B), str(0))
+		case OpArrayItemUint:
+			args = append(args, u, str(0))
+		case OpKVBool:
+			args = append(args, str(0), str(1), fmt.Sprint(c.B), str(2))
+		case OpKVUint:
+			args = append(args, str(0), str(1), u, str(2))
+		case OpKVInt:
+			args = append(args, str(0), str(1), fmt.Sprintf(`"%d"`, c.I), str(2))
+		case OpKVStringWrap:
+			args = append(args, str(0), str(1), str(2), str(3), fmt.Sprint(c.N))
+		case OpFinalizeResult, OpSetCompact:
+			args = append(args, fmt.Sprint(c.B))
+		case OpSetMode:
+			args = append(args, fmt.Sprint(uint8(c.Mode)))
+		case OpAddLimitFilter, OpAddOffsetFilter:
+			args = append(args, u)
+		case OpAddACLFilter, OpAddResourceFilter, OpAddEnabledFilter, OpAddDisabledFilter:
+			args = append(args, fmt.Sprint(c.N), fmt.Sprint(c.I))
+		case OpSetFilterFunc, OpAddHiddenColumn, OpIsHiddenColumn:
+			args = append(args, fmt.Sprint(c.N))
+		case OpFilterRow:
+			for _, a := range c.Args {
+				s, _ := a.(string)
+				args = append(args, jsonString(s))
+			}
+		default:
+			for i := range c.Str {
+				args = append(args, str(i))
 			}
 		}
-		switch c.Op {
-		case OpArrayItemBool, OpKVBool, OpFinalizeResult, OpSetCompact:
-			fmt.Fprintf(&b, ",%t", c.B)
-		case OpArrayItemUint, OpKVUint, OpAddLimitFilter, OpAddOffsetFilter:
-			fmt.Fprintf(&b, `,"%d"`, c.U)
-		case OpKVInt:
-			fmt.Fprintf(&b, `,"%d"`, c.I)
-		case OpKVStringWrap, OpSetFilterFunc, OpAddHiddenColumn, OpIsHiddenColumn:
-			fmt.Fprintf(&b, ",%d", c.N)
-		case OpAddACLFilter, OpAddResourceFilter, OpAddEnabledFilter, OpAddDisabledFilter:
-			fmt.Fprintf(&b, ",%d,%d", c.N, c.I)
-		case OpSetMode:
-			fmt.Fprintf(&b, ",%d", c.Mode)
-		}
-		b.WriteString("]\n")
+		b.WriteString("[" + strings.Join(args, ",") + "]\n")
 	}
 	return b.String()
 }
