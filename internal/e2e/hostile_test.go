@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/demo"
 )
 
 // header returns a packet length header.
@@ -433,5 +434,48 @@ func TestHostile(t *testing.T) {
 		}
 		c.Close()
 	}
+	awaitGoroutines(t, base)
+}
+
+// TestShutdownStalledReader starts a large answer for a console that then
+// stops reading (without closing), and shuts the daemon down. The session
+// is blocked writing into a full socket; when the server's context ends
+// the session must still end (package rule: goroutines and connections end
+// when their context ends), so Serve returns. The wait is bounded; the
+// connection is closed afterwards in any case, so a failure does not hang.
+func TestShutdownStalledReader(t *testing.T) {
+	srv, err := demo.NewServer(demo.Config{Password: rootPassword, AuthTimeout: authTimeout})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := runtime.NumGoroutine()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	d := &daemon{addr: ln.Addr().String()}
+
+	nc := d.raw(t)
+	c := login(t, nc, "", rootPassword)
+	write(t, nc, frame(".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/ limit=100000"))
+	// Read the first packet, so the answer is under way, then stall.
+	if p, err := c.Recv(); err != nil || len(p.Data) == 0 {
+		t.Fatalf("first packet of the answer: %v", err)
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Serve: %v", err)
+		}
+	case <-time.After(wait):
+		t.Errorf("Serve did not return within %v of the shutdown: a session blocked writing to a console that stopped reading outlives the server's context", wait)
+		nc.Close()
+		<-done
+	}
+	nc.Close()
 	awaitGoroutines(t, base)
 }
