@@ -242,6 +242,56 @@ func TestHostile(t *testing.T) {
 		})
 	})
 
+	t.Run("many silent clients", func(t *testing.T) {
+		// A burst of connections that never log in: each is closed by the
+		// auth timeout, and a console can log in meanwhile.
+		conns := make([]net.Conn, 100)
+		for i := range conns {
+			conns[i] = d.raw(t)
+		}
+		c := d.dial(t, "", rootPassword, false)
+		if out, err := c.Call(context.Background(), "whoami"); err != nil || out != "root\n" {
+			t.Errorf("whoami during the burst = %q, %v", out, err)
+		}
+		for _, nc := range conns {
+			expectRefused(t, nc, false)
+		}
+	})
+
+	t.Run("slow Hello", func(t *testing.T) {
+		// A Hello that trickles in one byte at a time never completes: the
+		// auth timeout bounds the whole login, not each read.
+		nc := d.raw(t)
+		stop := make(chan struct{})
+		var wg sync.WaitGroup
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if _, err := nc.Write(header(bsock.MaxHelloLen)); err != nil {
+				return
+			}
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				if _, err := nc.Write([]byte("H")); err != nil {
+					return
+				}
+			}
+		}()
+		pkts, err := drain(bsock.NewConn(nc))
+		close(stop)
+		wg.Wait()
+		if err != nil && !isReset(err) {
+			t.Fatalf("slow Hello: %v", err)
+		}
+		if s := text(pkts); s != "" {
+			t.Errorf("answer to a slow Hello: %.200q", s)
+		}
+	})
+
 	t.Run("wrong passwords", func(t *testing.T) {
 		t.Run("throttled", func(t *testing.T) {
 			for range 3 {
