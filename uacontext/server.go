@@ -1,6 +1,7 @@
 package uacontext
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -19,6 +20,16 @@ import (
 // DefaultAuthTimeout bounds a console login when Server.AuthTimeout is
 // zero.
 const DefaultAuthTimeout = 60 * time.Second
+
+// DefaultWriteTimeout bounds each packet sent to a console when
+// Server.WriteTimeout is zero: a console that stops reading for that long
+// loses its connection.
+const DefaultWriteTimeout = 5 * time.Minute
+
+// DefaultShutdownGrace is how long a command still running when the
+// server's context ends may take to finish its answer, when
+// Server.ShutdownGrace is zero.
+const DefaultShutdownGrace = 5 * time.Second
 
 // Server accepts console connections and runs a Director session on each:
 // the login (bsock.ServerHandshake) and then the command loop.
@@ -49,6 +60,14 @@ type Server struct {
 	Log *slog.Logger
 	// AuthTimeout bounds the whole login; zero means DefaultAuthTimeout.
 	AuthTimeout time.Duration
+	// WriteTimeout bounds the sending of each packet to a console; zero
+	// means DefaultWriteTimeout.
+	WriteTimeout time.Duration
+	// ShutdownGrace is how long sessions may still run after the context
+	// of Serve or ServeConn ended (to finish the answer of a running
+	// command) before their connections are closed; zero means
+	// DefaultShutdownGrace.
+	ShutdownGrace time.Duration
 	// FailDelay is waited after a failed login (twice) and before
 	// refusing a malformed Hello, as brute-force throttling. Zero means no
 	// delay; the Director uses bsock.DefaultFailDelay.
@@ -163,6 +182,24 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 	c := bsock.NewConn(nc)
 	defer c.Close()
 
+	// When ctx ends, a running command may finish its answer, but not
+	// forever: after the grace period the connection is closed, which
+	// also ends a session blocked writing to a console that stopped
+	// reading.
+	ended := make(chan struct{})
+	defer close(ended)
+	stopGrace := context.AfterFunc(ctx, func() {
+		t := time.NewTimer(cmp.Or(s.ShutdownGrace, DefaultShutdownGrace))
+		defer t.Stop()
+		select {
+		case <-ended:
+		case <-t.C:
+			log.Warn("closing a session that outlived the shutdown grace period")
+			c.Close()
+		}
+	})
+	defer stopGrace()
+
 	authTimeout := s.AuthTimeout
 	if authTimeout <= 0 {
 		authTimeout = DefaultAuthTimeout
@@ -192,7 +229,7 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 
 	sctx, scancel := context.WithCancel(ctx)
 	defer scancel()
-	ua := NewUA(sctx, c, Options{
+	ua := NewUA(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, Options{
 		Console:   console,
 		Table:     s.table,
 		Director:  s.Director,
@@ -200,8 +237,25 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 		Resources: s.Resources,
 		Log:       log,
 	})
-	err = Session(sctx, c, ua)
+	err = Session(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, ua)
 	log.Info("console session ended", "reason", sessionEnd(err))
+}
+
+// writeTimeout bounds every packet a session sends by a write deadline,
+// set afresh before each one (setting a deadline costs no system call).
+type writeTimeout struct {
+	*bsock.Conn
+	d time.Duration
+}
+
+func (w writeTimeout) Send(p []byte) error {
+	w.SetWriteDeadline(time.Now().Add(w.d))
+	return w.Conn.Send(p)
+}
+
+func (w writeTimeout) Signal(sig bsock.Signal) error {
+	w.SetWriteDeadline(time.Now().Add(w.d))
+	return w.Conn.Signal(sig)
 }
 
 func (s *Server) director() DirectorInfo { return s.Director.withDefaults() }
