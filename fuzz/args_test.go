@@ -88,11 +88,20 @@ func FuzzParseArgs(f *testing.F) {
 			k, v, ok := strings.Cut(w, "=")
 			want = append(want, apimode.Arg{Key: k, Value: v, HasValue: ok})
 		}
-		if d := cmp.Diff(want, uacontext.ParseArgs(line)); d != "" {
+		var got []apimode.Arg
+		var gotWords []string
+		alloc := allocated(func() {
+			got = uacontext.ParseArgs(line)
+			gotWords = uacontext.ParseArgsOnly(line)
+		})
+		if d := cmp.Diff(want, got); d != "" {
 			t.Fatalf("ParseArgs(%q) (-model +got):\n%s", line, d)
 		}
-		if d := cmp.Diff(words, uacontext.ParseArgsOnly(line)); d != "" {
+		if d := cmp.Diff(words, gotWords); d != "" {
 			t.Fatalf("ParseArgsOnly(%q) (-model +got):\n%s", line, d)
+		}
+		if limit := uint64(16*len(line)) + 64<<10; alloc > limit {
+			t.Fatalf("parsing %d bytes allocated %d bytes", len(line), alloc)
 		}
 	})
 }
@@ -137,9 +146,17 @@ func modelAPI(args []apimode.Arg) (apimode.Mode, apimode.Compact, bool) {
 // the .api command.
 func FuzzAPI(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rest string) {
-		args := uacontext.ParseArgs(".api " + rest)
+		var args []apimode.Arg
+		var req apimode.Request
+		var err error
+		alloc := allocated(func() {
+			args = uacontext.ParseArgs(".api " + rest)
+			req, err = apimode.Parse(args)
+		})
+		if limit := uint64(32*len(rest)) + 64<<10; alloc > limit {
+			t.Fatalf("parsing %d bytes allocated %d bytes", len(rest), alloc)
+		}
 		mode, compact, ok := modelAPI(args)
-		req, err := apimode.Parse(args)
 		checkErrText(t, err, len(rest))
 		if !ok {
 			if !errors.Is(err, apimode.ErrInvalid) {

@@ -220,7 +220,12 @@ func checkErrText(t *testing.T, err error, inputLen int) {
 // ErrBadHello, and an accepted Hello is consistent.
 func FuzzParseHello(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p []byte) {
-		h, err := bsock.ParseHello(p)
+		var h bsock.Hello
+		var err error
+		alloc := allocated(func() { h, err = bsock.ParseHello(p) })
+		if limit := uint64(16*len(p)) + 64<<10; alloc > limit {
+			t.Fatalf("ParseHello of %d bytes allocated %d bytes", len(p), alloc)
+		}
 		checkErrText(t, err, len(p))
 		if err != nil {
 			if !errors.Is(err, bsock.ErrBadHello) {
@@ -255,7 +260,12 @@ func FuzzParseHello(f *testing.F) {
 // non-blank word, and the answer can be computed for it.
 func FuzzParseChallenge(f *testing.F) {
 	f.Fuzz(func(t *testing.T, p []byte) {
-		ch, err := bsock.ParseChallenge(p)
+		var ch bsock.Challenge
+		var err error
+		alloc := allocated(func() { ch, err = bsock.ParseChallenge(p) })
+		if limit := uint64(16*len(p)) + 64<<10; alloc > limit {
+			t.Fatalf("ParseChallenge of %d bytes allocated %d bytes", len(p), alloc)
+		}
 		checkErrText(t, err, len(p))
 		if err != nil {
 			if !errors.Is(err, bsock.ErrBadChallenge) {
