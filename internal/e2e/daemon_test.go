@@ -75,10 +75,11 @@ type daemon struct {
 func startDaemon(tb testing.TB) *daemon {
 	tb.Helper()
 	srv, err := demo.NewServer(demo.Config{
-		Password:    rootPassword,
-		ConfigText:  consoleConfig,
-		FailDelay:   failDelay,
-		AuthTimeout: authTimeout,
+		Password:      rootPassword,
+		ConfigText:    consoleConfig,
+		FailDelay:     failDelay,
+		AuthTimeout:   authTimeout,
+		ShutdownGrace: 500 * time.Millisecond,
 	})
 	if err != nil {
 		tb.Fatal(err)

@@ -494,7 +494,7 @@ func TestHostile(t *testing.T) {
 // when their context ends), so Serve returns. The wait is bounded; the
 // connection is closed afterwards in any case, so a failure does not hang.
 func TestShutdownStalledReader(t *testing.T) {
-	srv, err := demo.NewServer(demo.Config{Password: rootPassword, AuthTimeout: authTimeout})
+	srv, err := demo.NewServer(demo.Config{Password: rootPassword, AuthTimeout: authTimeout, ShutdownGrace: 200 * time.Millisecond})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -528,4 +528,49 @@ func TestShutdownStalledReader(t *testing.T) {
 	}
 	nc.Close()
 	awaitGoroutines(t, base)
+}
+
+// TestStalledReaderTimeout starts a large answer for a console that then
+// stops reading without closing: the daemon's write timeout ends the
+// session on its own (no shutdown), its goroutines end, and the console
+// finds the connection closed once it reads again.
+func TestStalledReaderTimeout(t *testing.T) {
+	srv, err := demo.NewServer(demo.Config{Password: rootPassword, AuthTimeout: authTimeout, WriteTimeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- srv.Serve(ctx, ln) }()
+	defer func() {
+		cancel()
+		<-done
+	}()
+	base := runtime.NumGoroutine()
+	d := &daemon{addr: ln.Addr().String()}
+
+	nc := d.raw(t)
+	c := login(t, nc, "", rootPassword)
+	write(t, nc, frame(".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/ limit=100000"))
+	if p, err := c.Recv(); err != nil || len(p.Data) == 0 {
+		t.Fatalf("first packet of the answer: %v", err)
+	}
+	// Stall: the session must end by itself.
+	awaitGoroutines(t, base)
+	pkts, err := drain(c)
+	if err != nil {
+		t.Fatalf("reading after the stall: %v", err)
+	}
+	if n := len(text(pkts)); n >= 20<<20 {
+		t.Errorf("got %d more bytes: the answer was not cut off", n)
+	}
+	// The daemon still serves.
+	cl := d.dial(t, "", rootPassword, false)
+	if out, err := cl.Call(context.Background(), "whoami"); err != nil || out != "root\n" {
+		t.Errorf("whoami after the stalled reader = %q, %v", out, err)
+	}
 }
