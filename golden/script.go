@@ -58,6 +58,7 @@ type ParseError struct {
 	Err    error  // the problem
 }
 
+// Error formats the problem as "NAME:LINE: Method: argument N: problem".
 func (e *ParseError) Error() string {
 	var b strings.Builder
 	if e.Name != "" {

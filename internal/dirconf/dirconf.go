@@ -56,6 +56,7 @@ type Error struct {
 	Err  error  // one of the sentinel errors
 }
 
+// Error formats the problem as "FILE:LINE: message".
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.File != "" {
