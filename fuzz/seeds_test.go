@@ -136,6 +136,8 @@ func corpusValues(vals ...any) []byte {
 			b = fmt.Appendf(b, "[]byte(%q)\n", v)
 		case string:
 			b = fmt.Appendf(b, "string(%q)\n", v)
+		case byte:
+			b = fmt.Appendf(b, "byte(%q)\n", v)
 		default:
 			panic(fmt.Sprintf("corpusValues: %T", v))
 		}
@@ -311,9 +313,37 @@ func TestSeedWireCorpus(t *testing.T) {
 	for i, l := range lines {
 		seed("FuzzParseArgs", fmt.Sprintf("line-%02d", i), l)
 	}
+	// Daemon sessions: command sequences of the load and ACL tests, mode
+	// switches, and hostile packets, as the default and the limited
+	// console.
+	sessions := map[string][][]byte{
+		"listings":  cmdFrames(".jobs", ".clients", ".pools", "list jobs", "llist jobid=1", "list volumes", "list files jobid=1", "list jobtotals"),
+		"modes":     cmdFrames(".api 1", "whoami", ".api 2", "version", ".api 2 compact=yes", ".jobs", ".api 0", "help", ".api json compact=no", "list clients"),
+		"bvfs":      cmdFrames(".api 2", ".bvfs_lsdirs jobid=1 path=/", ".bvfs_lsfiles jobid=1 path=/etc/ limit=5", ".bvfs_lsdirs jobid=1 path=/var/lib/bigdir/ limit=3 offset=1"),
+		"errors":    cmdFrames("list nosuchthing", "llist jobid=abc", "status storage", "nosuchcommand", ".api 3", ".help item=list", "status director"),
+		"signals":   {signalFrame(bsock.Heartbeat), signalFrame(-100), signalFrame(bsock.EOD), frame("whoami"), signalFrame(bsock.Terminate)},
+		"hostile":   {frame("whoami"), {0x7f, 0xff, 0xff, 0xff}, []byte("junk")},
+		"truncated": {frame(".jobs"), binary.BigEndian.AppendUint32(nil, 100), []byte("list")},
+		"quit":      cmdFrames("whoami", "quit", "whoami"),
+	}
+	for name, frames := range sessions {
+		stream := bytes.Join(frames, nil)
+		seed("FuzzDaemonSession", name+"-root", byte(0), stream)
+		seed("FuzzDaemonSession", name+"-limited", byte(1), stream)
+	}
+
 	apis := []string{"", "0", "1", "2", "json compact=yes", "json compact=no", "off", "ON",
 		"2 compact", "2 compact=Yes extra", "JSON compact=1", "2=x compact=YES", "3"}
 	for i, a := range apis {
 		seed("FuzzAPI", fmt.Sprintf("api-%02d", i), a)
 	}
+}
+
+// cmdFrames returns each command line as a data packet.
+func cmdFrames(cmds ...string) [][]byte {
+	out := make([][]byte, len(cmds))
+	for i, c := range cmds {
+		out[i] = frame(c)
+	}
+	return out
 }
