@@ -133,9 +133,15 @@ func (ua *UA) Context() context.Context { return ua.ctx }
 // ends when the next read fails.
 func (ua *UA) Err() error { return ua.err }
 
+// sendPacket sends one data packet. Once a send failed, the stream may be
+// out of step (a packet cut off by a write timeout), so nothing more is
+// written and every later send fails at once with the first error.
 func (ua *UA) sendPacket(p []byte) error {
 	if ua.conn == nil {
 		return nil
+	}
+	if ua.err != nil {
+		return ua.err
 	}
 	err := ua.conn.Send(p)
 	if err != nil && ua.err == nil {
@@ -148,6 +154,9 @@ func (ua *UA) sendPacket(p []byte) error {
 func (ua *UA) Signal(s bsock.Signal) error {
 	if ua.conn == nil {
 		return nil
+	}
+	if ua.err != nil {
+		return ua.err
 	}
 	err := ua.conn.Signal(s)
 	if err != nil && ua.err == nil {
