@@ -63,33 +63,6 @@ func TestParseArgsOnly(t *testing.T) {
 	}
 }
 
-func FuzzParseArgs(f *testing.F) {
-	for _, s := range []string{"", "list jobs", `a "b c" d=e`, `\`, `"`, "a\x00b", strings.Repeat("x ", 50)} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, line string) {
-		args := ParseArgs(line)
-		if len(args) > MaxArgs {
-			t.Fatalf("%d args", len(args))
-		}
-		for _, a := range args {
-			if a.Key == "" && !a.HasValue {
-				t.Fatalf("empty word in %v", args)
-			}
-			if strings.Contains(a.Key, "=") {
-				t.Fatalf("key %q contains '='", a.Key)
-			}
-			if !a.HasValue && a.Value != "" {
-				t.Fatalf("value without HasValue: %+v", a)
-			}
-		}
-		words := ParseArgsOnly(line)
-		if len(words) != len(args) {
-			t.Fatalf("ParseArgsOnly gives %d words, ParseArgs %d", len(words), len(args))
-		}
-	})
-}
-
 func TestEqualFoldIsASCII(t *testing.T) {
 	if !equalFold("LiSt", "list") {
 		t.Error("ASCII fold failed")
