@@ -23,8 +23,23 @@
 //   - FuzzFormatterTree: a Program gives the same JSON whether the result
 //     stays in the formatter's token form or is forced into its tree form
 //     (by a duplicate key added before the Program's own calls);
-//   - the wire and command-line parsers: the packet reader, Hello and
-//     challenge parsing, the command-argument parser and .api parsing.
+//   - FuzzFrameReader: bsock.Conn.Recv against an independent parse of the
+//     byte stream, read in pieces of fuzzed sizes, with allocation bounded
+//     by the input whatever the length headers announce;
+//   - FuzzParseHello, FuzzParseChallenge: bsock's parsers (errors wrap the
+//     sentinels, accepted input is consistent, allocation bounded);
+//   - FuzzServerHandshake, FuzzClientHandshake: both sides of the login
+//     against a hostile peer's byte stream (seeded with recorded real
+//     logins against a deterministic server, so the fuzzer starts from
+//     complete exchanges);
+//   - FuzzParseArgs: uacontext.ParseArgs against a model of the
+//     Director's in-place argument parser; FuzzAPI: ".api" parsing against
+//     a model of the Director's command;
+//   - FuzzDaemonSession: the demo Director (internal/demo) behind a fixed
+//     login, fed a fuzzed packet stream as its session.
 //
-// Run them all with fuzz/run.sh SECONDS.
+// Run them all with fuzz/run.sh SECONDS. A crasher found by go test -fuzz
+// is written to testdata/fuzz/FuzzX/ and stays there as a regression case;
+// the seeds derived from the golden cases and the recorded logins are
+// rewritten with go test ./fuzz -run TestSeed -seeds.
 package fuzz
