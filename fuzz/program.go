@@ -66,6 +66,7 @@ var opNames = [numOps]string{
 	"AddHiddenColumn", "IsHiddenColumn", "ClearHiddenColumns", "Query",
 }
 
+// String returns the formatter method name of the operation.
 func (o Op) String() string {
 	if o < numOps {
 		return opNames[o]
