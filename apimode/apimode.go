@@ -53,7 +53,7 @@ func ParseMode(word string) (Mode, error) {
 	case word == "2" || strings.EqualFold(word, "json"):
 		return JSON, nil
 	}
-	return Off, fmt.Errorf("%w: unknown mode %q", ErrInvalid, word)
+	return Off, fmt.Errorf("%w: unknown mode %.40q", ErrInvalid, word)
 }
 
 // Compact is what a `.api` command does to the JSON compact flag.

@@ -363,7 +363,7 @@ func (s *serverHS) respond(key string) error {
 	}
 	if !bytes.Equal(cString(reply), []byte(authOK)) {
 		s.sleep(s.cfg.FailDelay)
-		return s.authFail(fmt.Errorf("console rejected our answer: %q", cString(reply)), true)
+		return s.authFail(fmt.Errorf("console rejected our answer: %.40q", cString(reply)), true)
 	}
 	if ch.SSL == TLSRequired {
 		// The console requires TLS, which we cannot offer. The reference
@@ -503,7 +503,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 		return ServerInfo{}, fmt.Errorf("%w: received signal %v instead of a challenge", ErrAuthFailed, p.Signal)
 	}
 	if string(p.Data) == notAuthorized {
-		return ServerInfo{}, fmt.Errorf("%w: %q", ErrAuthFailed, p.Data)
+		return ServerInfo{}, fmt.Errorf("%w: %.40q", ErrAuthFailed, p.Data)
 	}
 	fields := strings.Split(string(p.Data), " ")
 	if len(fields) < 3 || fields[0] != "auth" {

@@ -58,7 +58,7 @@ func ParseChallenge(p []byte) (Challenge, error) {
 	if f, ok := scan(s, "auth cram-md5 %s\n"); ok {
 		return Challenge{Text: f[0]}, nil
 	}
-	return Challenge{}, fmt.Errorf("%w: %q", ErrBadChallenge, s)
+	return Challenge{}, fmt.Errorf("%w: %.40q", ErrBadChallenge, s)
 }
 
 // atoiC converts an optional '-' and digits (as captured by %d) to an int,
@@ -82,7 +82,7 @@ func atoiC(s string) int {
 func ChallengeName(chal string) (string, error) {
 	f, ok := scan([]byte(chal), "<%u.%u@%s")
 	if !ok || len(f) != 3 || f[2] == "" {
-		return "", fmt.Errorf("%w: %q is not <digits.digits@name>", ErrBadChallenge, chal)
+		return "", fmt.Errorf("%w: %.40q is not <digits.digits@name>", ErrBadChallenge, chal)
 	}
 	return f[2][:len(f[2])-1], nil
 }

@@ -107,7 +107,7 @@ func ParseHello(p []byte) (Hello, error) {
 	_, long := scan(s, `Hello %127s calling version %127s Version="%u.%u.%u"`)
 	if !long {
 		if _, short := scan(s, "Hello %127s calling"); !short {
-			return Hello{}, fmt.Errorf("%w: %q does not match \"Hello <name> calling\"", ErrBadHello, s)
+			return Hello{}, fmt.Errorf("%w: %.40q does not match \"Hello <name> calling\"", ErrBadHello, s)
 		}
 	}
 
@@ -141,12 +141,12 @@ func ParseHello(p []byte) (Hello, error) {
 func parseHelloVersion(tok string) (int, error) {
 	parts := splitLines(tok, '.')
 	if len(parts) < 2 {
-		return 0, fmt.Errorf("%w: version %q has no minor number", ErrBadHello, tok)
+		return 0, fmt.Errorf("%w: version %.40q has no minor number", ErrBadHello, tok)
 	}
 	major, ok1 := leadingUint(parts[0])
 	minor, ok2 := leadingUint(parts[1])
 	if !ok1 || !ok2 {
-		return 0, fmt.Errorf("%w: version %q is not numeric", ErrBadHello, tok)
+		return 0, fmt.Errorf("%w: version %.40q is not numeric", ErrBadHello, tok)
 	}
 	return int(uint32(major*100 + minor)), nil
 }
