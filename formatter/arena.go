@@ -94,19 +94,9 @@ func (a *arena) putInt(key uint32, keyed bool, v int64) {
 	a.putUint(tInt, key, keyed, uint64(v))
 }
 
-// putStr appends a string token whose payload is already escaped.
-func (a *arena) putStr(key uint32, keyed bool, esc []byte) {
-	b := a.room(1 + binary.MaxVarintLen32 + binary.MaxVarintLen64 + len(esc))
-	b = append(b, tStr)
-	if keyed {
-		b = binary.AppendUvarint(b, uint64(key))
-	}
-	b = binary.AppendUvarint(b, uint64(len(esc)))
-	a.cur = append(b, esc...)
-}
-
-// putStrClean appends a string token for s, which needs no escaping.
-func (a *arena) putStrClean(key uint32, keyed bool, s string) {
+// putStr appends a string token whose payload (already escaped, or a
+// string that needs no escaping) is s.
+func putStr[T ~string | ~[]byte](a *arena, key uint32, keyed bool, s T) {
 	b := a.room(1 + binary.MaxVarintLen32 + binary.MaxVarintLen64 + len(s))
 	b = append(b, tStr)
 	if keyed {

@@ -252,11 +252,11 @@ func (d *doc) put(id uint32, keyed bool, v value) {
 	switch v.tag {
 	case tStr:
 		if clean(v.str) {
-			d.toks.putStrClean(id, keyed, v.str)
+			putStr(&d.toks, id, keyed, v.str)
 			return
 		}
 		d.keys.scratch = appendRepairedEscaped(d.keys.scratch[:0], v.str)
-		d.toks.putStr(id, keyed, d.keys.scratch)
+		putStr(&d.toks, id, keyed, d.keys.scratch)
 	case tInt, tNeg:
 		d.toks.putUint(v.tag, id, keyed, v.num)
 	default:

@@ -243,7 +243,7 @@ func (d *doc) encodeTree() {
 			d.toks.put(kid.tag, id, keyed)
 			stack = append(stack, pos{kid, 0})
 		case tStr:
-			d.toks.putStr(id, keyed, kid.str)
+			putStr(&d.toks, id, keyed, kid.str)
 		case tInt, tNeg:
 			d.toks.putUint(kid.tag, id, keyed, kid.num)
 		default:
