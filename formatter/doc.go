@@ -23,6 +23,7 @@ type doc struct {
 	nconts  int                 // containers started, for mapping frames to tree nodes
 	rootSet map[uint32]struct{} // the result object's key set once its frame is popped
 	tree    *tree               // non-nil once the document left the token form
+	esc     []byte              // reused buffer for escaping a string value
 }
 
 // frame is one entry of the container stack in token form.
@@ -255,8 +256,8 @@ func (d *doc) put(id uint32, keyed bool, v value) {
 			putStr(&d.toks, id, keyed, v.str)
 			return
 		}
-		d.keys.scratch = appendRepairedEscaped(d.keys.scratch[:0], v.str)
-		putStr(&d.toks, id, keyed, d.keys.scratch)
+		d.esc = appendRepairedEscaped(d.esc[:0], v.str)
+		putStr(&d.toks, id, keyed, d.esc)
 	case tInt, tNeg:
 		d.toks.putUint(v.tag, id, keyed, v.num)
 	default:
@@ -307,12 +308,11 @@ func (d *doc) rootHas(id uint32) bool {
 // the address of the caller's string makes the usual case — the same
 // string constants for every row — cost one comparison.
 type keyTable struct {
-	ids     map[string]uint32
-	json    []string
-	lower   []byte
-	scratch []byte
-	cache   [keyCacheSize]keyCacheEntry
-	recent  [keyCacheSize / 64]uint64 // per slot h: slot h (not h+1) was used last
+	ids    map[string]uint32
+	json   []string
+	lower  []byte
+	cache  [keyCacheSize]keyCacheEntry
+	recent [keyCacheSize / 64]uint64 // per slot h: slot h (not h+1) was used last
 }
 
 const (
