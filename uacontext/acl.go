@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // ACLKind selects one of a console's access control lists. The values are
@@ -117,7 +119,7 @@ func (s *ACLSet) Unrestricted(kind ACLKind) bool {
 		if strings.HasPrefix(e, "!") {
 			return false
 		}
-		if equalFold(e, "*all*") {
+		if ascii.EqualFold(e, "*all*") {
 			return true
 		}
 	}
@@ -127,7 +129,7 @@ func (s *ACLSet) Unrestricted(kind ACLKind) bool {
 // entryMatches compares one ACL entry (without its '!') with item.
 func entryMatches(entry, item string) bool {
 	entry, item = cString(entry), cString(item)
-	if equalFold(entry, "*all*") || equalFold(entry, item) {
+	if ascii.EqualFold(entry, "*all*") || ascii.EqualFold(entry, item) {
 		return true
 	}
 	if !strings.ContainsAny(entry, ".()[]|^$+?*") {

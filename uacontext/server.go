@@ -656,7 +656,7 @@ func (ua *UA) afterCommand() {
 
 // redactedLine renders parsed arguments for the log, masking the values
 // of keywords that look like passwords.
-func redactedLine(args []apimode.Arg) string {
+func redactedLine(args []Arg) string {
 	var b strings.Builder
 	for i, a := range args {
 		if i > 0 {

@@ -10,6 +10,7 @@ import (
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Conn is the packet connection a UA writes to. *bsock.Conn implements
@@ -67,7 +68,7 @@ type UA struct {
 	Send *formatter.Formatter
 	// Args are the words of the current command line, split at '='
 	// (see ParseArgs); Args[0] is the command word as typed.
-	Args []apimode.Arg
+	Args []Arg
 	// Cmd is the current command line as received (up to its first NUL).
 	Cmd string
 	// Console is the logged-in console; nil is the default console.
@@ -265,7 +266,7 @@ func (ua *UA) SendCmdUsage(msg string) {
 // equals keyword (ASCII case-insensitively), or -1.
 func (ua *UA) FindArg(keyword string) int {
 	for i := 1; i < len(ua.Args); i++ {
-		if equalFold(keyword, ua.Args[i].Key) {
+		if ascii.EqualFold(keyword, ua.Args[i].Key) {
 			return i
 		}
 	}
@@ -289,7 +290,7 @@ func (ua *UA) FindArgWithValue(keyword string) int {
 func (ua *UA) FindArgKeyword(list ...string) int {
 	for i := 1; i < len(ua.Args); i++ {
 		for j, kw := range list {
-			if equalFold(kw, ua.Args[i].Key) {
+			if ascii.EqualFold(kw, ua.Args[i].Key) {
 				return j
 			}
 		}

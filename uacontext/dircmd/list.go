@@ -9,6 +9,7 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -48,11 +49,11 @@ func (o *listOptions) parse(ua *uacontext.UA) error {
 			switch {
 			case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
 				o.levels = append(o.levels, item[0])
-			case equalFold(item, "Full"):
+			case ascii.EqualFold(item, "Full"):
 				o.levels = append(o.levels, LevelFull)
-			case equalFold(item, "Differential"):
+			case ascii.EqualFold(item, "Differential"):
 				o.levels = append(o.levels, LevelDifferential)
-			case equalFold(item, "Incremental"):
+			case ascii.EqualFold(item, "Incremental"):
 				o.levels = append(o.levels, LevelIncremental)
 			default:
 				return uacontext.Errorf("invalid joblevel parameter\n")
@@ -94,17 +95,17 @@ func parseStatuses(v string) (out []byte, bad bool) {
 		switch {
 		case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
 			out = append(out, item[0])
-		case equalFold(item, "terminated"):
+		case ascii.EqualFold(item, "terminated"):
 			out = append(out, JobStatusTerminated)
-		case equalFold(item, "warnings"):
+		case ascii.EqualFold(item, "warnings"):
 			out = append(out, JobStatusWarnings)
-		case equalFold(item, "canceled"):
+		case ascii.EqualFold(item, "canceled"):
 			out = append(out, JobStatusCanceled)
-		case equalFold(item, "running"):
+		case ascii.EqualFold(item, "running"):
 			out = append(out, JobStatusRunning)
-		case equalFold(item, "error"):
+		case ascii.EqualFold(item, "error"):
 			out = append(out, JobStatusError)
-		case equalFold(item, "fatal"):
+		case ascii.EqualFold(item, "fatal"):
 			out = append(out, JobStatusFatal)
 		default:
 			return nil, true
@@ -179,35 +180,35 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 	kw := argKey(ua, 1)
 	hasValue := ua.Args[1].HasValue
 	switch {
-	case equalFold(kw, "jobs"), equalFold(kw, "job"), equalFold(kw, "jobname"),
-		equalFold(kw, "jobid"), equalFold(kw, "ujobid"):
+	case ascii.EqualFold(kw, "jobs"), ascii.EqualFold(kw, "job"), ascii.EqualFold(kw, "jobname"),
+		ascii.EqualFold(kw, "jobid"), ascii.EqualFold(kw, "ujobid"):
 		return c.listJobs(ctx, ua, mode, &opts)
 	}
 	rng := setQueryRange(ua)
 	switch {
-	case equalFold(kw, "jobtotals"):
+	case ascii.EqualFold(kw, "jobtotals"):
 		return c.listJobTotals(ctx, ua)
-	case equalFold(kw, "files"):
+	case ascii.EqualFold(kw, "files"):
 		return c.listFiles(ctx, ua)
-	case equalFold(kw, "jobmedia"):
+	case ascii.EqualFold(kw, "jobmedia"):
 		return c.listJobMedia(ctx, ua, mode)
-	case equalFold(kw, "pool"), equalFold(kw, "pools"):
+	case ascii.EqualFold(kw, "pool"), ascii.EqualFold(kw, "pools"):
 		name := ""
 		if hasValue {
 			name = ua.Args[1].Value
 		}
 		return c.listPools(ctx, ua, mode, &opts, name, 0)
-	case equalFold(kw, "poolid") && hasValue:
+	case ascii.EqualFold(kw, "poolid") && hasValue:
 		return c.listPools(ctx, ua, mode, &opts, "", uint64(strToInt64(ua.Args[1].Value)))
-	case equalFold(kw, "clients"):
+	case ascii.EqualFold(kw, "clients"):
 		return c.listClients(ctx, ua, mode, &opts, "", false)
-	case equalFold(kw, "client") && hasValue:
+	case ascii.EqualFold(kw, "client") && hasValue:
 		return c.listClients(ctx, ua, mode, &opts, ua.Args[1].Value, true)
-	case equalFold(kw, "storages"):
+	case ascii.EqualFold(kw, "storages"):
 		return c.listStorages(ctx, ua, mode, &opts)
-	case equalFold(kw, "media"), equalFold(kw, "volume"), equalFold(kw, "volumes"):
+	case ascii.EqualFold(kw, "media"), ascii.EqualFold(kw, "volume"), ascii.EqualFold(kw, "volumes"):
 		return c.listMedia(ctx, ua, mode, &opts)
-	case (equalFold(kw, "mediaid") || equalFold(kw, "volumeid")) && hasValue:
+	case (ascii.EqualFold(kw, "mediaid") || ascii.EqualFold(kw, "volumeid")) && hasValue:
 		q := MediaQuery{MediaID: uint64(strToInt64(ua.Args[1].Value)), HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
 		media, err := c.queryMedia(ctx, q, rng)
 		if err != nil {
@@ -364,7 +365,7 @@ func (c *cmds) jobRow(j Job, mode listMode) []cell {
 
 func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	kw := argKey(ua, 1)
-	if equalFold(kw, "jobs") && ua.Args[1].HasValue {
+	if ascii.EqualFold(kw, "jobs") && ua.Args[1].HasValue {
 		return uacontext.Errorf("'list jobs' does not allow an jobs parameter\n")
 	}
 	var q JobQuery
@@ -372,7 +373,7 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 		q.Name = v
 	} else if v, ok := ua.ArgValue("job"); ok {
 		q.Name = v
-	} else if equalFold(kw, "job") || equalFold(kw, "jobname") {
+	} else if ascii.EqualFold(kw, "job") || ascii.EqualFold(kw, "jobname") {
 		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
 	id, err := c.jobIDFromArgs(ctx, ua)
@@ -388,7 +389,7 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 		ua.Send.ObjectStart("jobs", null)
 		ua.Send.ObjectEnd("jobs", null)
 		return nil
-	case equalFold(kw, "jobid") || equalFold(kw, "ujobid"):
+	case ascii.EqualFold(kw, "jobid") || ascii.EqualFold(kw, "ujobid"):
 		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
 	now := c.opts.Now()
