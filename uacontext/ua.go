@@ -92,6 +92,7 @@ type UA struct {
 	Log *slog.Logger
 
 	conn    Conn
+	acl     *ACL // the console's compiled ACLs; nil for the default console
 	current *Command
 	err     error
 }
@@ -108,6 +109,9 @@ func NewUA(c Conn, opts Options) *UA {
 		Resources: opts.Resources,
 		Log:       opts.Log,
 		conn:      c,
+	}
+	if opts.Console != nil {
+		ua.acl = opts.Console.ACL.Compile()
 	}
 	if ua.Table == nil {
 		ua.Table = DefaultTable()
@@ -197,16 +201,17 @@ func (ua *UA) ACLs() *ACLSet {
 }
 
 // ACLAccessOK reports whether the session's console may access item of
-// the given kind (see ACLSet.Allow). The default console may access every
-// valid name.
+// the given kind (see ACL.Allow). The default console may access every
+// valid name. The console's lists were compiled when the session began
+// (NewUA); later changes to its Console do not show.
 func (ua *UA) ACLAccessOK(kind ACLKind, item string) bool {
-	return ua.ACLs().Allow(kind, item)
+	return ua.acl.Allow(kind, item)
 }
 
 // ACLNoRestrictions reports whether the console's list of kind grants
-// everything (see ACLSet.Unrestricted).
+// everything (see ACL.Unrestricted).
 func (ua *UA) ACLNoRestrictions(kind ACLKind) bool {
-	return ua.ACLs().Unrestricted(kind)
+	return ua.acl.Unrestricted(kind)
 }
 
 // message is the Director's vSendMsg: flush the text buffer, send the
