@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -210,7 +211,7 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		return c.listMedia(ctx, ua, mode, &opts)
 	case (ascii.EqualFold(kw, "mediaid") || ascii.EqualFold(kw, "volumeid")) && hasValue:
 		q := MediaQuery{MediaID: uint64(strToInt64(ua.Args[1].Value)), HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
-		media, err := c.queryMedia(ctx, q, rng)
+		media, err := c.queryMedia(ctx, ua, q, rng)
 		if err != nil {
 			return err
 		}
@@ -447,8 +448,16 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 		if err != nil {
 			return catalogError(ctx, err)
 		}
+		// Deviation from the Director, which counts every job: only the
+		// jobs the console may see are counted.
+		n := 0
+		for _, j := range all {
+			if jobVisible(ua, j) {
+				n++
+			}
+		}
 		rs.cols = []column{numCol("count")}
-		rows := [][]cell{{num(uint64(len(all)))}}
+		rows := [][]cell{{num(uint64(n))}}
 		if rng.has {
 			rows = page(rows, rng.limit, rng.offset)
 		}
@@ -473,10 +482,29 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 	return nil
 }
 
+// jobVisible reports whether the console may see the job: its Job ACL
+// allows the job's name and its Client ACL the job's client, as the ACL
+// filters of "list jobs" decide (a job without client passes that check).
+func jobVisible(ua *uacontext.UA, j Job) bool {
+	if !ua.ACLNoRestrictions(uacontext.ACLJob) && !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+		return false
+	}
+	return j.Client == "" || ua.ACLNoRestrictions(uacontext.ACLClient) || ua.ACLAccessOK(uacontext.ACLClient, j.Client)
+}
+
+// listJobTotals deviates from the Director, which applies no ACL here:
+// jobs the console may not see are neither listed nor counted in the
+// totals.
 func (c *cmds) listJobTotals(ctx context.Context, ua *uacontext.UA) error {
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
+	listed, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
 	if err != nil {
 		return catalogError(ctx, err)
+	}
+	jobs := listed[:0:0]
+	for _, j := range listed {
+		if jobVisible(ua, j) {
+			jobs = append(jobs, j)
+		}
 	}
 	type total struct {
 		n, files, bytes uint64
@@ -572,6 +600,9 @@ func (c *cmds) listJobMedia(ctx context.Context, ua *uacontext.UA, mode listMode
 			return catalogError(ctx, err)
 		}
 		for _, j := range jobs {
+			if !jobVisible(ua, j) {
+				continue // deviation: the Director lists every job's media
+			}
 			x, err := c.cat.JobMedia(ctx, j.JobID)
 			if err != nil {
 				return catalogError(ctx, err)
@@ -834,15 +865,23 @@ func renderMedia(ua *uacontext.UA, mode listMode, media []Media) {
 	render(ua.Send, rs, mode, ua.GUI)
 }
 
-// queryMedia returns the volumes selected by q, or none if the range is
-// one the catalog rejects.
-func (c *cmds) queryMedia(ctx context.Context, q MediaQuery, rng queryRange) ([]Media, error) {
+// queryMedia returns the volumes selected by q that are in pools the
+// console may see, or none if the range is one the catalog rejects.
+// (The Director does not check the pool of "list volume=NAME" and "list
+// mediaid=N"; this package does, so no listing shows a forbidden pool's
+// volume.)
+func (c *cmds) queryMedia(ctx context.Context, ua *uacontext.UA, q MediaQuery, rng queryRange) ([]Media, error) {
 	if !rng.sqlOK() {
 		return nil, nil
 	}
 	media, err := c.cat.ListMedia(ctx, q)
 	if err != nil {
 		return nil, catalogError(ctx, err)
+	}
+	if !ua.ACLNoRestrictions(uacontext.ACLPool) {
+		media = slices.DeleteFunc(slices.Clone(media), func(m Media) bool {
+			return m.Pool != "" && !ua.ACLAccessOK(uacontext.ACLPool, m.Pool)
+		})
 	}
 	return media, nil
 }
@@ -884,7 +923,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 		return nil
 	}
 	if ua.Args[1].HasValue {
-		media, err := c.queryMedia(ctx, MediaQuery{VolumeName: ua.Args[1].Value}, queryRange{})
+		media, err := c.queryMedia(ctx, ua, MediaQuery{VolumeName: ua.Args[1].Value}, queryRange{})
 		if err != nil {
 			return err
 		}
@@ -913,7 +952,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 			return nil // sic: the Director reports success
 		}
 		q.PoolID = pools[0].PoolID
-		media, err := c.queryMedia(ctx, q, rng)
+		media, err := c.queryMedia(ctx, ua, q, rng)
 		if err != nil {
 			return err
 		}
@@ -928,7 +967,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 		if !ua.ACLNoRestrictions(uacontext.ACLPool) && mode != vertList {
 			return uacontext.Errorf("Restricted permission. Use the commands 'list media' or 'llist media all' instead\n")
 		}
-		media, err := c.queryMedia(ctx, q, rng)
+		media, err := c.queryMedia(ctx, ua, q, rng)
 		if err != nil {
 			return err
 		}
@@ -957,7 +996,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 			continue
 		}
 		q.PoolID = p.PoolID
-		if perPool[i], err = c.queryMedia(ctx, q, rng); err != nil {
+		if perPool[i], err = c.queryMedia(ctx, ua, q, rng); err != nil {
 			return err
 		}
 	}
