@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
@@ -51,6 +52,11 @@ type Options struct {
 	Resources Resources
 	// Log receives audit events (denied commands); nil discards them.
 	Log *slog.Logger
+	// Connected is when the console connected; zero means now.
+	Connected time.Time
+	// Sessions lists the sessions of the server the session runs in
+	// (Server.Sessions); nil means this session is the only one.
+	Sessions func() []SessionInfo
 }
 
 // UA is the user agent context of one console session, the state the
@@ -90,11 +96,14 @@ type UA struct {
 	Resources Resources
 	// Log receives audit events; never nil after NewUA.
 	Log *slog.Logger
+	// Connected is when the console connected.
+	Connected time.Time
 
-	conn    Conn
-	acl     *ACL // the console's compiled ACLs; nil for the default console
-	current *Command
-	err     error
+	conn     Conn
+	sessions func() []SessionInfo
+	acl      *ACL // the console's compiled ACLs; nil for the default console
+	current  *Command
+	err      error
 }
 
 // NewUA returns the context of a new session that sends its output to c.
@@ -108,7 +117,12 @@ func NewUA(c Conn, opts Options) *UA {
 		Messages:  opts.Messages,
 		Resources: opts.Resources,
 		Log:       opts.Log,
+		Connected: opts.Connected,
 		conn:      c,
+		sessions:  opts.Sessions,
+	}
+	if ua.Connected.IsZero() {
+		ua.Connected = time.Now()
 	}
 	if opts.Console != nil {
 		ua.acl = opts.Console.ACL.Compile()
@@ -180,6 +194,20 @@ func (ua *UA) Current() (Command, bool) {
 		return Command{}, false
 	}
 	return *ua.current, true
+}
+
+// Sessions returns the console sessions of the server this session runs
+// in, in the order they connected (see Server.Sessions); outside a server
+// just this one.
+func (ua *UA) Sessions() []SessionInfo {
+	if ua.sessions != nil {
+		return ua.sessions()
+	}
+	name := bsock.DefaultConsoleName
+	if ua.Console != nil {
+		name = ua.Console.Name
+	}
+	return []SessionInfo{{Console: name, Connected: ua.Connected}}
 }
 
 // ConsoleName returns the name whoami prints: the console's name, or

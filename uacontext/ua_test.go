@@ -58,7 +58,7 @@ func TestSprintf(t *testing.T) {
 
 func newTestUA(api apimode.Mode) (*UA, *recorder) {
 	r := &recorder{}
-	ua := NewUA(r, Options{})
+	ua := NewUA(r, Options{Director: testDirector})
 	ua.SetMode(api)
 	return ua, r
 }
@@ -142,7 +142,7 @@ func TestDispatchHandlers(t *testing.T) {
 		Command{Name: "stub"},
 	)
 	r := &recorder{}
-	ua := NewUA(r, Options{Table: tab})
+	ua := NewUA(r, Options{Table: tab, Director: testDirector})
 	ctx := context.Background()
 	if err := ua.Execute(ctx, "li"); !errors.Is(err, ErrReported) {
 		t.Errorf("li: err = %v, want ErrReported", err)

@@ -241,12 +241,15 @@ func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 	}
 }
 
-// statusRunning shows the console's own session (text mode) and no
+// statusRunning shows, in text mode, every connected console with its
+// connect time (as the Director lists its console control jobs) and no
 // running jobs: this Director does not run jobs.
 func (c *cmds) statusRunning(ua *uacontext.UA) {
 	if ua.Mode() == apimode.Off {
 		ua.SendMsg("\nRunning Jobs:\n")
-		ua.SendMsg("Console connected at %s\n", shortTime(c.opts.Now()))
+		for _, s := range ua.Sessions() {
+			ua.SendMsg("Console connected at %s\n", shortTime(s.Connected))
+		}
 		ua.SendMsg("No Jobs running.\n====\n")
 	}
 	if ua.Mode() == apimode.JSON {
