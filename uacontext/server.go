@@ -73,7 +73,7 @@ type Server struct {
 	// be nil.
 	Messages *MessageQueue
 	// Resources answers resource output filters; may be nil.
-	Resources Resources
+	Resources ResourceLookup
 	// Log receives connection, login and command records; nil discards
 	// them. Passwords and keys are never logged, and values of command
 	// arguments whose keyword contains "password" are masked.

@@ -153,7 +153,7 @@ func (c *cmds) statusHeader(ua *uacontext.UA, st DirectorStatus) {
 	d := ua.Director
 	started := shortTime(st.Started)
 	if ua.Mode() == apimode.JSON {
-		f := ua.Send
+		f := ua.Formatter()
 		f.ObjectStart("header", null)
 		f.KVString("director", null, d.Name, "%s\n")
 		f.KVString("version", null, d.Version, "%s\n")
@@ -193,7 +193,7 @@ func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 		}
 		return allowed[a].Priority < allowed[b].Priority
 	})
-	f := ua.Send
+	f := ua.Formatter()
 	if ua.Mode() == apimode.JSON {
 		f.ArrayStart("scheduled", null)
 	}
@@ -253,13 +253,13 @@ func (c *cmds) statusRunning(ua *uacontext.UA) {
 		ua.SendMsg("No Jobs running.\n====\n")
 	}
 	if ua.Mode() == apimode.JSON {
-		ua.Send.ArrayStart("running", null)
-		ua.Send.ArrayEnd("running", null)
+		ua.Formatter().ArrayStart("running", null)
+		ua.Formatter().ArrayEnd("running", null)
 	}
 }
 
 func (c *cmds) statusTerminated(ua *uacontext.UA, jobs []TerminatedJob) {
-	f := ua.Send
+	f := ua.Formatter()
 	if len(jobs) == 0 {
 		if ua.Mode() == apimode.Off {
 			ua.SendMsg("No Terminated Jobs.\n")
@@ -346,7 +346,7 @@ func (c *cmds) statusTerminated(ua *uacontext.UA, jobs []TerminatedJob) {
 // statusClientConnections lists client-initiated connections; there are
 // none.
 func (c *cmds) statusClientConnections(ua *uacontext.UA) {
-	f := ua.Send
+	f := ua.Formatter()
 	sep := "===================="
 	f.Decoration("\n")
 	f.Decoration("Client Initiated Connections (waiting for jobs):\n")
