@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uaformat/uaformat/golden"
 )
@@ -105,5 +108,31 @@ func TestWriteError(t *testing.T) {
 	}
 	if code == 1 && !strings.HasPrefix(stderr.String(), "uafmt: writing output: ") {
 		t.Errorf("stderr %q, want a write error", stderr.String())
+	}
+}
+
+// TestNoTestingInBinaries checks that no command of the module links
+// package testing or go-cmp (test helpers such as golden must stay out of
+// them): go list -deps of every cmd/ package.
+func TestNoTestingInBinaries(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command in PATH")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gobin, "list", "-deps", "github.com/uaformat/uaformat/cmd/...")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("go list -deps listed only %q", deps)
+	}
+	for _, d := range deps {
+		if d == "testing" || strings.HasPrefix(d, "testing/") || strings.HasPrefix(d, "github.com/google/go-cmp") {
+			t.Errorf("a command links %s", d)
+		}
 	}
 }
