@@ -31,11 +31,12 @@ func outcome(b bool, err error) string {
 	return strconv.FormatBool(b)
 }
 
-// run makes o on f.
-func run(o op, f *formatter.Formatter) string { return outcome(o.Do(calls.New(f))) }
+// run makes o on the formatter's target (the formatter and its resource
+// printer).
+func run(o op, t calls.Target) string { return outcome(o.Do(t)) }
 
 // apply makes o on the model.
-func apply(o op, m *model) string { return outcome(o.Do(calls.Target{F: m})) }
+func apply(o op, m *model) string { return outcome(o.Do(m.target())) }
 
 var _ calls.Formatter = (*model)(nil)
 
@@ -119,6 +120,10 @@ func genOps(r *rand.Rand, n int, wide bool) []op {
 				mk("ObjectStart", k2, formatter.Null))
 			continue
 		}
+		if r.IntN(4) == 0 {
+			ops = append(ops, genResourceOp(r, key))
+			continue
+		}
 		var o op
 		switch w := r.IntN(100); {
 		case w < 12:
@@ -187,6 +192,68 @@ func genOps(r *rand.Rand, n int, wide bool) []op {
 		mk("SetMode", apimode.Off), mk("FinalizeResult", true))
 }
 
+// Arguments of the resource printer's calls. Type names and baseformats
+// use only the conversions the reference defines (one %s, %%).
+var (
+	genGroups     = []string{"Clients", "jobs", formatter.Null, "Director", "É"}
+	genTypeNames  = []string{"Client", "Job", "", "%s", "%%x%-8s|", "T%.3s"}
+	genResNames   = []string{"bareos-fd", "Fd", formatter.Null, "a", "x\xffy"}
+	genSubNames   = []string{"Options", "ipv4", formatter.Null, "runscript", "A"}
+	genBaseStarts = []string{formatter.Null, "", "%s = {\n", "%-6s[\n", "%.3s {\n", "{\n"}
+	genBaseEnds   = []string{formatter.Null, "", "}\n", "] %s\n", "%%}\n"}
+	genListItems  = []string{"a", "", formatter.Null, `q"b`, `e\"c`, `e\\"d`, "(x)<y>'z'", "\xff", "é,"}
+	genLevels     = []int{-2, -1, 0, 1, 3}
+)
+
+func genList(r *rand.Rand, nulls bool) []string {
+	if nulls && r.IntN(6) == 0 {
+		return nil
+	}
+	list := make([]string, r.IntN(4))
+	for i := range list {
+		list[i] = pick(r, genListItems)
+		if !nulls && list[i] == formatter.Null {
+			list[i] = "n"
+		}
+	}
+	return list
+}
+
+// genResourceOp returns one call of the resource printer.
+func genResourceOp(r *rand.Rand, key func() string) op {
+	c := r.IntN(4) == 0
+	switch w := r.IntN(100); {
+	case w < 3:
+		return mk("ResourceIndent", pick(r, genLevels))
+	case w < 13:
+		return mk("ResourceStart", pick(r, genGroups), pick(r, genTypeNames), pick(r, genResNames), c)
+	case w < 21:
+		return mk("ResourceEnd", pick(r, genGroups), pick(r, genTypeNames), pick(r, genResNames), c)
+	case w < 29:
+		return mk("SubResourceStart", pick(r, genSubNames), c, pick(r, genBaseStarts))
+	case w < 36:
+		return mk("SubResourceEnd", pick(r, genSubNames), c, pick(r, genBaseEnds))
+	case w < 41:
+		return mk("ResourceArrayStart", key(), c, pick(r, genBaseStarts))
+	case w < 45:
+		return mk("ResourceArrayEnd", key(), c, pick(r, genBaseEnds))
+	case w < 52:
+		return mk("KeyBool", key(), r.IntN(2) == 0, c)
+	case w < 57:
+		return mk("KeySignedInt", key(), pick(r, genInts), c)
+	case w < 62:
+		return mk("KeyUnsignedInt", key(), int64(pick(r, genUints)), c)
+	case w < 75:
+		name := pick(r, []string{"KeyString", "KeyQuotedString", "KeyUnquotedString"})
+		return mk(name, key(), pick(r, genValues), c)
+	case w < 85:
+		return mk("KeyMultipleStringsInOneLine", key(), genList(r, true), c, r.IntN(3) != 0)
+	default:
+		name := pick(r, []string{"KeyMultipleStringsOnePerLine", "KeyMultipleStringsOnePerLineVector"})
+		return mk(name, key(), genList(r, name == "KeyMultipleStringsOnePerLine"), c, r.IntN(3) != 0, r.IntN(4) == 0)
+	}
+}
+
 // ---------------------------------------------------------------------------
 // Running and comparing.
 
@@ -208,8 +275,9 @@ func diffRunStats(ops []op, mode apimode.Mode, compact bool, stats map[string]in
 			out = fmt.Sprintf("panic: %v", p)
 		}
 	}()
+	target := calls.New(f)
 	for i, o := range ops {
-		got := run(o, f)
+		got := run(o, target)
 		want := apply(o, m)
 		if got != want {
 			return fmt.Sprintf("call %d %v returned %q, model %q", i, o, got, want)
@@ -415,6 +483,7 @@ func TestDifferential(t *testing.T) {
 		"reopen scalar", "array start refused", "end on empty stack", "invalid key dropped",
 		"value replaced", "wide object", "meta replaced", "meta with filtered rows",
 		"error envelope with several message types",
+		"negative indentation", "format in a type name", "escaped list item",
 	} {
 		if stats[what] < 20 {
 			t.Errorf("%q reached only %d times", what, stats[what])

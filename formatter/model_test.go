@@ -412,6 +412,8 @@ type model struct {
 	filterFn formatter.FilterFunc
 	hidden   map[int]bool
 
+	printer *modelPrinter // the resource printer on this model
+
 	packets []string
 
 	// stats counts how often the interesting paths were taken, so the

@@ -120,6 +120,30 @@ type model struct {
 	filtered uint64
 	hidden   map[int]bool
 	sendErr  bool // the sink has failed
+	level    int  // the resource printer's indentation level
+}
+
+// closing is the text of ResourceEnd's own packet at level (after the
+// end): the indentation, "# " for a comment, the brace and an empty line.
+func closing(level int, comment bool) string {
+	s := strings.Repeat("  ", min(max(level, 0), 1<<15))
+	if comment {
+		s += "# "
+	}
+	return s + "}\n\n"
+}
+
+// levelStep is how a printer call with a baseformat argument (absent or
+// null: def) changes the level.
+func levelStep(a []any, i int, def string) int {
+	b, _ := a[i].(string)
+	if b == formatter.Null {
+		b = def
+	}
+	if b == "" {
+		return 0
+	}
+	return 1
 }
 
 func (m *model) filterRow(row []string) bool {
@@ -156,7 +180,8 @@ func filled(c calls.Call) []any {
 }
 
 // sending lists the methods that may send in text mode.
-var sending = map[string]bool{"Message": true, "FinalizeResult": true, "SendBuffer": true, "ObjectEnd": true}
+var sending = map[string]bool{"Message": true, "FinalizeResult": true, "SendBuffer": true, "ObjectEnd": true,
+	"ResourceEnd": true, "SubResourceEnd": true}
 
 // runChecked runs p on a new formatter and checks every call's output.
 func runChecked(t *testing.T, p program.Program) {
@@ -240,6 +265,20 @@ func runChecked(t *testing.T, p program.Program) {
 			if len(packets) > 0 {
 				fail(i, "mode 2 sent %d packets before FinalizeResult: %.80q", len(packets), packets[0])
 			}
+		case name == "ResourceEnd":
+			// Two messages: the buffered body (if any), then the closing
+			// brace at the level after the end.
+			want := closing(m.level-1, a[3].(bool))
+			if len(packets) == 0 || string(packets[len(packets)-1]) != want {
+				fail(i, "ResourceEnd sent %.80q, want the last packet %q", packets, want)
+			}
+			if body := packets[:len(packets)-1]; len(body) > 1 && !p.SendFails {
+				for _, pk := range body[:len(body)-1] {
+					if len(pk) != formatter.MaxSend {
+						fail(i, "text message split into a packet of %d bytes before its end", len(pk))
+					}
+				}
+			}
 		case name == "Message":
 			text := a[1].(string)
 			if text == formatter.Null {
@@ -322,6 +361,20 @@ func runChecked(t *testing.T, p program.Program) {
 			if result != m.errMsg {
 				fail(i, "HasErrorMessage = %t, want %t", result, m.errMsg)
 			}
+		case "ResourceIndent":
+			m.level = a[0].(int)
+		case "ResourceStart":
+			m.level++
+		case "ResourceEnd":
+			m.level--
+		case "SubResourceStart":
+			m.level += levelStep(a, 2, "%s {\n")
+		case "SubResourceEnd":
+			m.level -= levelStep(a, 2, "}\n")
+		case "ResourceArrayStart":
+			m.level += levelStep(a, 2, "")
+		case "ResourceArrayEnd":
+			m.level -= levelStep(a, 2, "")
 		}
 		o := obs[i]
 		if o.mode != m.mode || o.compact != m.compact {

@@ -18,7 +18,8 @@ const oracleDir = "../../golden/testdata/oracle"
 // TestReplayOracle runs uafmt on a few oracle scripts, from a file and from
 // standard input, and requires the recorded .out bytes exactly.
 func TestReplayOracle(t *testing.T) {
-	for _, name := range []string{"m0_list_jobs_table", "m1_defaults_sendbuffer", "m2_bvfs_lsfiles", "m2_send_fails", "m0_messages"} {
+	for _, name := range []string{"m0_list_jobs_table", "m1_defaults_sendbuffer", "m2_bvfs_lsfiles", "m2_send_fails", "m0_messages",
+		"r_show_client_m0", "r_fileset_m2c", "r_indent_m1"} {
 		callsPath := filepath.Join(oracleDir, name+".calls")
 		want, err := os.ReadFile(filepath.Join(oracleDir, name+".out"))
 		if err != nil {

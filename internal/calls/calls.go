@@ -15,12 +15,14 @@
 // [Call.String] writes it as a line of a call script and [Parse] reads one.
 //
 // Method names and parameters are those of the call-script format of the
-// golden oracle (golden/testdata/oracle/README.md, §1.2), where one method
-// can stand for several Go methods: ObjectStart with case_sensitive_name
-// true calls ObjectStartCaseSensitive, ArrayItemString with format false
-// calls ArrayItemText, KVString with a wrap calls KVStringWrap. The methods
-// after the oracle's (filters, hidden columns, queries) extend the format
-// with the rest of the formatter's API.
+// golden oracle (golden/testdata/oracle/README.md, §1.2 and §7.1), where
+// one method can stand for several Go methods: ObjectStart with
+// case_sensitive_name true calls ObjectStartCaseSensitive, ArrayItemString
+// with format false calls ArrayItemText, KVString with a wrap calls
+// KVStringWrap, SubResourceStart with a baseformat calls
+// SubResourceStartFormat. The methods that are not the oracle's (filters,
+// hidden columns, queries) extend the format with the rest of the
+// formatter's API.
 package calls
 
 import (
@@ -45,6 +47,7 @@ const (
 	Mode              // apimode.Mode: 0, 1 or 2
 	Decor             // Decoration argument: int64 (consumed by %d) or string (by %s)
 	List              // []string, nil for a null list; items may be formatter.Null
+	Wide              // int64 that scripts may also give from 2^63 to 2^64-1 (taken modulo 2^64)
 	numKinds
 )
 
@@ -57,6 +60,7 @@ var kindNames = [numKinds]string{
 	Mode:  "an API mode (0, 1 or 2)",
 	Decor: "a string or a signed 64-bit integer",
 	List:  "a list of strings or null",
+	Wide:  "a 64-bit integer",
 }
 
 // String describes the kind for error messages ("a string or null").
@@ -79,7 +83,7 @@ func (k Kind) Valid(v any) bool {
 	case Uint:
 		_, ok := v.(uint64)
 		return ok
-	case Int:
+	case Int, Wide:
 		_, ok := v.(int64)
 		return ok
 	case Small:
@@ -303,14 +307,40 @@ type Formatter interface {
 
 var _ Formatter = (*formatter.Formatter)(nil)
 
-// Target is what calls are made on.
-type Target struct {
-	F Formatter
+// Printer is the resource printer's side of the call surface: the methods
+// of *formatter.ResourcePrinter that calls make.
+type Printer interface {
+	SetIndent(n int)
+	ResourceStart(group, typ, name string, asComment bool)
+	ResourceEnd(group, name string, asComment bool)
+	SubResourceStart(name string, asComment bool)
+	SubResourceEnd(name string, asComment bool)
+	SubResourceStartFormat(name string, asComment bool, baseformat string)
+	SubResourceEndFormat(name string, asComment bool, baseformat string)
+	ArrayStart(key string, asComment bool, baseformat string)
+	ArrayEnd(key string, asComment bool, baseformat string)
+	KeyBool(name string, v, asComment bool)
+	KeySignedInt(name string, v int64, asComment bool)
+	KeyUnsignedInt(name string, v uint64, asComment bool)
+	KeyQuotedString(name, v string, asComment bool)
+	KeyUnquotedString(name, v string, asComment bool)
+	KeyMultipleStringsInOneLine(key string, list []string, asComment, quoted bool)
+	KeyMultipleStringsOnePerLine(key string, list []string, asComment, quoted, escape bool)
 }
 
-// New returns the Target of a real formatter.
+var _ Printer = (*formatter.ResourcePrinter)(nil)
+
+// Target is what calls are made on: a formatter and the resource printer
+// that writes through it (as in a call script, one printer per formatter).
+type Target struct {
+	F Formatter
+	P Printer
+}
+
+// New returns the Target of a real formatter: f and a new resource printer
+// on it.
 func New(f *formatter.Formatter) Target {
-	return Target{F: f}
+	return Target{F: f, P: formatter.NewResourcePrinter(f)}
 }
 
 // FilterFunc returns the deterministic filter function selected by seed
@@ -393,6 +423,25 @@ func none(fn func(f Formatter, a args)) func(Target, args) (bool, error) {
 		return false, nil
 	}
 }
+
+// res adapts a dispatcher of a resource-printer method.
+func res(fn func(p Printer, a args)) func(Target, args) (bool, error) {
+	return func(t Target, a args) (bool, error) {
+		fn(t.P, a)
+		return false, nil
+	}
+}
+
+// baseformat returns a baseformat argument: null means def.
+func (a args) baseformat(i int, def string) string {
+	if s := a.str(i); s != formatter.Null {
+		return s
+	}
+	return def
+}
+
+// comment is the optional as_comment parameter of the printer's methods.
+var comment = opt("as_comment", Bool, false)
 
 // table is the call surface. The order is part of the fuzz corpus
 // encoding: append new methods at the end.
@@ -477,4 +526,58 @@ var table = []*Method{
 		do: none(func(f Formatter, a args) { f.ClearHiddenColumns() })},
 	{Name: "HasErrorMessage", Returns: ReturnsBool,
 		do: func(t Target, a args) (bool, error) { return t.F.HasErrorMessage(), nil }},
+
+	// The resource printer (oracle README §7.1).
+	{Name: "ResourceIndent", Oracle: true, Params: []Param{p("n", Small)},
+		do: res(func(r Printer, a args) { r.SetIndent(a.int(0)) })},
+	{Name: "ResourceStart", Oracle: true, Params: []Param{p("group", Str), p("type", Str), p("name", Str), comment},
+		do: res(func(r Printer, a args) { r.ResourceStart(a.str(0), a.str(1), a.str(2), a.bool(3)) })},
+	{Name: "ResourceEnd", Oracle: true, Params: []Param{p("group", Str), p("type", Str), p("name", Str), comment},
+		do: res(func(r Printer, a args) { r.ResourceEnd(a.str(0), a.str(2), a.bool(3)) })},
+	{Name: "SubResourceStart", Oracle: true, Params: []Param{p("name", Str), comment, opt("baseformat", Str, formatter.Null)},
+		do: res(func(r Printer, a args) {
+			if b := a.str(2); b != formatter.Null {
+				r.SubResourceStartFormat(a.str(0), a.bool(1), b)
+			} else {
+				r.SubResourceStart(a.str(0), a.bool(1))
+			}
+		})},
+	{Name: "SubResourceEnd", Oracle: true, Params: []Param{p("name", Str), comment, opt("baseformat", Str, formatter.Null)},
+		do: res(func(r Printer, a args) {
+			if b := a.str(2); b != formatter.Null {
+				r.SubResourceEndFormat(a.str(0), a.bool(1), b)
+			} else {
+				r.SubResourceEnd(a.str(0), a.bool(1))
+			}
+		})},
+	{Name: "ResourceArrayStart", Oracle: true, Params: []Param{p("key", Str), comment, opt("baseformat", Str, formatter.Null)},
+		do: res(func(r Printer, a args) { r.ArrayStart(a.str(0), a.bool(1), a.baseformat(2, "")) })},
+	{Name: "ResourceArrayEnd", Oracle: true, Params: []Param{p("key", Str), comment, opt("baseformat", Str, formatter.Null)},
+		do: res(func(r Printer, a args) { r.ArrayEnd(a.str(0), a.bool(1), a.baseformat(2, "")) })},
+	{Name: "KeyBool", Oracle: true, Params: []Param{p("name", Str), p("b", Bool), comment},
+		do: res(func(r Printer, a args) { r.KeyBool(a.str(0), a.bool(1), a.bool(2)) })},
+	{Name: "KeySignedInt", Oracle: true, Params: []Param{p("name", Str), p("n", Wide), comment},
+		do: res(func(r Printer, a args) { r.KeySignedInt(a.str(0), a.int64(1), a.bool(2)) })},
+	{Name: "KeyUnsignedInt", Oracle: true, Params: []Param{p("name", Str), p("n", Wide), comment},
+		do: res(func(r Printer, a args) { r.KeyUnsignedInt(a.str(0), uint64(a.int64(1)), a.bool(2)) })},
+	{Name: "KeyString", Oracle: true, Params: []Param{p("name", Str), p("value", Str), comment},
+		do: res(func(r Printer, a args) { r.KeyUnquotedString(a.str(0), a.str(1), a.bool(2)) })},
+	{Name: "KeyQuotedString", Oracle: true, Params: []Param{p("name", Str), p("value", Str), comment},
+		do: res(func(r Printer, a args) { r.KeyQuotedString(a.str(0), a.str(1), a.bool(2)) })},
+	{Name: "KeyUnquotedString", Oracle: true, Params: []Param{p("name", Str), p("value", Str), comment},
+		do: res(func(r Printer, a args) { r.KeyUnquotedString(a.str(0), a.str(1), a.bool(2)) })},
+	{Name: "KeyMultipleStringsInOneLine", Oracle: true,
+		Params: []Param{p("key", Str), p("list", List), comment, opt("quoted", Bool, true)},
+		do:     res(func(r Printer, a args) { r.KeyMultipleStringsInOneLine(a.str(0), a.list(1), a.bool(2), a.bool(3)) })},
+	{Name: "KeyMultipleStringsOnePerLine", Oracle: true,
+		Params: []Param{p("key", Str), p("list", List), comment, opt("quoted", Bool, true), opt("escape", Bool, false)},
+		do: res(func(r Printer, a args) {
+			r.KeyMultipleStringsOnePerLine(a.str(0), a.list(1), a.bool(2), a.bool(3), a.bool(4))
+		})},
+	// The std::vector overload: the same (the Go API has one list type).
+	{Name: "KeyMultipleStringsOnePerLineVector", Oracle: true,
+		Params: []Param{p("key", Str), p("list", List), comment, opt("quoted", Bool, true), opt("escape", Bool, false)},
+		do: res(func(r Printer, a args) {
+			r.KeyMultipleStringsOnePerLine(a.str(0), a.list(1), a.bool(2), a.bool(3), a.bool(4))
+		})},
 }

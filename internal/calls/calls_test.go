@@ -19,7 +19,11 @@ import (
 type spy struct{ log []string }
 
 func (s *spy) rec(name string, args ...any) {
-	s.log = append(s.log, fmt.Sprintf("%s%q", name, args))
+	parts := make([]string, len(args))
+	for i, a := range args {
+		parts[i] = fmt.Sprintf("%#v", a)
+	}
+	s.log = append(s.log, name+"("+strings.Join(parts, ", ")+")")
 }
 
 func (s *spy) Decoration(format string, args ...any) {
@@ -73,6 +77,43 @@ func (s *spy) IsHiddenColumn(c int) bool { s.rec("IsHiddenColumn", c); return c 
 func (s *spy) ClearHiddenColumns()       { s.rec("ClearHiddenColumns") }
 func (s *spy) HasErrorMessage() bool     { s.rec("HasErrorMessage"); return true }
 
+// The Printer side.
+func (s *spy) SetIndent(n int) { s.rec("SetIndent", n) }
+func (s *spy) ResourceStart(g, t, n string, c bool) {
+	s.rec("ResourceStart", g, t, n, c)
+}
+func (s *spy) ResourceEnd(g, n string, c bool)   { s.rec("ResourceEnd", g, n, c) }
+func (s *spy) SubResourceStart(n string, c bool) { s.rec("SubResourceStart", n, c) }
+func (s *spy) SubResourceEnd(n string, c bool)   { s.rec("SubResourceEnd", n, c) }
+func (s *spy) SubResourceStartFormat(n string, c bool, b string) {
+	s.rec("SubResourceStartFormat", n, c, b)
+}
+func (s *spy) SubResourceEndFormat(n string, c bool, b string) {
+	s.rec("SubResourceEndFormat", n, c, b)
+}
+func (s *spy) KeyBool(n string, v, c bool)            { s.rec("KeyBool", n, v, c) }
+func (s *spy) KeySignedInt(n string, v int64, c bool) { s.rec("KeySignedInt", n, v, c) }
+func (s *spy) KeyUnsignedInt(n string, v uint64, c bool) {
+	s.rec("KeyUnsignedInt", n, v, c)
+}
+func (s *spy) KeyQuotedString(n, v string, c bool)   { s.rec("KeyQuotedString", n, v, c) }
+func (s *spy) KeyUnquotedString(n, v string, c bool) { s.rec("KeyUnquotedString", n, v, c) }
+func (s *spy) KeyMultipleStringsInOneLine(k string, l []string, c, q bool) {
+	s.rec("KeyMultipleStringsInOneLine", k, l, c, q)
+}
+func (s *spy) KeyMultipleStringsOnePerLine(k string, l []string, c, q, e bool) {
+	s.rec("KeyMultipleStringsOnePerLine", k, l, c, q, e)
+}
+
+// pspy is the Printer side of a spy: its ArrayStart and ArrayEnd would
+// clash with the Formatter's.
+type pspy struct{ *spy }
+
+func (p pspy) ArrayStart(k string, c bool, b string) { p.rec("Printer.ArrayStart", k, c, b) }
+func (p pspy) ArrayEnd(k string, c bool, b string)   { p.rec("Printer.ArrayEnd", k, c, b) }
+
+func spyTarget(s *spy) Target { return Target{F: s, P: pspy{s}} }
+
 // sample returns a value of kind k that differs from the defaults.
 func sample(k Kind) any {
 	switch k {
@@ -92,6 +133,8 @@ func sample(k Kind) any {
 		return int64(7)
 	case List:
 		return []string{"a", formatter.Null}
+	case Wide:
+		return int64(-2)
 	}
 	panic(k)
 }
@@ -106,7 +149,7 @@ func TestEveryMethodReached(t *testing.T) {
 		for _, p := range m.Params[:m.Required()] {
 			args = append(args, sample(p.Kind))
 		}
-		if _, err := (Call{Method: m, Args: args}).Do(Target{F: s}); err != nil && m.Name != "Message" {
+		if _, err := (Call{Method: m, Args: args}).Do(spyTarget(s)); err != nil && m.Name != "Message" {
 			t.Errorf("%s: %v", m.Name, err)
 		}
 		for _, p := range m.Params[m.Required():] {
@@ -116,17 +159,25 @@ func TestEveryMethodReached(t *testing.T) {
 			}
 			args = append(args, v)
 		}
-		(Call{Method: m, Args: args}).Do(Target{F: s})
+		(Call{Method: m, Args: args}).Do(spyTarget(s))
 	}
 	reached := map[string]bool{}
 	for _, l := range s.log {
-		name, _, _ := strings.Cut(l, "[")
+		name, _, _ := strings.Cut(l, "(")
 		reached[name] = true
 	}
-	typ := reflect.TypeFor[Formatter]()
-	for i := range typ.NumMethod() {
-		if name := typ.Method(i).Name; !reached[name] {
-			t.Errorf("no method of the table calls %s", name)
+	for _, iface := range []struct {
+		typ    reflect.Type
+		prefix string
+	}{{reflect.TypeFor[Formatter](), ""}, {reflect.TypeFor[Printer](), "Printer."}} {
+		for i := range iface.typ.NumMethod() {
+			name := iface.typ.Method(i).Name
+			if name == "ArrayStart" || name == "ArrayEnd" {
+				name = iface.prefix + name
+			}
+			if !reached[name] {
+				t.Errorf("no method of the table calls %s", name)
+			}
 		}
 	}
 }
@@ -138,23 +189,34 @@ func TestDo(t *testing.T) {
 		res  bool
 		err  bool
 	}{
-		{Make("ObjectStart", "n", formatter.Null), `ObjectStart["n" "\x00"]`, false, false},
-		{Make("ObjectStart", "n", "f", false), `ObjectStart["n" "f"]`, false, false},
-		{Make("ObjectStart", "n", "f", true), `ObjectStartCaseSensitive["n" "f"]`, false, false},
-		{Make("ArrayItemString", "v", "%s"), `ArrayItemString["v" "%s"]`, false, false},
-		{Make("ArrayItemString", "v", "t", false), `ArrayItemText["v" "t"]`, false, false},
-		{Make("KVString", "k", "kf", "v", "vf"), `KVString["k" "kf" "v" "vf"]`, false, false},
-		{Make("KVString", "k", "kf", "v", "vf", -1), `KVString["k" "kf" "v" "vf"]`, false, false},
-		{Make("KVString", "k", "kf", "v", "vf", 0), `KVStringWrap["k" "kf" "v" "vf" '\x00']`, false, false},
-		{Make("Decoration", "%s%d", "a", int64(2)), `Decoration["%s%d" "a" '\x02']`, false, false},
-		{Make("Message", "info", "x"), `Message["info" "x"]`, false, true},
-		{Make("FilterRow", []string{"r"}), `FilterRow[["r"]]`, true, false},
-		{Make("IsHiddenColumn", 1), `IsHiddenColumn['\x01']`, true, false},
-		{Make("SetFilterFunc", 0), `SetFilterFunc[%!q(bool=false)]`, false, false},
+		{Make("ObjectStart", "n", formatter.Null), `ObjectStart("n", "\x00")`, false, false},
+		{Make("ObjectStart", "n", "f", false), `ObjectStart("n", "f")`, false, false},
+		{Make("ObjectStart", "n", "f", true), `ObjectStartCaseSensitive("n", "f")`, false, false},
+		{Make("ArrayItemString", "v", "%s"), `ArrayItemString("v", "%s")`, false, false},
+		{Make("ArrayItemString", "v", "t", false), `ArrayItemText("v", "t")`, false, false},
+		{Make("KVString", "k", "kf", "v", "vf"), `KVString("k", "kf", "v", "vf")`, false, false},
+		{Make("KVString", "k", "kf", "v", "vf", -1), `KVString("k", "kf", "v", "vf")`, false, false},
+		{Make("KVString", "k", "kf", "v", "vf", 0), `KVStringWrap("k", "kf", "v", "vf", 0)`, false, false},
+		{Make("Decoration", "%s%d", "a", int64(2)), `Decoration("%s%d", "a", 2)`, false, false},
+		{Make("Message", "info", "x"), `Message("info", "x")`, false, true},
+		{Make("FilterRow", []string{"r"}), `FilterRow([]string{"r"})`, true, false},
+		{Make("IsHiddenColumn", 1), `IsHiddenColumn(1)`, true, false},
+		{Make("SetFilterFunc", 0), `SetFilterFunc(false)`, false, false},
+		{Make("ResourceIndent", -2), `SetIndent(-2)`, false, false},
+		{Make("ResourceEnd", "g", "t", "n"), `ResourceEnd("g", "n", false)`, false, false},
+		{Make("SubResourceStart", "n"), `SubResourceStart("n", false)`, false, false},
+		{Make("SubResourceStart", "n", true, formatter.Null), `SubResourceStart("n", true)`, false, false},
+		{Make("SubResourceEnd", "n", false, ""), `SubResourceEndFormat("n", false, "")`, false, false},
+		{Make("ResourceArrayStart", "k"), `Printer.ArrayStart("k", false, "")`, false, false},
+		{Make("ResourceArrayEnd", "k", true, "]"), `Printer.ArrayEnd("k", true, "]")`, false, false},
+		{Make("KeyUnsignedInt", "k", int64(-1)), `KeyUnsignedInt("k", 0xffffffffffffffff, false)`, false, false},
+		{Make("KeyString", "k", "v"), `KeyUnquotedString("k", "v", false)`, false, false},
+		{Make("KeyMultipleStringsOnePerLineVector", "k", []string{"a"}),
+			`KeyMultipleStringsOnePerLine("k", []string{"a"}, false, true, false)`, false, false},
 	}
 	for _, tt := range tests {
 		s := &spy{}
-		res, err := tt.call.Do(Target{F: s})
+		res, err := tt.call.Do(spyTarget(s))
 		if len(s.log) != 1 || s.log[0] != tt.want || res != tt.res || (err != nil) != tt.err {
 			t.Errorf("%v: log %q, result %t, error %v; want %q, %t, error %t", tt.call, s.log, res, err, tt.want, tt.res, tt.err)
 		}
@@ -167,7 +229,7 @@ func TestDo(t *testing.T) {
 		{Method: MustLookup("Decoration"), Args: slices.Repeat([]any{"x"}, 10)},
 	} {
 		s := &spy{}
-		_, err := c.Do(Target{F: s})
+		_, err := c.Do(spyTarget(s))
 		if _, ok := errors.AsType[*ArgError](err); !ok || len(s.log) > 0 {
 			t.Errorf("%v: error %v, log %q; want an *ArgError and no call", c, err, s.log)
 		}
@@ -255,5 +317,30 @@ func TestFilterFunc(t *testing.T) {
 	}
 	if len(seen) != 3 {
 		t.Errorf("verdicts %v, want all three", seen)
+	}
+}
+
+// TestWide: the printer's integers take the whole range from -2^63 to
+// 2^64-1, the upper half modulo 2^64; KVInt takes int64 only.
+func TestWide(t *testing.T) {
+	for line, want := range map[string]int64{
+		`["KeySignedInt","k","18446744073709551615"]`:  -1,
+		`["KeyUnsignedInt","k","9223372036854775808"]`: -1 << 63,
+		`["KeyUnsignedInt","k",-9223372036854775808]`:  -1 << 63,
+		`["KeySignedInt","k",5000000000,true]`:         5000000000,
+	} {
+		c, err := Parse([]byte(line))
+		if err != nil || c.Args[1] != want {
+			t.Errorf("Parse(%s) = %v, %v; want %d", line, c.Args, err, want)
+		}
+	}
+	for _, line := range []string{
+		`["KeySignedInt","k","18446744073709551616"]`,
+		`["KeySignedInt","k","-9223372036854775809"]`,
+		`["KVInt","k",null,"9223372036854775808",null]`,
+	} {
+		if _, err := Parse([]byte(line)); err == nil {
+			t.Errorf("Parse(%s): no error", line)
+		}
 	}
 }

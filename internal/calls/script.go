@@ -102,6 +102,11 @@ func decodeArg(k Kind, v any) (any, error) {
 		return decodeUint(v)
 	case Int:
 		return decodeInt(v)
+	case Wide:
+		if n, err := decodeUint(v); err == nil {
+			return int64(n), nil // 2^63 and up: modulo 2^64
+		}
+		return decodeInt(v)
 	case Small:
 		n, err := decodeInt(v)
 		if err != nil {

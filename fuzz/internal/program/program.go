@@ -16,6 +16,7 @@
 //     otherwise k-0xF7 bytes follow (1 to 8, little-endian; a signed value
 //     is their two's complement);
 //   - 32-bit integer (wrap, indent level, column): one byte, as int8;
+//   - the resource printer's 64-bit integers: as a signed integer;
 //   - bool: one byte, low bit; mode: one byte modulo 3;
 //   - list: a count byte C; C = 0xFF is a null list, otherwise C modulo
 //     (MaxList+1) strings follow.
@@ -108,7 +109,7 @@ func (d *decoder) arg(k calls.Kind) any {
 		return d.byte()&1 == 1
 	case calls.Uint:
 		return d.uint()
-	case calls.Int:
+	case calls.Int, calls.Wide:
 		return int64(d.uint())
 	case calls.Small:
 		return int(int8(d.byte()))
@@ -216,7 +217,7 @@ func (e *encoder) arg(k calls.Kind, v any) {
 	case calls.Uint:
 		u, _ := v.(uint64)
 		e.uint(u)
-	case calls.Int:
+	case calls.Int, calls.Wide:
 		i, _ := v.(int64)
 		e.uint(uint64(i))
 	case calls.Small:

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/formatter"
 	"github.com/uaformat/uaformat/golden"
 	"github.com/uaformat/uaformat/internal/calls"
 )
@@ -73,5 +75,34 @@ func TestStringParses(t *testing.T) {
 		if q.String() != p.String() {
 			t.Errorf("parsed back differently:\n%s\nwant:\n%s", q, p)
 		}
+	}
+}
+
+// TestEveryMethod: a call of every method of the call surface, with all
+// its arguments, survives Encode and Decode.
+func TestEveryMethod(t *testing.T) {
+	sample := map[calls.Kind]any{
+		calls.Str: "s", calls.Bool: true, calls.Uint: uint64(1) << 40, calls.Int: int64(-3),
+		calls.Small: -5, calls.Mode: apimode.On, calls.Decor: int64(9), calls.List: []string{"a", formatter.Null},
+		calls.Wide: int64(-1) << 50,
+	}
+	var p Program
+	for _, m := range calls.Methods() {
+		var args []any
+		for _, prm := range m.Params {
+			v, ok := sample[prm.Kind]
+			if !ok {
+				t.Fatalf("%s: no sample of %v", m.Name, prm.Kind)
+			}
+			args = append(args, v)
+		}
+		for range m.Variadic {
+			args = append(args, "d")
+		}
+		p.Calls = append(p.Calls, calls.Make(m.Name, args...))
+	}
+	q := Decode(p.Encode())
+	if q.String() != p.String() {
+		t.Errorf("round trip:\n%s\nwant:\n%s", q, p)
 	}
 }
