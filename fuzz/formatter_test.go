@@ -71,26 +71,44 @@ func convBudget(format string, argBytes int) int {
 }
 
 // budget bounds the total number of bytes the formatter may send for p:
-// linear in the input for text, plus the JSON indentation, which can grow
-// with the nesting depth on every line (two spaces per level, as jansson
-// writes it).
+// linear in the input for text, plus indentation: the JSON indentation,
+// which can grow with the nesting depth on every line (two spaces per
+// level, as jansson writes it), and the resource printer's, which grows
+// with its start calls (two spaces per level on every line it prints).
 func budget(p program.Program) int {
 	total := 0
-	starts := 0
+	starts := 0 // calls that may open a JSON container
+	level := 0  // bound of the resource printer's level
 	for _, c := range p.Calls {
 		strs := c.Strings()
 		strBytes := 0
 		for _, s := range strs {
 			strBytes += len(s)
 		}
+		lines := 2 // lines of output of the call, in JSON and in text
 		for _, a := range c.Args {
-			if _, ok := a.(int64); ok {
+			switch a := a.(type) {
+			case int64:
 				strBytes += 24 // an integer printed by a format
+			case []string:
+				lines += len(a)
 			}
 		}
 		switch c.Method.Name {
-		case "ObjectStart", "ArrayStart":
+		case "ObjectStart", "ArrayStart", "SubResourceStart", "KeyMultipleStringsInOneLine",
+			"KeyMultipleStringsOnePerLine", "KeyMultipleStringsOnePerLineVector":
 			starts++
+		case "ResourceArrayStart":
+			starts++
+			level++
+		case "ResourceStart":
+			starts += 2
+			level++
+		case "ResourceIndent":
+			level = max(level, c.Args[0].(int))
+		}
+		if c.Method.Name == "SubResourceStart" {
+			level++
 		}
 		// Text: every string of the call may be a format (the keyword/value
 		// text of the call goes through them), rewrap's expansion included
@@ -99,9 +117,12 @@ func budget(p program.Program) int {
 			total += convBudget(s, 3*strBytes)
 		}
 		total += strBytes // Message, ArrayItemText: text as is
+		// The resource printer: on every line the indentation, "# ", the
+		// key and an item escaped (2x).
+		total += lines * (2*level + 8 + 2*strBytes)
 		// JSON: escaping (at most 6 bytes per byte), the key, separators and
-		// two lines of indentation at the deepest possible level.
-		total += 6*strBytes + 64 + 2*(2*(starts+8)+2)
+		// the lines' indentation at the deepest possible level.
+		total += 6*strBytes + 64*lines + lines*(2*(starts+8)+2)
 		if c.Method.Name == "FinalizeResult" {
 			// envelope, meta, the error packet of a failed send.
 			total += 16 << 10
@@ -187,7 +208,8 @@ var sending = map[string]bool{"Message": true, "FinalizeResult": true, "SendBuff
 func runChecked(t *testing.T, p program.Program) {
 	rec := &recorder{fail: p.SendFails}
 	f := formatter.New(rec, formatter.Options{Mode: p.Mode, Compact: p.Compact})
-	target := calls.New(f)
+	printer := formatter.NewResourcePrinter(f)
+	target := calls.Target{F: f, P: printer}
 	m := model{mode: p.Mode, compact: p.Compact, hidden: map[int]bool{}}
 	fail := func(i int, format string, args ...any) {
 		t.Helper()
@@ -206,6 +228,7 @@ func runChecked(t *testing.T, p program.Program) {
 		filters    []formatter.Filter
 		hasACL     bool
 		hasFilters bool
+		level      int
 		hasErrMsg  bool
 		sinkErr    error
 	}
@@ -217,6 +240,7 @@ func runChecked(t *testing.T, p program.Program) {
 				filtered: f.RowsFiltered(), filters: f.Filters(), hasACL: f.HasACLFilters(),
 				hasErrMsg: f.HasErrorMessage(), sinkErr: f.Err()}
 			obs[i].hasFilters = f.HasFilters()
+			obs[i].level = printer.Indent()
 			obs[i].filters = slices.Clone(obs[i].filters)
 		}
 	})
@@ -274,6 +298,22 @@ func runChecked(t *testing.T, p program.Program) {
 			}
 			if body := packets[:len(packets)-1]; len(body) > 1 && !p.SendFails {
 				for _, pk := range body[:len(body)-1] {
+					if len(pk) != formatter.MaxSend {
+						fail(i, "text message split into a packet of %d bytes before its end", len(pk))
+					}
+				}
+			}
+		case name == "SubResourceEnd":
+			// A flush; with the default baseformat the text ends with the
+			// closing brace at the level after the end.
+			if b := a[2].(string); b == formatter.Null {
+				want := strings.TrimSuffix(closing(m.level-1, a[1].(bool)), "\n")
+				if len(packets) == 0 || !bytes.HasSuffix(bytes.Join(packets, nil), []byte(want)) {
+					fail(i, "SubResourceEnd sent %.80q, want it to end with %q", packets, want)
+				}
+			}
+			if len(packets) > 1 && !p.SendFails {
+				for _, pk := range packets[:len(packets)-1] {
 					if len(pk) != formatter.MaxSend {
 						fail(i, "text message split into a packet of %d bytes before its end", len(pk))
 					}
@@ -385,6 +425,9 @@ func runChecked(t *testing.T, p program.Program) {
 		}
 		if !slices.Equal(o.filters, m.filters) {
 			fail(i, "Filters = %+v, want %+v", o.filters, m.filters)
+		}
+		if o.level != m.level {
+			fail(i, "the printer's level is %d, want %d", o.level, m.level)
 		}
 		if o.hasFilters != (len(m.filters) > 0) {
 			fail(i, "HasFilters = %t with filters %+v", o.hasFilters, m.filters)
