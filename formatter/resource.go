@@ -65,6 +65,15 @@ const (
 	DefaultSubResourceEnd   = "}\n"
 )
 
+// keep keeps b as the scratch buffer, unless it grew too big to keep for
+// the small formats that follow.
+func (p *ResourcePrinter) keep(b []byte) {
+	if cap(b) > 64<<10 {
+		b = nil
+	}
+	p.buf = b[:0]
+}
+
 // maxIndent bounds the printed indentation (levels), like printf widths.
 const maxIndent = maxWidth / 2
 
@@ -147,8 +156,9 @@ func (p *ResourcePrinter) userFormat(asComment bool, base, arg string) string {
 			text = append(text, text[k])
 		}
 	}
-	p.buf = text
-	return string(text[n:])
+	out := string(text[n:])
+	p.keep(text)
+	return out
 }
 
 // ResourceStart starts a resource: in text "Type {" (typ is a format whose
@@ -337,9 +347,9 @@ func (p *ResourcePrinter) KeyMultipleStringsOnePerLine(key string, list []string
 				line = append(line, '"')
 			}
 			line = append(line, '\n')
-			p.buf = line
 		}
 		p.f.ArrayItemText(s, string(line))
+		p.keep(line)
 	}
 	p.f.ArrayEnd(key, Null)
 }

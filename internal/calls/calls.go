@@ -43,7 +43,7 @@ const (
 	Bool              // bool
 	Uint              // uint64
 	Int               // int64
-	Small             // int in the int32 range: a wrap width, a column, a filter function seed
+	Small             // int in the int32 range: a wrap width, an indentation level, a column, a seed
 	Mode              // apimode.Mode: 0, 1 or 2
 	Decor             // Decoration argument: int64 (consumed by %d) or string (by %s)
 	List              // []string, nil for a null list; items may be formatter.Null
