@@ -379,8 +379,8 @@ func TestDirector(t *testing.T) {
 	}
 	want := &Director{
 		Name: "bareos-dir", Description: "the Director",
-		Password:  pw("[md5]0123456789ABCDEF0123456789abcdef"),
-		DirPort:   9102, DirAddress: "127.0.0.1", DirSourceAddress: "10.0.0.1",
+		Password: pw("[md5]0123456789ABCDEF0123456789abcdef"),
+		DirPort:  9102, DirAddress: "127.0.0.1", DirSourceAddress: "10.0.0.1",
 		QueryFile: "/usr/lib/bareos/scripts/query.sql", WorkingDirectory: "/var/lib/bareos",
 		MaxConcurrentJobs: 10, MaxConsoleConnections: 5, Messages: "Daemon",
 		Auditing: true, AuditEvents: []string{"label", "update volume"},
