@@ -31,7 +31,8 @@ var errIsDir = errors.New("is a directory")
 // count of what it read.
 type loader struct {
 	opts    Options
-	files   []string
+	files   []string // in the order they were read
+	nfiles  int      // files pushed
 	nbytes  int
 	notices []Notice
 }
@@ -103,7 +104,7 @@ func (ld *loader) readFile(p string) (string, error) {
 	if !fi.Mode().IsRegular() {
 		return "", fmt.Errorf("not a regular file (%s)", fi.Mode().Type())
 	}
-	if len(ld.files) >= MaxFiles {
+	if ld.nfiles >= MaxFiles {
 		return "", fmt.Errorf("%w: more than %d configuration files", ErrTooLarge, MaxFiles)
 	}
 	if fi.Size() > MaxFileSize {
@@ -223,7 +224,7 @@ func (ld *loader) pushFiles(lx *lexer, at Position, names []string) error {
 			}
 			return &Error{Pos: at, Msg: fmt.Sprintf("cannot read configuration file %s: %v", name, err), Err: sentinel}
 		}
-		ld.files = append(ld.files, name)
+		ld.nfiles++
 		if err := lx.push(name, text); err != nil {
 			var e *Error
 			if errors.As(err, &e) {

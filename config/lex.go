@@ -90,10 +90,11 @@ const (
 
 // source is one file (or text) being scanned.
 type source struct {
-	name string // as shown in positions
-	src  string
-	pos  int
-	line int
+	name    string // as shown in positions
+	src     string
+	pos     int
+	line    int
+	started bool // scanning has reached it
 }
 
 // lexer splits Bareos configuration text into tokens the way the Director's
@@ -172,6 +173,12 @@ func (lx *lexer) next() (token, error) {
 	}
 	for len(lx.stack) > 0 {
 		s := lx.stack[len(lx.stack)-1]
+		if !s.started {
+			s.started = true
+			if lx.ld != nil {
+				lx.ld.files = append(lx.ld.files, s.name)
+			}
+		}
 		if s.pos >= len(s.src) {
 			lx.stack = lx.stack[:len(lx.stack)-1]
 			lx.last = s.at()

@@ -149,7 +149,7 @@ Console { Name = b; Password = y
 			if err != nil {
 				t.Fatalf("Parse: %v", err)
 			}
-			tt.want.Files = nil
+			tt.want.Files = []string{"test.conf"}
 			if diff := cmp.Diff(tt.want, got, cmpopts.IgnoreUnexported(Config{}), cmpopts.EquateEmpty()); diff != "" {
 				t.Errorf("Parse mismatch (-want +got):\n%s", diff)
 			}
