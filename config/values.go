@@ -1,6 +1,7 @@
 package config
 
 import (
+	"context"
 	"encoding/hex"
 	"fmt"
 	"log/slog"
@@ -205,7 +206,9 @@ func parsePort(s string) (int, error) {
 	if s == "" || strings.ContainsAny(s, " /") {
 		return 0, fmt.Errorf("bad port %s", quoteShort(s))
 	}
-	n, err := net.LookupPort("tcp", s)
+	// The services database only (/etc/services): no name service is
+	// asked while reading a configuration.
+	n, err := (&net.Resolver{PreferGo: true}).LookupPort(context.Background(), "tcp", s)
 	if err != nil || n <= 0 || n >= 0xffff {
 		return 0, fmt.Errorf("cannot resolve service %s", quoteShort(s))
 	}

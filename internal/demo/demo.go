@@ -2,17 +2,18 @@
 // deterministic sample catalog of internal/sampledir, the Director's
 // command table (reference entries, the session built-ins and the catalog
 // commands of uacontext/dircmd) and the consoles of a Bareos-syntax
-// configuration. Tests and benchmarks use it to run the same daemon in
-// process.
+// configuration (package config). Tests and benchmarks use it to run the
+// same daemon in process.
 package demo
 
 import (
+	"context"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/uaformat/uaformat/bsock"
-	"github.com/uaformat/uaformat/internal/dirconf"
+	"github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
@@ -20,12 +21,22 @@ import (
 
 // Config describes a demo Director.
 type Config struct {
-	// Password of the default console ("*UserAgent*"); required.
+	// Password of the default console ("*UserAgent*"); required unless
+	// Key is set.
 	Password string
-	// ConfigFile, if set, is read for named Console and Profile resources.
+	// Key, if set, is the default console's CRAM-MD5 key instead of the
+	// one of Password (config.Password.Key of a Director resource).
+	Key string
+	// DirectorName is the Director's name; empty means sampledir.Name.
+	DirectorName string
+	// Consoles, if set, is a loaded configuration whose named consoles
+	// may log in.
+	Consoles *config.Config
+	// ConfigFile, if set, is loaded with config.Load (a file, or a
+	// directory as bareos-dir -c reads it) for more named consoles.
 	ConfigFile string
 	// ConfigText, if set, is parsed like ConfigFile (named "config" in
-	// errors); both may be given.
+	// errors); all three may be given.
 	ConfigText string
 	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
 	CatalogSize int
@@ -42,19 +53,26 @@ type Config struct {
 
 // NewServer builds the demo Director's server.
 func NewServer(cfg Config) (*uacontext.Server, error) {
-	if cfg.Password == "" {
-		return nil, fmt.Errorf("demo: the default console needs a password")
+	key := cfg.Key
+	if key == "" {
+		if cfg.Password == "" {
+			return nil, fmt.Errorf("demo: the default console needs a password")
+		}
+		key = bsock.PasswordKey(cfg.Password)
 	}
-	var confs []*dirconf.Config
+	var confs []*config.Config
+	if cfg.Consoles != nil {
+		confs = append(confs, cfg.Consoles)
+	}
 	if cfg.ConfigFile != "" {
-		conf, err := dirconf.ParseFile(cfg.ConfigFile)
+		conf, err := config.Load(cfg.ConfigFile, config.Options{Logger: cfg.Log})
 		if err != nil {
 			return nil, err
 		}
 		confs = append(confs, conf)
 	}
 	if cfg.ConfigText != "" {
-		conf, err := dirconf.Parse("config", []byte(cfg.ConfigText))
+		conf, err := config.Parse("config", []byte(cfg.ConfigText), config.Options{Logger: cfg.Log})
 		if err != nil {
 			return nil, err
 		}
@@ -72,9 +90,13 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	name := cfg.DirectorName
+	if name == "" {
+		name = sampledir.Name
+	}
 	return &uacontext.Server{
-		Director:      uacontext.DirectorInfo{Name: sampledir.Name},
-		DefaultKey:    bsock.PasswordKey(cfg.Password),
+		Director:      uacontext.DirectorInfo{Name: name},
+		DefaultKey:    key,
 		Consoles:      consoles,
 		Table:         table,
 		Resources:     dircmd.ResourceFilter(dir),
@@ -86,31 +108,16 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 	}, nil
 }
 
-// aclKinds maps the configuration's ACL lists to the session's.
-var aclKinds = [dirconf.NumACLs]uacontext.ACLKind{
-	dirconf.JobACL:           uacontext.ACLJob,
-	dirconf.ClientACL:        uacontext.ACLClient,
-	dirconf.StorageACL:       uacontext.ACLStorage,
-	dirconf.ScheduleACL:      uacontext.ACLSchedule,
-	dirconf.PoolACL:          uacontext.ACLPool,
-	dirconf.CommandACL:       uacontext.ACLCommand,
-	dirconf.FileSetACL:       uacontext.ACLFileSet,
-	dirconf.CatalogACL:       uacontext.ACLCatalog,
-	dirconf.WhereACL:         uacontext.ACLWhere,
-	dirconf.PluginOptionsACL: uacontext.ACLPluginOptions,
-}
-
-// Consoles converts configured consoles (with their profiles' ACLs) to
-// the server's.
-func Consoles(conf *dirconf.Config) []uacontext.Console {
+// Consoles returns the named consoles of a configuration as sessions see
+// them (their ACLs merged with those of their profiles).
+func Consoles(conf *config.Config) []uacontext.Console {
 	out := make([]uacontext.Console, 0, len(conf.Consoles))
 	for _, c := range conf.Consoles {
-		acl := conf.EffectiveACL(c)
-		var set uacontext.ACLSet
-		for k, entries := range acl {
-			set[aclKinds[k]] = append([]string(nil), entries...)
+		uc, err := conf.LookupConsole(context.Background(), c.Name)
+		if err != nil {
+			continue // not from Load or Parse
 		}
-		out = append(out, uacontext.Console{Name: c.Name, Key: c.Key, ACL: set})
+		out = append(out, *uc)
 	}
 	return out
 }

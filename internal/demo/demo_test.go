@@ -5,8 +5,8 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/demo"
-	"github.com/uaformat/uaformat/internal/dirconf"
 )
 
 func TestNewServerErrors(t *testing.T) {
@@ -14,9 +14,9 @@ func TestNewServerErrors(t *testing.T) {
 		t.Error("NewServer without a password succeeded")
 	}
 	_, err := demo.NewServer(demo.Config{Password: "x", ConfigText: "Console {\n  Name = a\n  Pasword = b\n}\n"})
-	var cerr *dirconf.Error
-	if !errors.As(err, &cerr) || cerr.Line != 3 {
-		t.Errorf("bad config: err = %v, want a *dirconf.Error on line 3", err)
+	var cerr *config.Error
+	if !errors.As(err, &cerr) || cerr.Pos.Line != 3 || !errors.Is(err, config.ErrUnknownDirective) {
+		t.Errorf("bad config: err = %v, want a *config.Error on line 3", err)
 	}
 	if _, err := demo.NewServer(demo.Config{Password: "x", ConfigFile: "/nonexistent/uaformat.conf"}); err == nil {
 		t.Error("missing config file accepted")
