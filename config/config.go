@@ -119,16 +119,17 @@ func (c *Config) User(name string) (*User, bool) {
 // every kind, the console's own entries followed by those of its profiles
 // in order (the Director's evaluation order).
 func (c *Config) EffectiveACL(con *Console) uacontext.ACLSet {
-	return c.mergeACL(con.ACL, con.Profiles)
+	return mergeACL(con.ACL, con.Profiles, c.Profile)
 }
 
-func (c *Config) mergeACL(own uacontext.ACLSet, profiles []string) uacontext.ACLSet {
+// mergeACL appends the ACLs of the profiles to own.
+func mergeACL(own uacontext.ACLSet, profiles []string, lookup func(string) (*Profile, bool)) uacontext.ACLSet {
 	var out uacontext.ACLSet
 	for k := range out {
 		out[k] = append(out[k], own[k]...)
 	}
 	for _, name := range profiles {
-		p, ok := c.Profile(name)
+		p, ok := lookup(name)
 		if !ok {
 			continue
 		}
@@ -141,12 +142,20 @@ func (c *Config) mergeACL(own uacontext.ACLSet, profiles []string) uacontext.ACL
 
 // buildSessions converts every console once, for LookupConsole.
 func (c *Config) buildSessions() map[string]*uacontext.Console {
+	profiles := make(map[string]*Profile, len(c.Profiles))
+	for _, p := range c.Profiles {
+		profiles[p.Name] = p
+	}
+	lookup := func(name string) (*Profile, bool) {
+		p, ok := profiles[name]
+		return p, ok
+	}
 	m := make(map[string]*uacontext.Console, len(c.Consoles))
 	for _, con := range c.Consoles {
 		m[con.Name] = &uacontext.Console{
 			Name: con.Name,
 			Key:  con.Password.Key(),
-			ACL:  c.EffectiveACL(con),
+			ACL:  mergeACL(con.ACL, con.Profiles, lookup),
 		}
 	}
 	return m

@@ -99,6 +99,31 @@ type parser struct {
 	// seen holds the canonical names of the directives of the resource
 	// being read.
 	seen map[string]bool
+	// defined maps resource type and name to where it was defined.
+	defined map[string]Position
+	// aclChecked caches aclProblem by entry: configurations repeat
+	// their ACL entries, and checking a regular expression compiles it.
+	aclChecked map[string]string
+}
+
+// define records the resource resType called name at pos; if one is
+// already defined, it returns where.
+func (p *parser) define(resType, name string, pos Position) (Position, bool) {
+	if p.defined == nil {
+		p.defined = map[string]Position{}
+	}
+	key := resType + "\x00" + name
+	if prev, ok := p.defined[key]; ok {
+		return prev, true
+	}
+	p.defined[key] = pos
+	return Position{}, false
+}
+
+// isDefined reports whether the resource resType called name exists.
+func (p *parser) isDefined(resType, name string) bool {
+	_, ok := p.defined[resType+"\x00"+name]
+	return ok
 }
 
 func (p *parser) errAt(pos Position, sentinel error, format string, args ...any) *Error {

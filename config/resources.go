@@ -281,8 +281,8 @@ func (p *parser) console(start token) error {
 	case !p.seen["Password"]:
 		p.invalid(p.errAt(start.pos, ErrMissing, "Console %s has no Password", quoteShort(c.Name)))
 	}
-	if prev, ok := p.cfg.Console(c.Name); ok {
-		p.invalid(p.errAt(start.pos, ErrDuplicate, "Console %s is already defined at %s", quoteShort(c.Name), prev.Pos))
+	if prev, dup := p.define("Console", c.Name, start.pos); dup {
+		p.invalid(p.errAt(start.pos, ErrDuplicate, "Console %s is already defined at %s", quoteShort(c.Name), prev))
 		return nil
 	}
 	p.cfg.Consoles = append(p.cfg.Consoles, c)
@@ -298,8 +298,8 @@ func (p *parser) profile(start token) error {
 		p.invalid(p.errAt(start.pos, ErrMissing, "Profile resource has no Name"))
 		return nil
 	}
-	if prev, ok := p.cfg.Profile(r.Name); ok {
-		p.invalid(p.errAt(start.pos, ErrDuplicate, "Profile %s is already defined at %s", quoteShort(r.Name), prev.Pos))
+	if prev, dup := p.define("Profile", r.Name, start.pos); dup {
+		p.invalid(p.errAt(start.pos, ErrDuplicate, "Profile %s is already defined at %s", quoteShort(r.Name), prev))
 		return nil
 	}
 	p.cfg.Profiles = append(p.cfg.Profiles, r)
@@ -315,8 +315,8 @@ func (p *parser) user(start token) error {
 		p.invalid(p.errAt(start.pos, ErrMissing, "User resource has no Name"))
 		return nil
 	}
-	if prev, ok := p.cfg.User(u.Name); ok {
-		p.invalid(p.errAt(start.pos, ErrDuplicate, "User %s is already defined at %s", quoteShort(u.Name), prev.Pos))
+	if prev, dup := p.define("User", u.Name, start.pos); dup {
+		p.invalid(p.errAt(start.pos, ErrDuplicate, "User %s is already defined at %s", quoteShort(u.Name), prev))
 		return nil
 	}
 	p.cfg.Users = append(p.cfg.Users, u)
@@ -327,14 +327,14 @@ func (p *parser) user(start token) error {
 func (p *parser) check() {
 	for _, c := range p.cfg.Consoles {
 		for _, name := range c.Profiles {
-			if _, ok := p.cfg.Profile(name); !ok {
+			if !p.isDefined("Profile", name) {
 				p.invalid(p.errAt(c.Pos, ErrUnknownProfile, "Console %s refers to undefined Profile %s", quoteShort(c.Name), quoteShort(name)))
 			}
 		}
 	}
 	for _, u := range p.cfg.Users {
 		for _, name := range u.Profiles {
-			if _, ok := p.cfg.Profile(name); !ok {
+			if !p.isDefined("Profile", name) {
 				p.invalid(p.errAt(u.Pos, ErrUnknownProfile, "User %s refers to undefined Profile %s", quoteShort(u.Name), quoteShort(name)))
 			}
 		}

@@ -249,7 +249,15 @@ func aclProblem(entry string) string {
 func (p *parser) setACL(acl *uacontext.ACLSet, kind uacontext.ACLKind, v value) error {
 	var first error
 	for _, t := range v.toks {
-		if msg := aclProblem(t.text); msg != "" {
+		msg, ok := p.aclChecked[t.text]
+		if !ok {
+			msg = aclProblem(t.text)
+			if p.aclChecked == nil {
+				p.aclChecked = map[string]string{}
+			}
+			p.aclChecked[t.text] = msg
+		}
+		if msg != "" {
 			if first == nil {
 				first = p.errAt(t.pos, ErrInvalidACL, "%s: %s", kind, msg)
 			}
