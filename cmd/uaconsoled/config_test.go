@@ -83,11 +83,11 @@ func startDaemon(t *testing.T, d *daemon) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	stop := make(chan os.Signal, 2)
 	done := make(chan error, 1)
-	go func() { done <- d.serve(ctx, []net.Listener{ln}, io.Discard) }()
+	go func() { done <- d.serve(stop, []net.Listener{ln}, io.Discard) }()
 	t.Cleanup(func() {
-		cancel()
+		stop <- os.Interrupt
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
 		}
@@ -166,10 +166,12 @@ func TestDirectorSettings(t *testing.T) {
 		}
 		lns = append(lns, ln)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	stop := make(chan os.Signal, 2)
 	var stdout safeBuffer
 	done := make(chan error, 1)
-	go func() { done <- d.serve(ctx, lns, &stdout) }()
+	go func() { done <- d.serve(stop, lns, &stdout) }()
 	for _, ln := range lns {
 		c, err := console.Dial(ctx, ln.Addr().String(), console.Options{Password: "pw", NoReconnect: true, Timeout: time.Minute})
 		if err != nil {
@@ -177,7 +179,7 @@ func TestDirectorSettings(t *testing.T) {
 		}
 		c.Close()
 	}
-	cancel()
+	stop <- os.Interrupt
 	if err := <-done; err != nil {
 		t.Errorf("serve: %v", err)
 	}
@@ -199,17 +201,22 @@ func TestReload(t *testing.T) {
 	})
 	var stdout, logs safeBuffer
 	reload := make(chan os.Signal, 1)
-	ctx, cancel := context.WithCancel(context.Background())
+	stop := make(chan os.Signal, 2)
 	done := make(chan int, 1)
 	go func() {
-		done <- run(ctx, reload, []string{"-c", dir, "-listen", "127.0.0.1:0", "-fail-delay", "0", "-catalog-size", "10"}, noEnv, &stdout, &logs)
+		done <- run(stop, reload, []string{"-c", dir, "-listen", "127.0.0.1:0", "-fail-delay", "0", "-catalog-size", "10"}, noEnv, &stdout, &logs)
 	}()
-	defer func() {
-		cancel()
-		if code := <-done; code != 0 {
-			t.Errorf("run exited with %d\n%s", code, logs.String())
+	stopped := false
+	stopDaemon := func() {
+		if !stopped {
+			stopped = true
+			stop <- os.Interrupt
+			if code := <-done; code != 0 {
+				t.Errorf("run exited with %d\n%s", code, logs.String())
+			}
 		}
-	}()
+	}
+	defer stopDaemon()
 	addr := waitFor(t, &stdout, regexp.MustCompile(`listening on (\S+)`))
 
 	cctx, ccancel := context.WithTimeout(context.Background(), time.Minute)
@@ -258,6 +265,12 @@ func TestReload(t *testing.T) {
 	// The running session keeps its console and its ACLs.
 	if out, err := sessionA.Call(cctx, "list jobs limit=1"); err != nil || !strings.Contains(out, "jobid") {
 		t.Errorf("session before the reload lost its console: %q, %v", out, err)
+	}
+
+	// Stopping the daemon ends the sessions of every configuration.
+	stopDaemon()
+	if out, err := sessionA.Call(cctx, "whoami"); err == nil {
+		t.Errorf("session of the first configuration survived the stop: %q", out)
 	}
 }
 
@@ -311,8 +324,11 @@ func TestConsolesSwitch(t *testing.T) {
 	if got, err := c.LookupConsole(ctx, "b"); err != nil || got.Name != "b" {
 		t.Errorf("LookupConsole(b) = %+v, %v", got, err)
 	}
-	if srv := c.server(); len(srv.Consoles) != 1 || srv.Consoles[0].Name != "b" {
+	if srv := c.cur.Load().srv; len(srv.Consoles) != 1 || srv.Consoles[0].Name != "b" {
 		t.Errorf("server of the new generation has consoles %+v", srv.Consoles)
+	}
+	if len(c.gens) != 1 || c.gens[0] != c.cur.Load() {
+		t.Errorf("%d generations kept, want only the current one (no connections)", len(c.gens))
 	}
 	if !strings.Contains(logs.String(), "the Director resource changed") {
 		t.Errorf("no warning about the changed Director:\n%s", logs.String())

@@ -7,6 +7,7 @@
 //
 //	uaconsoled [-c PATH] [-listen 127.0.0.1:9101] [-password secret]
 //	           [-catalog-size N] [-seed N] [-fail-delay 5s] [-log-level info]
+//	           [-shutdown-grace 30s]
 //
 // -c (or -config) names a Bareos Director configuration, a file or a
 // directory as bareos-dir -c reads it (DIR/bareos-dir.conf, else
@@ -16,13 +17,18 @@
 // default console and the listening addresses, unless -password (or
 // $UACONSOLED_PASSWORD) and -listen are given. Without either, the
 // default console ("*UserAgent*") logs in with "secret" on
-// 127.0.0.1:9101.
+// 127.0.0.1:9101. Logs are structured (log/slog) on standard error.
 //
-// Logs are structured (log/slog) on standard error. SIGHUP reloads the
-// configuration: if it is valid, new logins see its consoles (running
-// sessions keep theirs); if not, the error is logged with its file and
-// line and the previous configuration stays. SIGINT or SIGTERM stop the
-// daemon: it stops accepting, lets running commands finish and exits.
+// SIGHUP reloads the configuration: if it is valid, new logins see its
+// consoles (running sessions keep theirs); if not, the error is logged
+// with its file and line and the previous configuration stays.
+//
+// SIGINT or SIGTERM stop the daemon gracefully: it stops accepting, ends
+// idle sessions, lets running commands finish their answers for up to
+// -shutdown-grace, and exits with status 0. A second signal, or the end
+// of the grace, closes the remaining connections at once. (Under
+// "go run", send the signal to the daemon's own process: the go command
+// does not forward SIGTERM.)
 package main
 
 import (
@@ -46,11 +52,11 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	stop := make(chan os.Signal, 2)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
-	os.Exit(run(ctx, hup, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	os.Exit(run(stop, hup, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
 // defaultListen and defaultPassword apply without flags and without a
@@ -71,6 +77,7 @@ type config struct {
 	seed        uint64
 	failDelay   time.Duration
 	logLevel    slog.Level
+	grace       time.Duration
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -86,6 +93,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
 	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
+	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -119,12 +127,16 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if cfg.listen == "" {
 		return cfg, errors.New("-listen must not be empty")
 	}
+	if cfg.grace < 0 {
+		return cfg, fmt.Errorf("-shutdown-grace must not be negative, got %v", cfg.grace)
+	}
 	return cfg, nil
 }
 
-// run runs the daemon until ctx ends; a value on reload reloads the
-// configuration.
-func run(ctx context.Context, reload <-chan os.Signal, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// run runs the daemon until a value arrives on stop (see the package
+// documentation) and returns the exit status. A value on reload reloads
+// the configuration.
+func run(stop, reload <-chan os.Signal, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -140,31 +152,30 @@ func run(ctx context.Context, reload <-chan os.Signal, args []string, getenv fun
 		return 1
 	}
 	var lns []net.Listener
-	defer func() {
-		for _, ln := range lns {
-			ln.Close()
-		}
-	}()
-	var lc net.ListenConfig
 	for _, addr := range d.addrs {
-		ln, err := lc.Listen(ctx, "tcp", addr)
+		ln, err := net.Listen("tcp", addr)
 		if err != nil {
+			for _, ln := range lns {
+				ln.Close()
+			}
 			log.Error("listen", "err", err)
 			return 1
 		}
 		lns = append(lns, ln)
 	}
+	done := make(chan struct{})
+	defer close(done)
 	go func() {
 		for {
 			select {
 			case <-reload:
 				d.cons.reload()
-			case <-ctx.Done():
+			case <-done:
 				return
 			}
 		}
 	}()
-	if err := d.serve(ctx, lns, stdout); err != nil {
+	if err := d.serve(stop, lns, stdout); err != nil {
 		log.Error("serve", "err", err)
 		return 1
 	}
@@ -224,9 +235,10 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 	return d, nil
 }
 
-// serve announces the listeners and serves on all of them until ctx
-// ends.
-func (d *daemon) serve(ctx context.Context, lns []net.Listener, stdout io.Writer) error {
+// serve announces the listeners and serves on all of them until the first
+// value on stop; then it shuts the daemon down gracefully, for at most
+// the grace period, or until a second value arrives.
+func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writer) error {
 	addrs := make([]string, len(lns))
 	for i, ln := range lns {
 		addrs[i] = ln.Addr().String()
@@ -235,24 +247,39 @@ func (d *daemon) serve(ctx context.Context, lns []net.Listener, stdout io.Writer
 	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", d.password)
 	d.log.Info("serving", "addr", strings.Join(addrs, ","), "director", d.srv.Director.Name,
 		"consoles", len(d.srv.Consoles), "catalog_size", d.cfg.catalogSize)
-	errs := make(chan error, len(lns))
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+	served := make(chan error, len(lns))
 	for _, ln := range lns {
-		go func() {
-			err := d.cons.serve(ctx, ln)
-			if err != nil {
-				cancel() // one listener failing stops the daemon
-			}
-			errs <- err
-		}()
+		go func() { served <- d.cons.serve(ln) }()
 	}
-	var first error
-	for range lns {
-		if err := <-errs; err != nil && first == nil {
-			first = err
+	var err error
+	select {
+	case err = <-served: // a listener failed: stop at once
+		d.cons.close()
+	case sig := <-stop:
+		d.log.Info("shutting down: running commands may finish", "signal", fmt.Sprint(sig), "grace", d.cfg.grace)
+		ctx, cancel := context.WithTimeout(context.Background(), d.cfg.grace)
+		defer cancel()
+		go func() {
+			select {
+			case sig := <-stop:
+				d.log.Warn("second signal: closing every connection", "signal", fmt.Sprint(sig))
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		if err := d.cons.shutdown(ctx); err != nil {
+			d.log.Warn("connections closed before their commands finished", "err", err)
+		}
+		err = <-served
+	}
+	for range len(lns) - 1 {
+		if e := <-served; err == nil {
+			err = e
 		}
 	}
+	if err != nil && !errors.Is(err, uacontext.ErrServerClosed) {
+		return err
+	}
 	d.log.Info("stopped")
-	return first
+	return nil
 }

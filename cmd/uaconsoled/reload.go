@@ -20,8 +20,9 @@ import (
 // generation is one loaded configuration and the Server that logs
 // consoles in with it.
 type generation struct {
-	conf *dirconfig.Config // nil without -c
-	srv  *uacontext.Server
+	conf   *dirconfig.Config // nil without -c
+	srv    *uacontext.Server
+	active int // connections being served (under consoles.mu)
 }
 
 // consoles swaps the configuration that logins see when the daemon
@@ -33,17 +34,26 @@ type generation struct {
 // consoles up through a ConsoleSource, the adapter below gives each
 // configuration its own Server (sharing the command table, the catalog
 // and the message queue of the first one) and serves every new connection
-// with the Server of the configuration current when it was accepted.
+// with the Server of the configuration current when it was accepted;
+// shutdown and close apply to the Servers of every configuration that
+// still has connections.
 type consoles struct {
 	cur      atomic.Pointer[generation]
 	template *uacontext.Server // the first Server: its settings are kept
 	path     string            // the configuration reloaded ("" if none)
 	log      *slog.Logger
+
+	mu        sync.Mutex
+	gens      []*generation // the current one and older ones with connections
+	listeners map[net.Listener]struct{}
+	closed    bool
 }
 
 func newConsoles(srv *uacontext.Server, conf *dirconfig.Config, path string, log *slog.Logger) *consoles {
-	c := &consoles{template: srv, path: path, log: log}
-	c.cur.Store(&generation{conf: conf, srv: srv})
+	c := &consoles{template: srv, path: path, log: log, listeners: map[net.Listener]struct{}{}}
+	g := &generation{conf: conf, srv: srv}
+	c.cur.Store(g)
+	c.gens = []*generation{g}
 	return c
 }
 
@@ -59,8 +69,39 @@ func (c *consoles) LookupConsole(ctx context.Context, name string) (*uacontext.C
 
 var _ uacontext.ConsoleSource = (*consoles)(nil)
 
-// server returns the Server for a new connection.
-func (c *consoles) server() *uacontext.Server { return c.cur.Load().srv }
+// acquire returns the generation that serves a new connection and
+// counts the connection (false after shutdown or close); release
+// uncounts it.
+func (c *consoles) acquire() (*generation, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return nil, false
+	}
+	g := c.cur.Load()
+	g.active++
+	return g, true
+}
+
+func (c *consoles) release(g *generation) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	g.active--
+	c.pruneLocked()
+}
+
+// pruneLocked forgets older generations without connections.
+func (c *consoles) pruneLocked() {
+	cur := c.cur.Load()
+	keep := c.gens[:0]
+	for _, g := range c.gens {
+		if g == cur || g.active > 0 {
+			keep = append(keep, g)
+		}
+	}
+	clear(c.gens[len(keep):])
+	c.gens = keep
+}
 
 // reload reads the configuration again. If it is valid, new logins see
 // its consoles; if not, the error (naming file and line) is logged and
@@ -80,7 +121,12 @@ func (c *consoles) reload() error {
 	if directorChanged(old.conf, conf) {
 		c.log.Warn("the Director resource changed; its name, password and addresses apply after a restart", "path", c.path)
 	}
-	c.cur.Store(&generation{conf: conf, srv: withConsoles(c.template, demo.Consoles(conf))})
+	g := &generation{conf: conf, srv: withConsoles(c.template, demo.Consoles(conf))}
+	c.mu.Lock()
+	c.cur.Store(g)
+	c.gens = append(c.gens, g)
+	c.pruneLocked()
+	c.mu.Unlock()
 	c.log.Info("configuration reloaded", "path", c.path, "consoles", len(conf.Consoles), "files", len(conf.Files))
 	return nil
 }
@@ -111,61 +157,108 @@ func directorOf(c *dirconfig.Config) *dirconfig.Director {
 // adapter until uacontext.Server takes a ConsoleSource.
 func withConsoles(t *uacontext.Server, cons []uacontext.Console) *uacontext.Server {
 	return &uacontext.Server{
-		Director:      t.Director,
-		DefaultKey:    t.DefaultKey,
-		Consoles:      cons,
-		Table:         t.Table,
-		Messages:      t.Messages,
-		Resources:     t.Resources,
-		Log:           t.Log,
-		AuthTimeout:   t.AuthTimeout,
-		WriteTimeout:  t.WriteTimeout,
-		ShutdownGrace: t.ShutdownGrace,
-		FailDelay:     t.FailDelay,
-		Rand:          t.Rand,
-		Now:           t.Now,
+		Director:     t.Director,
+		DefaultKey:   t.DefaultKey,
+		Consoles:     cons,
+		Table:        t.Table,
+		Messages:     t.Messages,
+		Resources:    t.Resources,
+		Log:          t.Log,
+		AuthTimeout:  t.AuthTimeout,
+		WriteTimeout: t.WriteTimeout,
+		FailDelay:    t.FailDelay,
+		Rand:         t.Rand,
+		Now:          t.Now,
 	}
 }
 
-// serve accepts connections on ln until ctx ends and serves each with
-// the Server current at its acceptance, as uacontext.Server.Serve does
-// for one Server: when ctx ends it closes ln, lets running commands
-// finish and waits for the sessions.
-func (c *consoles) serve(ctx context.Context, ln net.Listener) error {
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
-
-	var wg sync.WaitGroup
-	defer wg.Wait()
+// serve accepts connections on ln until shutdown or close, as
+// uacontext.Server.Serve does, and serves each with the Server current at
+// its acceptance. It returns uacontext.ErrServerClosed after shutdown or
+// close, and otherwise the error that stopped accepting. It closes ln.
+func (c *consoles) serve(ln net.Listener) error {
+	c.mu.Lock()
+	if c.closed {
+		c.mu.Unlock()
+		ln.Close()
+		return uacontext.ErrServerClosed
+	}
+	c.listeners[ln] = struct{}{}
+	c.mu.Unlock()
+	defer func() {
+		c.mu.Lock()
+		delete(c.listeners, ln)
+		c.mu.Unlock()
+		ln.Close()
+	}()
 	var delay time.Duration
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+			c.mu.Lock()
+			closed := c.closed
+			c.mu.Unlock()
+			if closed {
+				return uacontext.ErrServerClosed
 			}
 			if temporary(err) {
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
 				c.log.Warn("accept failed; retrying", "err", err, "delay", delay)
-				t := time.NewTimer(delay)
-				select {
-				case <-t.C:
-				case <-ctx.Done():
-					t.Stop()
-				}
+				time.Sleep(delay)
 				continue
 			}
 			return fmt.Errorf("uaconsoled: accept: %w", err)
 		}
 		delay = 0
-		srv := c.server()
-		wg.Add(1)
+		g, ok := c.acquire()
+		if !ok {
+			nc.Close()
+			return uacontext.ErrServerClosed
+		}
 		go func() {
-			defer wg.Done()
-			srv.ServeConn(ctx, nc)
+			defer c.release(g)
+			g.srv.ServeConn(context.Background(), nc)
 		}()
+	}
+}
+
+// stopAccepting closes the listeners and returns the Servers that may
+// have connections.
+func (c *consoles) stopAccepting() []*uacontext.Server {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.closed = true
+	for ln := range c.listeners {
+		ln.Close()
+	}
+	srvs := make([]*uacontext.Server, len(c.gens))
+	for i, g := range c.gens {
+		srvs[i] = g.srv
+	}
+	return srvs
+}
+
+// shutdown stops accepting and shuts every generation's Server down
+// gracefully (uacontext.Server.Shutdown), all within ctx.
+func (c *consoles) shutdown(ctx context.Context) error {
+	srvs := c.stopAccepting()
+	errs := make(chan error, len(srvs))
+	for _, srv := range srvs {
+		go func() { errs <- srv.Shutdown(ctx) }()
+	}
+	var first error
+	for range srvs {
+		if err := <-errs; err != nil && first == nil {
+			first = err
+		}
+	}
+	return first
+}
+
+// close stops accepting and closes every connection at once.
+func (c *consoles) close() {
+	for _, srv := range c.stopAccepting() {
+		srv.Close()
 	}
 }
 

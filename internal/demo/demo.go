@@ -45,8 +45,8 @@ type Config struct {
 	FailDelay time.Duration
 	// AuthTimeout bounds a login (0: uacontext.DefaultAuthTimeout).
 	AuthTimeout time.Duration
-	// WriteTimeout and ShutdownGrace: see uacontext.Server (0: defaults).
-	WriteTimeout, ShutdownGrace time.Duration
+	// WriteTimeout: see uacontext.Server (0: the default).
+	WriteTimeout time.Duration
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
 }
@@ -95,16 +95,15 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		name = sampledir.Name
 	}
 	return &uacontext.Server{
-		Director:      uacontext.DirectorInfo{Name: name},
-		DefaultKey:    key,
-		Consoles:      consoles,
-		Table:         table,
-		Resources:     dircmd.ResourceFilter(dir),
-		Log:           log,
-		FailDelay:     cfg.FailDelay,
-		AuthTimeout:   cfg.AuthTimeout,
-		WriteTimeout:  cfg.WriteTimeout,
-		ShutdownGrace: cfg.ShutdownGrace,
+		Director:     uacontext.DirectorInfo{Name: name},
+		DefaultKey:   key,
+		Consoles:     consoles,
+		Table:        table,
+		Resources:    dircmd.ResourceFilter(dir),
+		Log:          log,
+		FailDelay:    cfg.FailDelay,
+		AuthTimeout:  cfg.AuthTimeout,
+		WriteTimeout: cfg.WriteTimeout,
 	}, nil
 }
 
