@@ -341,3 +341,71 @@ func TestConsolesSwitch(t *testing.T) {
 		t.Errorf("reload without a configuration: %v", err)
 	}
 }
+
+// TestMaxConsoleConnections checks the Director's limit: beyond Maximum
+// Console Connections named consoles are refused, the default console is
+// admitted, and a closed connection makes room again.
+func TestMaxConsoleConnections(t *testing.T) {
+	dir := t.TempDir()
+	writeConfig(t, dir, map[string]string{"bareos-dir.conf": `Director {
+  Name = bareos-dir; Password = root
+  Maximum Console Connections = 2
+}
+Console { Name = user1; Password = pw1; Command ACL = whoami }
+`})
+	cfg, err := parseFlags([]string{"-c", dir, "-listen", "127.0.0.1:0", "-fail-delay", "0", "-catalog-size", "5"}, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs safeBuffer
+	d, err := newDaemon(cfg, slog.New(slog.NewTextHandler(&logs, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startDaemon(t, d)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	login := func(name, password string) (*console.Client, error) {
+		return console.Dial(ctx, addr, console.Options{Name: name, Password: password, NoReconnect: true})
+	}
+	first, err := login("user1", "pw1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	second, err := login("", "root")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer second.Close()
+	if c, err := login("user1", "pw1"); err == nil {
+		c.Close()
+		t.Error("a third connection logged in as a named console beyond the maximum of 2")
+	}
+	third, err := login("", "root")
+	if err != nil {
+		t.Fatalf("the default console is refused beyond the maximum: %v", err)
+	}
+	defer third.Close()
+	if out, err := third.Call(ctx, "whoami"); err != nil || out != "root\n" {
+		t.Errorf("whoami = %q, %v", out, err)
+	}
+	if !strings.Contains(logs.String(), "maximum console connections exceeded") {
+		t.Errorf("the refusal is not logged:\n%s", logs.String())
+	}
+
+	// Closing two connections makes room for a named console again.
+	first.Close()
+	third.Close()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		c, err := login("user1", "pw1")
+		if err == nil {
+			c.Close()
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("user1 still refused after connections closed: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

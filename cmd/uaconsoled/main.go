@@ -15,7 +15,9 @@
 // resources (with their Profiles' ACLs) may log in. Its Director
 // resource, if any, gives the Director's name, the password of the
 // default console and the listening addresses, unless -password (or
-// $UACONSOLED_PASSWORD) and -listen are given. Without either, the
+// $UACONSOLED_PASSWORD) and -listen are given, and its Maximum Console
+// Connections: beyond it, as in the Director, named consoles are refused
+// and the default console is still admitted. Without either, the
 // default console ("*UserAgent*") logs in with "secret" on
 // 127.0.0.1:9101. Logs are structured (log/slog) on standard error.
 //

@@ -20,9 +20,16 @@ import (
 // generation is one loaded configuration and the Server that logs
 // consoles in with it.
 type generation struct {
-	conf   *dirconfig.Config // nil without -c
-	srv    *uacontext.Server
-	active int // connections being served (under consoles.mu)
+	conf *dirconfig.Config // nil without -c
+	srv  *uacontext.Server
+	// limited is srv without named consoles: it serves the connections
+	// beyond the Director's Maximum Console Connections.
+	limited *uacontext.Server
+	active  int // connections being served (under consoles.mu)
+}
+
+func newGeneration(conf *dirconfig.Config, srv *uacontext.Server) *generation {
+	return &generation{conf: conf, srv: srv, limited: withConsoles(srv, nil)}
 }
 
 // consoles swaps the configuration that logins see when the daemon
@@ -36,22 +43,31 @@ type generation struct {
 // and the message queue of the first one) and serves every new connection
 // with the Server of the configuration current when it was accepted;
 // shutdown and close apply to the Servers of every configuration that
-// still has connections.
+// still has connections. Counting the connections also enforces the
+// Director's Maximum Console Connections.
 type consoles struct {
 	cur      atomic.Pointer[generation]
 	template *uacontext.Server // the first Server: its settings are kept
 	path     string            // the configuration reloaded ("" if none)
 	log      *slog.Logger
+	// maxConsoles is the Director's Maximum Console Connections (0: no
+	// limit): beyond it, as in the Director, the default console is still
+	// admitted and named consoles are refused.
+	maxConsoles int
 
 	mu        sync.Mutex
 	gens      []*generation // the current one and older ones with connections
+	active    int           // connections being served, in all generations
 	listeners map[net.Listener]struct{}
 	closed    bool
 }
 
 func newConsoles(srv *uacontext.Server, conf *dirconfig.Config, path string, log *slog.Logger) *consoles {
 	c := &consoles{template: srv, path: path, log: log, listeners: map[net.Listener]struct{}{}}
-	g := &generation{conf: conf, srv: srv}
+	if conf != nil && conf.Director != nil {
+		c.maxConsoles = conf.Director.MaxConsoleConnections
+	}
+	g := newGeneration(conf, srv)
 	c.cur.Store(g)
 	c.gens = []*generation{g}
 	return c
@@ -69,24 +85,32 @@ func (c *consoles) LookupConsole(ctx context.Context, name string) (*uacontext.C
 
 var _ uacontext.ConsoleSource = (*consoles)(nil)
 
-// acquire returns the generation that serves a new connection and
-// counts the connection (false after shutdown or close); release
-// uncounts it.
-func (c *consoles) acquire() (*generation, bool) {
+// acquire counts a new connection and returns the generation and the
+// Server that serve it (false after shutdown or close); release uncounts
+// it. Beyond Maximum Console Connections (this connection included, as
+// the Director counts) the Server knows no named console.
+func (c *consoles) acquire() (*generation, *uacontext.Server, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
-		return nil, false
+		return nil, nil, false
 	}
 	g := c.cur.Load()
 	g.active++
-	return g, true
+	c.active++
+	if c.maxConsoles > 0 && c.active > c.maxConsoles {
+		c.log.Warn("maximum console connections exceeded: only the default console may log in",
+			"max", c.maxConsoles, "current", c.active)
+		return g, g.limited, true
+	}
+	return g, g.srv, true
 }
 
 func (c *consoles) release(g *generation) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	g.active--
+	c.active--
 	c.pruneLocked()
 }
 
@@ -121,7 +145,7 @@ func (c *consoles) reload() error {
 	if directorChanged(old.conf, conf) {
 		c.log.Warn("the Director resource changed; its name, password and addresses apply after a restart", "path", c.path)
 	}
-	g := &generation{conf: conf, srv: withConsoles(c.template, demo.Consoles(conf))}
+	g := newGeneration(conf, withConsoles(c.template, demo.Consoles(conf)))
 	c.mu.Lock()
 	c.cur.Store(g)
 	c.gens = append(c.gens, g)
@@ -210,14 +234,14 @@ func (c *consoles) serve(ln net.Listener) error {
 			return fmt.Errorf("uaconsoled: accept: %w", err)
 		}
 		delay = 0
-		g, ok := c.acquire()
+		g, srv, ok := c.acquire()
 		if !ok {
 			nc.Close()
 			return uacontext.ErrServerClosed
 		}
 		go func() {
 			defer c.release(g)
-			g.srv.ServeConn(context.Background(), nc)
+			srv.ServeConn(context.Background(), nc)
 		}()
 	}
 }
@@ -231,9 +255,9 @@ func (c *consoles) stopAccepting() []*uacontext.Server {
 	for ln := range c.listeners {
 		ln.Close()
 	}
-	srvs := make([]*uacontext.Server, len(c.gens))
-	for i, g := range c.gens {
-		srvs[i] = g.srv
+	srvs := make([]*uacontext.Server, 0, 2*len(c.gens))
+	for _, g := range c.gens {
+		srvs = append(srvs, g.srv, g.limited)
 	}
 	return srvs
 }
