@@ -43,10 +43,14 @@ func TestExampleConfig(t *testing.T) {
 	if d.srv.Director.Name != "bareos-dir" || d.srv.DefaultKey != bsock.PasswordKey("secret") {
 		t.Errorf("director %q key %q", d.srv.Director.Name, d.srv.DefaultKey)
 	}
-	if len(d.srv.Consoles) != 1 || d.srv.Consoles[0].Name != "user1" {
-		t.Fatalf("consoles %+v", d.srv.Consoles)
+	if d.srv.MaxConsoleConnections != 20 {
+		t.Errorf("MaxConsoleConnections = %d, want the Director resource's 20", d.srv.MaxConsoleConnections)
 	}
-	acl := d.srv.Consoles[0].ACL
+	user1, err := d.srv.Consoles.LookupConsole(context.Background(), "user1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	acl := user1.ACL
 	if !acl.Allow(uacontext.ACLFileSet, "LinuxAll") || !acl.Allow(uacontext.ACLCommand, ".jobs") || acl.Allow(uacontext.ACLCommand, "status") {
 		t.Errorf("user1 ACLs %q", acl)
 	}
@@ -309,9 +313,9 @@ func TestConsolesSwitch(t *testing.T) {
 		t.Fatal(err)
 	}
 	var logs safeBuffer
-	c := newConsoles(&uacontext.Server{}, first, conf, slog.New(slog.NewTextHandler(&logs, nil)))
+	c := newConsoles(first, conf, slog.New(slog.NewTextHandler(&logs, nil)))
 	ctx := context.Background()
-	if got, err := c.LookupConsole(ctx, "a"); err != nil || got.Name != "a" {
+	if got, err := c.LookupConsole(ctx, "a"); err != nil || got.Name != "a" || c.count() != 1 {
 		t.Fatalf("LookupConsole(a) = %+v, %v", got, err)
 	}
 	writeConfig(t, dir, map[string]string{"c.conf": "Director { Name = d; Password = changed }\nConsole { Name = b; Password = x }\n"})
@@ -324,17 +328,11 @@ func TestConsolesSwitch(t *testing.T) {
 	if got, err := c.LookupConsole(ctx, "b"); err != nil || got.Name != "b" {
 		t.Errorf("LookupConsole(b) = %+v, %v", got, err)
 	}
-	if srv := c.cur.Load().srv; len(srv.Consoles) != 1 || srv.Consoles[0].Name != "b" {
-		t.Errorf("server of the new generation has consoles %+v", srv.Consoles)
-	}
-	if len(c.gens) != 1 || c.gens[0] != c.cur.Load() {
-		t.Errorf("%d generations kept, want only the current one (no connections)", len(c.gens))
-	}
 	if !strings.Contains(logs.String(), "the Director resource changed") {
 		t.Errorf("no warning about the changed Director:\n%s", logs.String())
 	}
-	none := newConsoles(&uacontext.Server{}, nil, "", slog.New(slog.DiscardHandler))
-	if _, err := none.LookupConsole(ctx, "a"); !errors.Is(err, uacontext.ErrUnknownConsole) {
+	none := newConsoles(nil, "", slog.New(slog.DiscardHandler))
+	if _, err := none.LookupConsole(ctx, "a"); !errors.Is(err, uacontext.ErrUnknownConsole) || none.count() != 0 {
 		t.Errorf("without a configuration: %v", err)
 	}
 	if err := none.reload(); err != nil {
@@ -389,7 +387,7 @@ Console { Name = user1; Password = pw1; Command ACL = whoami }
 	if out, err := third.Call(ctx, "whoami"); err != nil || out != "root\n" {
 		t.Errorf("whoami = %q, %v", out, err)
 	}
-	if !strings.Contains(logs.String(), "maximum console connections exceeded") {
+	if !strings.Contains(logs.String(), "number of console connections exceeded") {
 		t.Errorf("the refusal is not logged:\n%s", logs.String())
 	}
 
@@ -407,5 +405,47 @@ Console { Name = user1; Password = pw1; Command ACL = whoami }
 			t.Fatalf("user1 still refused after connections closed: %v", err)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestMaxConsoleConnectionsZero: with Maximum Console Connections = 0 the
+// Director refuses every named console and admits the default console.
+func TestMaxConsoleConnectionsZero(t *testing.T) {
+	dir := t.TempDir()
+	writeConfig(t, dir, map[string]string{"bareos-dir.conf": `Director {
+  Name = bareos-dir; Password = root
+  Maximum Console Connections = 0
+}
+Console { Name = user1; Password = pw1; Command ACL = whoami }
+`})
+	cfg, err := parseFlags([]string{"-c", dir, "-fail-delay", "0", "-catalog-size", "5"}, noEnv, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	d, err := newDaemon(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startDaemon(t, d)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	if c, err := console.Dial(ctx, addr, console.Options{Name: "user1", Password: "pw1", NoReconnect: true}); err == nil {
+		c.Close()
+		t.Error("a named console logged in with Maximum Console Connections = 0")
+	}
+	root, err := console.Dial(ctx, addr, console.Options{Password: "root", NoReconnect: true})
+	if err != nil {
+		t.Fatalf("the default console is refused: %v", err)
+	}
+	root.Close()
+
+	// The flag overrides the Director resource.
+	cfg.maxConsoles, cfg.maxSet = 5, true
+	d, err = newDaemon(cfg, slog.New(slog.DiscardHandler))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.srv.MaxConsoleConnections != 5 || d.cons.refuseNamed {
+		t.Errorf("with -max-console-connections 5: %d, refuse named %v", d.srv.MaxConsoleConnections, d.cons.refuseNamed)
 	}
 }

@@ -6,18 +6,19 @@
 // Usage:
 //
 //	uaconsoled [-c PATH] [-listen 127.0.0.1:9101] [-password secret]
-//	           [-catalog-size N] [-seed N] [-fail-delay 5s] [-log-level info]
-//	           [-shutdown-grace 30s]
+//	           [-max-console-connections 20] [-catalog-size N] [-seed N]
+//	           [-fail-delay 5s] [-log-level info] [-shutdown-grace 30s]
 //
 // -c (or -config) names a Bareos Director configuration, a file or a
 // directory as bareos-dir -c reads it (DIR/bareos-dir.conf, else
 // DIR/bareos-dir.d/*/*.conf; see package config). Its named Console
 // resources (with their Profiles' ACLs) may log in. Its Director
 // resource, if any, gives the Director's name, the password of the
-// default console and the listening addresses, unless -password (or
-// $UACONSOLED_PASSWORD) and -listen are given, and its Maximum Console
-// Connections: beyond it, as in the Director, named consoles are refused
-// and the default console is still admitted. Without either, the
+// default console, the listening addresses and Maximum Console
+// Connections (beyond it, as in the Director, named consoles are refused
+// and the default console is still admitted), unless -password (or
+// $UACONSOLED_PASSWORD), -listen and -max-console-connections are given.
+// Without either, the
 // default console ("*UserAgent*") logs in with "secret" on
 // 127.0.0.1:9101. Logs are structured (log/slog) on standard error.
 //
@@ -80,6 +81,8 @@ type config struct {
 	failDelay   time.Duration
 	logLevel    slog.Level
 	grace       time.Duration
+	maxConsoles int
+	maxSet      bool // -max-console-connections given
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -93,8 +96,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.configPath, "config", "", "the same as -c")
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
-	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login")
+	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
+	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -108,6 +112,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 			cfg.listenSet = true
 		case "password":
 			cfg.passwordSet = true
+		case "max-console-connections":
+			cfg.maxSet = true
 		}
 	})
 	if !cfg.listenSet {
@@ -188,9 +194,9 @@ func run(stop, reload <-chan os.Signal, args []string, getenv func(string) strin
 type daemon struct {
 	cfg   config
 	log   *slog.Logger
-	srv   *uacontext.Server // the Server of the configuration read at start
-	cons  *consoles
-	addrs []string // to listen on
+	srv   *uacontext.Server
+	cons  *consoles // the named consoles, reloaded on SIGHUP
+	addrs []string  // to listen on
 	// password describes the default console's password for the
 	// announcement.
 	password string
@@ -209,13 +215,20 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 			return nil, err
 		}
 	}
+	d.cons = newConsoles(conf, cfg.configPath, log)
+	failDelay := cfg.failDelay
+	if failDelay == 0 {
+		failDelay = -1 // -fail-delay 0: no delay
+	}
 	dc := demo.Config{
 		Password:    cfg.password,
-		Consoles:    conf,
+		Consoles:    d.cons,
 		CatalogSize: cfg.catalogSize,
 		Seed:        cfg.seed,
-		FailDelay:   cfg.failDelay,
+		FailDelay:   failDelay,
 		Log:         log,
+
+		MaxConsoleConnections: cfg.maxConsoles,
 	}
 	if conf != nil && conf.Director != nil {
 		dir := conf.Director
@@ -227,18 +240,28 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		if !cfg.listenSet {
 			d.addrs = dir.ListenAddresses()
 		}
+		if !cfg.maxSet {
+			dc.MaxConsoleConnections = dir.MaxConsoleConnections
+			if dir.MaxConsoleConnections == 0 {
+				// The Director then refuses every named console (each is
+				// beyond 0) and admits the default console; the Server
+				// reads 0 as its default, so the consoles refuse instead.
+				dc.MaxConsoleConnections = -1
+				d.cons.refuseNamed = true
+				log.Warn("Maximum Console Connections = 0: only the default console can log in", "at", dir.Pos.String())
+			}
+		}
 	}
 	srv, err := demo.NewServer(dc)
 	if err != nil {
 		return nil, err
 	}
 	d.srv = srv
-	d.cons = newConsoles(srv, conf, cfg.configPath, log)
 	return d, nil
 }
 
 // serve announces the listeners and serves on all of them until the first
-// value on stop; then it shuts the daemon down gracefully, for at most
+// value on stop; then it shuts the server down gracefully, for at most
 // the grace period, or until a second value arrives.
 func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writer) error {
 	addrs := make([]string, len(lns))
@@ -248,15 +271,15 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 	}
 	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", d.password)
 	d.log.Info("serving", "addr", strings.Join(addrs, ","), "director", d.srv.Director.Name,
-		"consoles", len(d.srv.Consoles), "catalog_size", d.cfg.catalogSize)
+		"consoles", d.cons.count(), "catalog_size", d.cfg.catalogSize)
 	served := make(chan error, len(lns))
 	for _, ln := range lns {
-		go func() { served <- d.cons.serve(ln) }()
+		go func() { served <- d.srv.Serve(ln) }()
 	}
 	var err error
 	select {
 	case err = <-served: // a listener failed: stop at once
-		d.cons.close()
+		d.srv.Close()
 	case sig := <-stop:
 		d.log.Info("shutting down: running commands may finish", "signal", fmt.Sprint(sig), "grace", d.cfg.grace)
 		ctx, cancel := context.WithTimeout(context.Background(), d.cfg.grace)
@@ -269,13 +292,13 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 			case <-ctx.Done():
 			}
 		}()
-		if err := d.cons.shutdown(ctx); err != nil {
+		if err := d.srv.Shutdown(ctx); err != nil {
 			d.log.Warn("connections closed before their commands finished", "err", err)
 		}
 		err = <-served
 	}
 	for range len(lns) - 1 {
-		if e := <-served; err == nil {
+		if e := <-served; err == nil || errors.Is(err, uacontext.ErrServerClosed) {
 			err = e
 		}
 	}

@@ -51,6 +51,9 @@ func TestParseFlags(t *testing.T) {
 	if err != nil || cfg.password != "x" || cfg.catalogSize != 10 || cfg.listen != "127.0.0.1:0" || !cfg.listenSet || !cfg.passwordSet {
 		t.Errorf("flags: %+v, %v", cfg, err)
 	}
+	if cfg, err := parseFlags([]string{"-max-console-connections", "5"}, env(nil), io.Discard); err != nil || cfg.maxConsoles != 5 || !cfg.maxSet {
+		t.Errorf("-max-console-connections: %+v, %v", cfg, err)
+	}
 	for _, args := range [][]string{{"-c", "dir"}, {"-config", "dir"}, {"--c=dir"}} {
 		if cfg, err := parseFlags(args, env(nil), io.Discard); err != nil || cfg.configPath != "dir" {
 			t.Errorf("parseFlags(%q): %+v, %v", args, cfg, err)

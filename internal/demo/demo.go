@@ -8,6 +8,7 @@ package demo
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
@@ -29,24 +30,28 @@ type Config struct {
 	Key string
 	// DirectorName is the Director's name; empty means sampledir.Name.
 	DirectorName string
-	// Consoles, if set, is a loaded configuration whose named consoles
-	// may log in.
-	Consoles *config.Config
+	// Consoles, if set, looks the named consoles up at login (a reloaded
+	// configuration, say); ConfigFile and ConfigText must then be empty.
+	Consoles uacontext.ConsoleSource
 	// ConfigFile, if set, is loaded with config.Load (a file, or a
-	// directory as bareos-dir -c reads it) for more named consoles.
+	// directory as bareos-dir -c reads it) for named consoles.
 	ConfigFile string
 	// ConfigText, if set, is parsed like ConfigFile (named "config" in
-	// errors); all three may be given.
+	// errors); both may be given.
 	ConfigText string
 	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
 	CatalogSize int
 	Seed        uint64
-	// FailDelay throttles failed logins (0: none).
+	// FailDelay throttles failed logins: see uacontext.Server (0: the
+	// Director's 5 s, negative: none).
 	FailDelay time.Duration
 	// AuthTimeout bounds a login (0: uacontext.DefaultAuthTimeout).
 	AuthTimeout time.Duration
 	// WriteTimeout: see uacontext.Server (0: the default).
 	WriteTimeout time.Duration
+	// MaxConsoleConnections: see uacontext.Server (0: the Director's 20,
+	// negative: no limit).
+	MaxConsoleConnections int
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
 }
@@ -60,27 +65,31 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		}
 		key = bsock.PasswordKey(cfg.Password)
 	}
-	var confs []*config.Config
-	if cfg.Consoles != nil {
-		confs = append(confs, cfg.Consoles)
+	consoles := cfg.Consoles
+	if consoles != nil && (cfg.ConfigFile != "" || cfg.ConfigText != "") {
+		return nil, errors.New("demo: Consoles excludes ConfigFile and ConfigText")
 	}
-	if cfg.ConfigFile != "" {
-		conf, err := config.Load(cfg.ConfigFile, config.Options{Logger: cfg.Log})
-		if err != nil {
-			return nil, err
+	if consoles == nil {
+		var confs []*config.Config
+		if cfg.ConfigFile != "" {
+			conf, err := config.Load(cfg.ConfigFile, config.Options{Logger: cfg.Log})
+			if err != nil {
+				return nil, err
+			}
+			confs = append(confs, conf)
 		}
-		confs = append(confs, conf)
-	}
-	if cfg.ConfigText != "" {
-		conf, err := config.Parse("config", []byte(cfg.ConfigText), config.Options{Logger: cfg.Log})
-		if err != nil {
-			return nil, err
+		if cfg.ConfigText != "" {
+			conf, err := config.Parse("config", []byte(cfg.ConfigText), config.Options{Logger: cfg.Log})
+			if err != nil {
+				return nil, err
+			}
+			confs = append(confs, conf)
 		}
-		confs = append(confs, conf)
-	}
-	var consoles []uacontext.Console
-	for _, conf := range confs {
-		consoles = append(consoles, Consoles(conf)...)
+		var list []uacontext.Console
+		for _, conf := range confs {
+			list = append(list, Consoles(conf)...)
+		}
+		consoles = uacontext.ConsoleList(list...)
 	}
 	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize})
 	table := uacontext.NewTable(uacontext.ReferenceCommands()...)
@@ -104,6 +113,8 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		FailDelay:    cfg.FailDelay,
 		AuthTimeout:  cfg.AuthTimeout,
 		WriteTimeout: cfg.WriteTimeout,
+
+		MaxConsoleConnections: cfg.MaxConsoleConnections,
 	}, nil
 }
 
