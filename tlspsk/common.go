@@ -68,7 +68,7 @@ const DefaultHandshakeTimeout = 10 * time.Second
 
 // Limits of the record layer and of handshake messages.
 const (
-	maxPlaintext       = 1 << 14         // record payload (RFC 8446 5.1, RFC 5246 6.2.1)
+	maxPlaintext       = 1 << 14 // record payload (RFC 8446 5.1, RFC 5246 6.2.1)
 	maxCiphertext13    = maxPlaintext + 256
 	maxCiphertext12    = maxPlaintext + 2048
 	recordHeaderLen    = 5
