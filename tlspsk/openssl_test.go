@@ -375,7 +375,10 @@ func TestOpenSSLFailures(t *testing.T) {
 			{"wrong identity 1.3", func(c *Config) { c.Identity = "R_CONSOLE\x1eadmin" }, []string{"-tls1_3"}, AlertMissingExtension, false},
 			{"version", func(c *Config) { c.MinVersion = VersionTLS13 }, []string{"-tls1_2"}, AlertProtocolVersion, false},
 			{"suite 1.3", nil, []string{"-tls1_3", "-ciphersuites", "TLS_AES_256_GCM_SHA384"}, AlertHandshakeFailure, false},
-			{"suite 1.2", func(c *Config) { c.MaxVersion = VersionTLS12; c.CipherSuites = []uint16{TLS_PSK_WITH_AES_128_GCM_SHA256} },
+			{"suite 1.2", func(c *Config) {
+				c.MaxVersion = VersionTLS12
+				c.CipherSuites = []uint16{TLS_PSK_WITH_AES_128_GCM_SHA256}
+			},
 				[]string{"-tls1_2", "-cipher", "PSK-AES256-GCM-SHA384"}, AlertHandshakeFailure, false},
 		}
 		for _, tc := range tests {
