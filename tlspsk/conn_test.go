@@ -349,3 +349,14 @@ func TestPrefixConn(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// trafficSecrets returns copies of the current TLS 1.3 traffic secrets.
+func (c *Conn) trafficSecrets() (read, write []byte) {
+	c.in.Lock()
+	read = bytes.Clone(c.in.secret)
+	c.in.Unlock()
+	c.out.Lock()
+	write = bytes.Clone(c.out.secret)
+	c.out.Unlock()
+	return read, write
+}

@@ -406,3 +406,130 @@ func TestOpenSSLFailures(t *testing.T) {
 		}
 	})
 }
+
+// TestOpenSSLKeyUpdate: each side asks the other for a key update (s_client
+// and s_server send KeyUpdate with update_requested on a "K" line); data
+// flows under the new keys in both directions afterwards.
+func TestOpenSSLKeyUpdate(t *testing.T) {
+	opensslBinary(t)
+	t.Run("our server", func(t *testing.T) {
+		addr, res := serveOnce(t, serverConfig(), func(srv *Conn) error {
+			r := bufio.NewReader(srv)
+			var read, write []byte
+			for i := 0; i < 2; i++ {
+				line, err := r.ReadString('\n')
+				if err != nil {
+					return fmt.Errorf("read: %w", err)
+				}
+				if _, err := fmt.Fprintf(srv, "pong: %s", line); err != nil {
+					return err
+				}
+				if i == 0 {
+					read, write = srv.trafficSecrets()
+				}
+			}
+			if r2, w2 := srv.trafficSecrets(); bytes.Equal(r2, read) || bytes.Equal(w2, write) {
+				return errors.New("keys not updated in both directions")
+			}
+			return nil
+		})
+		// Commands work without -ign_eof only: stdin stays open until
+		// the end.
+		p := startOpenSSL(t, "s_client", "-connect", addr, "-psk", hexKey(testKey), "-psk_identity", testIdentity, "-tls1_3")
+		io.WriteString(p.stdin, "one\n")
+		p.waitFor(t, regexp.MustCompile(`pong: one`))
+		io.WriteString(p.stdin, "K\n")
+		p.waitFor(t, regexp.MustCompile(`KEYUPDATE`))
+		io.WriteString(p.stdin, "two\n")
+		p.waitFor(t, regexp.MustCompile(`pong: two`))
+		if err := recvResult(t, res); err != nil {
+			t.Fatalf("our server: %v\nopenssl:\n%s", err, p.out.String())
+		}
+	})
+	t.Run("our client", func(t *testing.T) {
+		p := startOpenSSL(t, "s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-nocert",
+			"-psk", hexKey(testKey), "-psk_identity", testIdentity, "-tls1_3")
+		addr := p.waitFor(t, regexp.MustCompile(`ACCEPT (\S+:\d+)`))[1]
+		raw, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cli := Client(raw, clientConfig())
+		defer cli.Close()
+		cli.SetDeadline(time.Now().Add(opensslTimeout))
+		r := bufio.NewReader(cli)
+		if _, err := io.WriteString(cli, "one\n"); err != nil {
+			t.Fatal(err)
+		}
+		p.waitFor(t, regexp.MustCompile(`(?m)^one$`))
+		readSecret, writeSecret := cli.trafficSecrets()
+		// s_server takes a whole read of its stdin as one command: the
+		// pause keeps the two lines apart.
+		io.WriteString(p.stdin, "K\n")
+		time.Sleep(300 * time.Millisecond)
+		io.WriteString(p.stdin, "from server\n")
+		line, err := r.ReadString('\n')
+		if err != nil || line != "from server\n" {
+			t.Fatalf("read %q, %v\nopenssl:\n%s", line, err, p.out.String())
+		}
+		r2, w2 := cli.trafficSecrets()
+		if bytes.Equal(r2, readSecret) || bytes.Equal(w2, writeSecret) {
+			t.Errorf("keys not updated in both directions")
+		}
+		if _, err := io.WriteString(cli, "two\n"); err != nil {
+			t.Fatal(err)
+		}
+		p.waitFor(t, regexp.MustCompile(`(?m)^two$`))
+	})
+}
+
+// TestOpenSSLRenegotiation: TLS 1.2 renegotiation is refused with a
+// no_renegotiation warning, on both sides, and the peer's reaction ends
+// the connection cleanly.
+func TestOpenSSLRenegotiation(t *testing.T) {
+	opensslBinary(t)
+	t.Run("our server", func(t *testing.T) {
+		addr, res := serveOnce(t, serverConfig(), func(srv *Conn) error {
+			if err := srv.Handshake(); err != nil {
+				return err
+			}
+			_, err := io.Copy(io.Discard, srv)
+			return err
+		})
+		p := startOpenSSL(t, "s_client", "-connect", addr, "-psk", hexKey(testKey), "-psk_identity", testIdentity, "-tls1_2")
+		p.waitFor(t, regexp.MustCompile(`Verify return code`))
+		io.WriteString(p.stdin, "R\n")
+		err := recvResult(t, res)
+		p.stdin.Close()
+		out := p.wait(t)
+		var ae *AlertError
+		if !errors.As(err, &ae) || !ae.Remote {
+			t.Fatalf("our server: %v, want the client's alert after our refusal\nopenssl:\n%s", err, out)
+		}
+		if !strings.Contains(out, "no renegotiation") && !reOpenSSLAlert.MatchString(out) {
+			t.Errorf("openssl does not report our refusal:\n%s", out)
+		}
+	})
+	t.Run("our client", func(t *testing.T) {
+		p := startOpenSSL(t, "s_server", "-accept", "127.0.0.1:0", "-naccept", "1", "-nocert",
+			"-psk", hexKey(testKey), "-psk_identity", testIdentity, "-tls1_2")
+		addr := p.waitFor(t, regexp.MustCompile(`ACCEPT (\S+:\d+)`))[1]
+		raw, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		cli := Client(raw, clientConfig())
+		defer cli.Close()
+		cli.SetDeadline(time.Now().Add(opensslTimeout))
+		if err := cli.Handshake(); err != nil {
+			t.Fatal(err)
+		}
+		p.waitFor(t, regexp.MustCompile(`CIPHER is`))
+		io.WriteString(p.stdin, "R\n")
+		_, err = io.Copy(io.Discard, cli)
+		var ae *AlertError
+		if !errors.As(err, &ae) || !ae.Remote {
+			t.Fatalf("our client: %v, want the server's alert after our refusal\nopenssl:\n%s", err, p.out.String())
+		}
+	})
+}
