@@ -438,11 +438,6 @@ func (m *serverHello) marshal() []byte {
 	b = appendU16(b, m.cipherSuite)
 	b = append(b, m.compressionMethod)
 	b, exts := openVec(b, 2)
-	if m.supportedVersion != 0 {
-		b = appendU16(b, extSupportedVersions)
-		b = appendU16(b, 2)
-		b = appendU16(b, m.supportedVersion)
-	}
 	if m.hasKeyShare {
 		b = appendU16(b, extKeyShare)
 		if m.isHRR() {
@@ -453,6 +448,11 @@ func (m *serverHello) marshal() []byte {
 			b = appendU16(b, uint16(m.keyShare.group))
 			b = appendVec16(b, m.keyShare.data)
 		}
+	}
+	if m.supportedVersion != 0 {
+		b = appendU16(b, extSupportedVersions)
+		b = appendU16(b, 2)
+		b = appendU16(b, m.supportedVersion)
 	}
 	if m.hasSelectedIdentity {
 		b = appendU16(b, extPreSharedKey)
