@@ -137,7 +137,7 @@ func (c *Conn) makeClientHello(hs *clientState) error {
 		if hs.offers12 {
 			ch.supportedVersions = append(ch.supportedVersions, VersionTLS12)
 		}
-		hs.priv, err = cfg.curves()[0].curve().GenerateKey(c.rand())
+		hs.priv, err = generateKey(cfg.curves()[0], c.rand())
 		if err != nil {
 			return alertf(AlertInternalError, "key share: %v", err)
 		}
@@ -201,7 +201,7 @@ func (c *Conn) handleHelloRetryRequest(hs *clientState, hrr *serverHello) error 
 		if !offered || g == ch.keyShares[0].group || g.curve() == nil {
 			return c.abort(alertf(AlertIllegalParameter, "HelloRetryRequest asks for group %v", g))
 		}
-		priv, err := g.curve().GenerateKey(c.rand())
+		priv, err := generateKey(g, c.rand())
 		if err != nil {
 			return c.abort(alertf(AlertInternalError, "key share: %v", err))
 		}
@@ -389,7 +389,7 @@ func (c *Conn) clientHandshake12(hs *clientState, sh *serverHello) error {
 		if !c.config.curveEnabled(ske.group) || ske.group.curve() == nil {
 			return c.abort(alertf(AlertIllegalParameter, "server picks group %v we did not offer", ske.group))
 		}
-		priv, err := ske.group.curve().GenerateKey(c.rand())
+		priv, err := generateKey(ske.group, c.rand())
 		if err != nil {
 			return c.abort(alertf(AlertInternalError, "key share: %v", err))
 		}

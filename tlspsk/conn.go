@@ -664,19 +664,26 @@ func (c *Conn) CloseWrite() error {
 // closeNotifyTimeout bounds the close_notify that Close sends.
 const closeNotifyTimeout = 5 * time.Second
 
-// Close sends close_notify (after a completed handshake), closes the
-// underlying connection, and wipes the connection's keys and secrets.
-// (The expanded key schedules inside the AEAD implementations of the
-// standard library cannot be wiped; they become garbage.)
+// Close sends close_notify (after a completed handshake, unless a Write is
+// in progress: then Close only breaks it), closes the underlying
+// connection, and wipes the connection's keys and secrets. (The expanded
+// key schedules inside the standard library's AEADs cannot be wiped; they
+// become garbage.)
 func (c *Conn) Close() error {
 	if !c.closed.CompareAndSwap(false, true) {
 		return ErrClosed
 	}
-	c.out.Lock()
-	if c.handshakeDone.Load() && c.out.err == nil {
-		c.conn.SetWriteDeadline(time.Now().Add(closeNotifyTimeout))
-		c.sendAlertLocked(AlertCloseNotify)
+	if c.handshakeDone.Load() && c.out.TryLock() {
+		if c.out.err == nil {
+			c.conn.SetWriteDeadline(time.Now().Add(closeNotifyTimeout))
+			c.sendAlertLocked(AlertCloseNotify)
+		}
+		c.out.Unlock()
 	}
+
+	err := c.conn.Close()
+
+	c.out.Lock()
 	if c.out.err == nil || c.out.err == errShutdown {
 		c.out.err = ErrClosed
 	}
@@ -684,8 +691,6 @@ func (c *Conn) Close() error {
 	clear(c.outBuf[:cap(c.outBuf)])
 	c.outBuf = nil
 	c.out.Unlock()
-
-	err := c.conn.Close()
 
 	c.in.Lock()
 	if c.in.err == nil || c.in.err == io.EOF {

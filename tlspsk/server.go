@@ -72,8 +72,8 @@ func (c *Conn) lookupKey(ctx context.Context, ids [][]byte) ([]byte, int, error)
 			break
 		}
 		key, err := c.config.GetKey(ctx, string(id))
-		if err == nil && len(key) == 0 {
-			err = errors.New("empty key")
+		if err == nil && (len(key) == 0 || len(key) > maxKeyLen) {
+			err = fmt.Errorf("key of %d bytes (want 1..%d)", len(key), maxKeyLen)
 		}
 		if err == nil {
 			return bytes.Clone(key), i, nil
@@ -101,6 +101,27 @@ func (c *Conn) pickGroup(ch *clientHello) (share *keyShare, retry CurveID, err e
 		}
 	}
 	return nil, 0, alertf(AlertHandshakeFailure, "no shared group (client offers %v)", ch.supportedGroups)
+}
+
+// generateKey makes an ephemeral key from rand (Config.Rand or
+// crypto/rand): a private scalar of the curve's size, redrawn in the rare
+// case it is out of range (P-256).
+func generateKey(g CurveID, rand io.Reader) (*ecdh.PrivateKey, error) {
+	curve := g.curve()
+	if curve == nil {
+		return nil, fmt.Errorf("unsupported group %v", g)
+	}
+	b := make([]byte, 32)
+	defer clear(b)
+	for i := 0; i < 100; i++ {
+		if _, err := io.ReadFull(rand, b); err != nil {
+			return nil, err
+		}
+		if k, err := curve.NewPrivateKey(b); err == nil {
+			return k, nil
+		}
+	}
+	return nil, errors.New("no valid private key from the random source")
 }
 
 // ecdhShared completes an ECDH exchange with the peer's public value.
@@ -214,7 +235,7 @@ func (c *Conn) serverHandshake13(ctx context.Context, ch *clientHello) error {
 		return c.abort(alertf(AlertDecryptError, "PSK binder does not verify: wrong key for identity %s", quote(ids[idx])))
 	}
 
-	priv, err := share.group.curve().GenerateKey(c.rand())
+	priv, err := generateKey(share.group, c.rand())
 	if err != nil {
 		return c.abort(alertf(AlertInternalError, "key share: %v", err))
 	}
@@ -380,7 +401,7 @@ func (c *Conn) serverHandshake12(ctx context.Context, ch *clientHello) error {
 	msgs := [][]byte{sh.marshal()}
 	var priv *ecdh.PrivateKey
 	if suite.ecdhe {
-		priv, err = group.curve().GenerateKey(c.rand())
+		priv, err = generateKey(group, c.rand())
 		if err != nil {
 			return c.abort(alertf(AlertInternalError, "key share: %v", err))
 		}
