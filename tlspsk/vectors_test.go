@@ -26,7 +26,7 @@ func unhex(t testing.TB, s string) []byte {
 
 // loadVectors reads testdata/rfc8448.txt: "name = hex" entries continued on
 // indented lines.
-func loadVectors(t *testing.T) map[string][]byte {
+func loadVectors(t testing.TB) map[string][]byte {
 	t.Helper()
 	f, err := os.Open("testdata/rfc8448.txt")
 	if err != nil {
