@@ -216,8 +216,8 @@ func (c *Config) check(isClient bool) error {
 			return fmt.Errorf("%w: unsupported group %d", ErrConfig, uint16(g))
 		}
 	}
-	if len(c.curves()) == 0 && hi == VersionTLS13 {
-		return fmt.Errorf("%w: TLS 1.3 needs a group", ErrConfig)
+	if len(c.curves()) == 0 {
+		return fmt.Errorf("%w: empty CurvePreferences (nil means the default)", ErrConfig)
 	}
 	if isClient {
 		if len(c.Identity) == 0 || len(c.Identity) > maxIdentityLen {

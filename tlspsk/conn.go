@@ -172,8 +172,8 @@ func (c *Conn) HandshakeContext(ctx context.Context) (err error) {
 		}
 	}
 	if err != nil {
-		if errors.Is(err, io.EOF) {
-			err = fmt.Errorf("tlspsk: handshake: %w", io.ErrUnexpectedEOF)
+		if err == io.EOF {
+			err = fmt.Errorf("tlspsk: handshake: peer closed the connection: %w", io.ErrUnexpectedEOF)
 		}
 		c.handshakeErr = err
 		c.out.Lock()
@@ -537,7 +537,7 @@ func (c *Conn) handlePostHandshake() error {
 			c.out.Lock()
 			defer c.out.Unlock()
 			if c.out.err != nil {
-				return c.out.err
+				return nil // not writing any more (CloseWrite): nothing to refuse with
 			}
 			return c.sendAlertLocked(AlertNoRenegotiation)
 		}
@@ -565,6 +565,9 @@ func (c *Conn) handlePostHandshake() error {
 		if body[0] == 1 {
 			c.out.Lock()
 			defer c.out.Unlock()
+			if c.out.err != nil {
+				return nil // not writing any more (CloseWrite): no key to update
+			}
 			return c.sendKeyUpdateLocked()
 		}
 		return nil
