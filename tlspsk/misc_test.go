@@ -163,3 +163,34 @@ func TestNames(t *testing.T) {
 		t.Errorf("CipherSuites() = %#04x", got)
 	}
 }
+
+var _ net.Conn = (*Conn)(nil)
+
+// TestCloseWipes: Close zeroes the traffic secrets and the buffers that
+// held plaintext.
+func TestCloseWipes(t *testing.T) {
+	for _, v := range []uint16{VersionTLS12, VersionTLS13} {
+		cc := clientConfig()
+		cc.MaxVersion = v
+		cli, srv, cerr, serr := handshakePair(t, cc, serverConfig(), nil)
+		if cerr != nil || serr != nil {
+			t.Fatalf("handshake: %v, %v", cerr, serr)
+		}
+		transfer(t, cli, srv, 50000)
+		secrets := [][]byte{cli.in.secret, cli.out.secret}
+		raw, out := cli.raw[:cap(cli.raw)], cli.outBuf[:cap(cli.outBuf)]
+		cli.Close()
+		srv.Close()
+		for i, s := range append(secrets, raw, out) {
+			if !bytes.Equal(s, make([]byte, len(s))) {
+				t.Errorf("%s: buffer %d not wiped", VersionName(v), i)
+			}
+		}
+		if cli.in.aead != nil || cli.out.aead != nil || cli.in.iv != [12]byte{} || cli.out.iv != [12]byte{} {
+			t.Errorf("%s: keys left after Close", VersionName(v))
+		}
+		if v == VersionTLS13 && (len(secrets[0]) == 0 || len(secrets[1]) == 0) {
+			t.Errorf("no TLS 1.3 secrets to check")
+		}
+	}
+}
