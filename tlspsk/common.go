@@ -89,8 +89,9 @@ type Config struct {
 	// client offered (arbitrary bytes) and returns the key, or an error
 	// (ErrUnknownIdentity or any other) when it has none. The handshake
 	// then fails with an unknown_psk_identity alert and an error wrapping
-	// GetKey's. The returned key is copied; the caller keeps its slice.
-	// The context is the handshake's. Required for servers.
+	// GetKey's. A key must have 1 to 1024 bytes; it is copied, the caller
+	// keeps its slice. The context is the handshake's. Required for
+	// servers.
 	GetKey func(ctx context.Context, identity string) ([]byte, error)
 
 	// Identity and Key are the client's PSK identity and key (1 to 1024
