@@ -19,8 +19,8 @@ package dircmd
 
 import (
 	"context"
+	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/uaformat/uaformat/formatter"
@@ -66,7 +66,7 @@ func defaultIDName(id uint32) string {
 type cmds struct {
 	cat  Catalog
 	opts Options
-	res  uacontext.Resources
+	res  uacontext.ResourceLookup
 }
 
 // Commands returns the commands of this package for cat, with the names,
@@ -76,7 +76,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
 	handlers := []struct {
 		name string
-		h    uacontext.Handler
+		h    uacontext.HandlerFunc
 	}{
 		{".jobs", c.dotJobs},
 		{".clients", c.dotClients},
@@ -105,35 +105,36 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 }
 
 // wrap installs the resource filter adapter on sessions without one.
-func (c *cmds) wrap(h uacontext.Handler) uacontext.Handler {
-	return func(ua *uacontext.UA) bool {
+func (c *cmds) wrap(h uacontext.HandlerFunc) uacontext.HandlerFunc {
+	return func(ctx context.Context, ua *uacontext.UA) error {
 		if ua.Resources == nil {
 			ua.Resources = c.res
 		}
-		return h(ua)
+		return h(ctx, ua)
 	}
 }
 
-// ctx returns the context for catalog calls: the session's context
-// without its cancellation, because a command that has started is
-// finished even when the server shuts down (its answer is sent).
-func ctx(ua *uacontext.UA) context.Context {
-	if x := ua.Context(); x != nil {
-		return context.WithoutCancel(x)
+// catalogError is the error a command returns when a catalog call
+// failed: the console sees "Query failed: <cause>". An error that ends
+// the command's context is passed on as it is, so that the dispatcher
+// sees an abandoned command.
+func catalogError(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return err
 	}
-	return context.Background()
+	return &uacontext.CommandError{Msg: "Query failed: " + err.Error() + "\n", Err: err}
 }
 
-// ResourceFilter adapts the resources of r to uacontext.Resources, which
+// ResourceFilter adapts the resources of r to uacontext.ResourceLookup, which
 // the session's output filter uses for the resource ("current") and
 // enabled/disabled filters of catalog listings.
-func ResourceFilter(r Resources) uacontext.Resources { return resourceFilter{r} }
+func ResourceFilter(r Resources) uacontext.ResourceLookup { return resourceFilter{r} }
 
 type resourceFilter struct{ r Resources }
 
-func (rf resourceFilter) Resource(resType int, name string) (found, enabled bool) {
+func (rf resourceFilter) Resource(t uacontext.ResourceType, name string) (found, enabled bool) {
 	r := rf.r
-	switch uacontext.ResourceType(resType) {
+	switch t {
 	case uacontext.ResJob:
 		return lookup(r.Jobs(), name, func(x JobResource) (string, bool) { return x.Name, x.Enabled })
 	case uacontext.ResClient:
@@ -177,17 +178,6 @@ func argKey(ua *uacontext.UA, i int) string {
 
 // hasFlag reports whether a keyword appears among the arguments.
 func hasFlag(ua *uacontext.UA, kw string) bool { return ua.FindArg(kw) >= 0 }
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) && isASCII(a) && isASCII(b) }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
 
 // strToInt64 converts like the Director's str_to_int64: leading blanks,
 // an optional sign, then digits; anything else ends the number.
