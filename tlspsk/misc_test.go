@@ -194,3 +194,28 @@ func TestCloseWipes(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupKey: the first identity GetKey knows wins; at most
+// maxPSKIdentities are tried; bad keys are refused.
+func TestLookupKey(t *testing.T) {
+	c := &Conn{config: &Config{GetKey: testGetKey(map[string][]byte{
+		"known": []byte("k"), "empty": {}, "huge": make([]byte, maxKeyLen+1),
+	})}}
+	ctx := t.Context()
+	key, idx, err := c.lookupKey(ctx, [][]byte{[]byte("a"), []byte("empty"), []byte("known")})
+	if err != nil || idx != 2 || string(key) != "k" {
+		t.Errorf("lookupKey = %q, %d, %v", key, idx, err)
+	}
+	many := make([][]byte, maxPSKIdentities, maxPSKIdentities+1)
+	for i := range many {
+		many[i] = []byte("nobody")
+	}
+	_, _, err = c.lookupKey(ctx, append(many, []byte("known")))
+	var ae *AlertError
+	if !errors.As(err, &ae) || ae.Alert != AlertUnknownPSKIdentity || !errors.Is(err, ErrUnknownIdentity) {
+		t.Errorf("17th identity: %v", err)
+	}
+	if _, _, err = c.lookupKey(ctx, [][]byte{[]byte("huge")}); err == nil {
+		t.Error("oversized key accepted")
+	}
+}

@@ -93,14 +93,22 @@ func (c *Conn) pickGroup(ch *clientHello) (share *keyShare, retry CurveID, err e
 			}
 		}
 	}
+	if g, ok := c.commonGroup(ch.supportedGroups); ok {
+		return nil, g, nil
+	}
+	return nil, 0, alertf(AlertHandshakeFailure, "no shared group (client offers %v)", ch.supportedGroups)
+}
+
+// commonGroup returns our most preferred group among the client's.
+func (c *Conn) commonGroup(client []CurveID) (CurveID, bool) {
 	for _, g := range c.config.curves() {
-		for _, cg := range ch.supportedGroups {
+		for _, cg := range client {
 			if cg == g {
-				return nil, g, nil
+				return g, true
 			}
 		}
 	}
-	return nil, 0, alertf(AlertHandshakeFailure, "no shared group (client offers %v)", ch.supportedGroups)
+	return 0, false
 }
 
 // generateKey makes an ephemeral key from rand (Config.Rand or
@@ -364,8 +372,8 @@ func (c *Conn) serverHandshake12(ctx context.Context, ch *clientHello) error {
 			continue
 		}
 		if s.ecdhe {
-			_, g, err := c.pickGroup(&clientHello{supportedGroups: ch.supportedGroups})
-			if err != nil {
+			g, ok := c.commonGroup(ch.supportedGroups)
+			if !ok {
 				continue
 			}
 			group = g
