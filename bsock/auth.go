@@ -72,9 +72,12 @@ type ServerConfig struct {
 	// Banner starts the 1002 info message (18.2 protocol), followed by
 	// "\nYou are ...".
 	Banner string
-	// Lookup returns the CRAM-MD5 key (lowercase md5 hex of the password,
-	// see PasswordKey) of a console; for DefaultConsoleName it should
-	// return the Director's own password key. ok=false refuses the name.
+	// Lookup returns the CRAM-MD5 key of a console (the lowercase md5 hex
+	// of its password, see PasswordKey, or the digits of an "[md5]HEX"
+	// password exactly as configured: the key is used as it is, letter
+	// case included, as by the Director); for DefaultConsoleName it
+	// should return the Director's own password key. ok=false refuses the
+	// name.
 	Lookup func(console string) (md5hex string, ok bool)
 	// FailDelay is waited after a failed login (twice, like the reference)
 	// and before refusing a malformed Hello. Zero: no delay. The reference
@@ -232,7 +235,6 @@ func (s *serverHS) run() (Login, error) {
 		s.refuse()
 		return Login{}, fmt.Errorf("%w: %q", ErrUnknownConsole, hello.Name)
 	}
-	key = strings.ToLower(key)
 
 	if err := s.challenge(key); err != nil {
 		return Login{}, err
@@ -419,6 +421,10 @@ type ClientConfig struct {
 	Name string
 	// Password is the cleartext password.
 	Password string
+	// Key, if set, is the CRAM-MD5 key to use instead of the MD5 of
+	// Password: the digits of an "[md5]HEX" password as configured (the
+	// Director uses them as written, letter case included).
+	Key string
 	// Protocol selects the Hello: Proto124 sends "Hello <name> calling",
 	// anything else the 18.2 form with Version.
 	Protocol Protocol
@@ -485,7 +491,10 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 	if version == "" {
 		version = DefaultClientVersion
 	}
-	key := PasswordKey(cfg.Password)
+	key := cfg.Key
+	if key == "" {
+		key = PasswordKey(cfg.Password)
+	}
 
 	if err := c.Send([]byte(HelloText(name, proto, version))); err != nil {
 		return ServerInfo{}, err

@@ -153,8 +153,8 @@ func TestConsoleList(t *testing.T) {
 	cs[0].Key = "changed"
 	ctx := context.Background()
 	c, err := src.LookupConsole(ctx, "a")
-	if err != nil || c.Key != "abc" {
-		t.Errorf("a = %+v, %v; want the first, copied, key lower-cased", c, err)
+	if err != nil || c.Key != "ABC" {
+		t.Errorf("a = %+v, %v; want the first, copied, key as written", c, err)
 	}
 	for _, name := range []string{"", bsock.DefaultConsoleName, "A", "b"} {
 		if _, err := src.LookupConsole(ctx, name); !errors.Is(err, ErrUnknownConsole) {
@@ -197,5 +197,36 @@ func TestFailDelayDefault(t *testing.T) {
 	}
 	if d := (&Server{}).failDelay(); !cmp.Equal(d, bsock.DefaultFailDelay) {
 		t.Errorf("zero Server's fail delay = %v", d)
+	}
+}
+
+// TestMD5KeyAsWritten checks that a console key from an "[md5]HEX"
+// password is used exactly as configured, letter case included, as the
+// Director uses it: a client holding the same key logs in, a client
+// deriving the (lower-case) key from the cleartext password does not.
+func TestMD5KeyAsWritten(t *testing.T) {
+	upper := strings.ToUpper(bsock.PasswordKey("pw"))
+	srv := testServer()
+	srv.Consoles = ConsoleList(Console{Name: "upper", Key: upper, ACL: ACLSet{ACLCommand: {"*all*"}}})
+	srv.DefaultKey = strings.ToUpper(bsock.PasswordKey(rootPassword))
+	for _, name := range []string{"upper", bsock.DefaultConsoleName} {
+		key := upper
+		if name == bsock.DefaultConsoleName {
+			key = srv.DefaultKey
+		}
+		a, b := net.Pipe()
+		go srv.ServeConn(context.Background(), a)
+		c := bsock.NewConn(b)
+		c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard only
+		if _, err := bsock.ClientHandshake(context.Background(), c, bsock.ClientConfig{Name: name, Key: key}); err != nil {
+			t.Errorf("%s: login with the key as written: %v", name, err)
+		}
+		c.Close()
+	}
+	password := map[string]string{"upper": "pw", bsock.DefaultConsoleName: rootPassword}
+	for name, pw := range password {
+		if _, err := dial(t, srv, name, pw); !errors.Is(err, bsock.ErrAuthFailed) {
+			t.Errorf("%s: login with the lower-case key of the password: %v, want ErrAuthFailed", name, err)
+		}
 	}
 }

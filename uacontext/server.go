@@ -58,7 +58,8 @@ type Server struct {
 	// DefaultDirectorInfo.
 	Director DirectorInfo
 	// DefaultKey is the CRAM-MD5 key (lower-case hex MD5 of the
-	// Director's password, see bsock.PasswordKey) of the default console
+	// Director's password, see bsock.PasswordKey, or the digits of an
+	// "[md5]HEX" password as written) of the default console
 	// "*UserAgent*". Empty: the default console cannot log in.
 	DefaultKey string
 	// Consoles looks up the named consoles at login time (ConsoleList
@@ -191,7 +192,7 @@ func (l *loginLookup) lookup(name string) (string, bool) {
 		}
 		l.log.Info("number of console connections exceeded; the default console may connect anyway", "max", limit, "current", n)
 	}
-	return strings.ToLower(key), true
+	return key, true
 }
 
 // release gives the connection lease back.

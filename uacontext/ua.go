@@ -26,8 +26,9 @@ type Conn interface {
 }
 
 // Console is a named console: its name (the Console resource name, also
-// the name clients log in with), the lower-case hex MD5 of its password
-// (the CRAM-MD5 key) and its access control lists. A nil *Console stands
+// the name clients log in with), its CRAM-MD5 key (the lower-case hex MD5
+// of its password, or the digits of an "[md5]HEX" password exactly as
+// configured) and its access control lists. A nil *Console stands
 // for the default console ("*UserAgent*"), which may do everything.
 type Console struct {
 	Name string
