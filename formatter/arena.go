@@ -25,6 +25,10 @@ type arena struct {
 	full [][]byte
 	cur  []byte
 	size int // bytes in full chunks
+
+	budget Budget // accounts the chunks; may be nil
+	held   int    // bytes the budget granted
+	over   error  // the budget refused a chunk: the result is discarded
 }
 
 const (
@@ -43,15 +47,32 @@ func (a *arena) room(n int) []byte {
 		a.size += len(a.cur)
 		next = min(2*cap(a.cur), chunkMax)
 	}
-	a.cur = make([]byte, 0, max(next, n))
+	c := max(next, n)
+	if a.budget != nil && a.over == nil {
+		if err := a.budget.Grow(c); err != nil {
+			// The chunk is still allocated so that the token being
+			// written fits; from now on the document ignores calls.
+			a.over = err
+		} else {
+			a.held += c
+		}
+	}
+	a.cur = make([]byte, 0, c)
 	return a.cur
 }
 
 // Len reports the number of token bytes stored.
 func (a *arena) Len() int { return a.size + len(a.cur) }
 
-// reset empties the arena, keeping one small chunk for reuse.
+// reset empties the arena, keeping one small chunk for reuse, and gives
+// the budget back what it granted (the small chunk kept is not counted).
+// It does not forget a refusal (over): the document does, when the result
+// was sent.
 func (a *arena) reset() {
+	if a.held > 0 {
+		a.budget.Shrink(a.held)
+		a.held = 0
+	}
 	keep := a.cur
 	if len(a.full) > 0 {
 		keep = a.full[0]

@@ -20,12 +20,19 @@ var (
 func (f *Formatter) finalizeJSON(ok bool) error {
 	d := &f.doc
 	isErr := !ok || f.HasErrorMessage()
-	d.closeAll()
-	if !isErr && len(f.filters) > 0 {
-		f.addMeta()
+	if d.toks.over == nil {
+		d.closeAll()
+		if !isErr && len(f.filters) > 0 {
+			f.addMeta()
+		}
+		if d.tree != nil {
+			d.encodeTree()
+		}
 	}
-	if d.tree != nil {
-		d.encodeTree()
+	discarded := d.toks.over != nil
+	if discarded {
+		isErr = true
+		f.Message(MsgError, DiscardedMessage)
 	}
 
 	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink}
@@ -44,7 +51,12 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 		w.key(`"data"`)
 		w.open('{')
 		w.key(`"result"`)
-		f.writeResult(&w)
+		if discarded {
+			w.open('{')
+			w.close('}')
+		} else {
+			f.writeResult(&w)
+		}
 		w.key(`"messages"`)
 		f.writeMessages(&w)
 		w.close('}')
@@ -72,6 +84,9 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 	d.reset()
 	clear(f.msgs)
 	f.msgs = f.msgs[:0]
+	if err == nil && discarded {
+		err = ErrDiscarded
+	}
 	return err
 }
 
