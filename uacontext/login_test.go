@@ -163,9 +163,11 @@ func TestConsoleList(t *testing.T) {
 	}
 }
 
-// TestFailDelayDefault checks, on a fake clock, that a server with a zero
-// FailDelay throttles like the Director (bsock.DefaultFailDelay before
-// refusing a malformed Hello) and that a negative FailDelay disables it.
+// TestFailDelayDefault checks, on a fake clock, the failed-login
+// throttle of a server with a zero FailDelay (the Director's 5 s as the
+// base), a negative one (off) and a set one: a wrong password is answered
+// at once and the connection closed, not held; the next check from the
+// same address waits the delay, the one after twice the delay.
 func TestFailDelayDefault(t *testing.T) {
 	for _, tt := range []struct {
 		failDelay time.Duration
@@ -177,22 +179,24 @@ func TestFailDelayDefault(t *testing.T) {
 	} {
 		synctest.Test(t, func(t *testing.T) {
 			srv := &Server{DefaultKey: bsock.PasswordKey(rootPassword), FailDelay: tt.failDelay}
-			a, b := net.Pipe()
-			go srv.ServeConn(context.Background(), a)
-			c := bsock.NewConn(b)
-			defer c.Close()
-			start := time.Now()
-			// Too short for a Hello. (The server reads only the header;
-			// the pipe has no buffer for the rest.)
-			go c.Send([]byte("Hi"))
-			p, err := c.Recv()
-			if !errors.Is(err, bsock.ErrTerminated) {
-				t.Fatalf("answer to a malformed Hello: %v %v", p, err)
+			for i, want := range []time.Duration{0, tt.want, 2 * tt.want} {
+				a, b := net.Pipe()
+				go srv.ServeConn(context.Background(), a)
+				c := bsock.NewConn(b)
+				start := time.Now()
+				_, err := bsock.ClientHandshake(context.Background(), c, bsock.ClientConfig{Password: "wrong"})
+				if !errors.Is(err, bsock.ErrAuthFailed) {
+					t.Fatalf("attempt %d: %v, want ErrAuthFailed", i, err)
+				}
+				if got := time.Since(start); got != want {
+					t.Errorf("FailDelay %v, attempt %d: answered after %v, want %v", tt.failDelay, i, got, want)
+				}
+				io.Copy(io.Discard, b) // the rest of the refusal, then EOF
+				if got := time.Since(start); got != want {
+					t.Errorf("FailDelay %v, attempt %d: closed after %v, want %v (no hold)", tt.failDelay, i, got, want)
+				}
+				c.Close()
 			}
-			if got := time.Since(start); got != tt.want {
-				t.Errorf("FailDelay %v: refused after %v, want %v", tt.failDelay, got, tt.want)
-			}
-			io.Copy(io.Discard, b)
 		})
 	}
 	if d := (&Server{}).failDelay(); !cmp.Equal(d, bsock.DefaultFailDelay) {

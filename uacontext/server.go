@@ -17,6 +17,7 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/logbound"
 )
 
 // DefaultAuthTimeout bounds a console login when Server.AuthTimeout is
@@ -75,20 +76,68 @@ type Server struct {
 	Messages *MessageQueue
 	// Resources answers resource output filters; may be nil.
 	Resources ResourceLookup
-	// Log receives connection, login and command records; nil discards
-	// them. Passwords and keys are never logged, and values of command
-	// arguments whose keyword contains "password" are masked.
+	// Log receives connection, login and session records; nil discards
+	// them. Passwords and keys are never logged, values of command
+	// arguments whose keyword contains "password" are masked, and every
+	// value is cut to a bounded prefix (internal/logbound.DefaultMax
+	// bytes), so that nothing a console sends is copied into the log in
+	// full. Records about connections that have not logged in are
+	// rate-limited server-wide, and the records of each session per
+	// session (the numbers of records dropped are reported); command
+	// lines are logged only by auditing (Audit) and at debug level.
 	Log *slog.Logger
+	// Audit configures the auditing of console commands, as the
+	// Director's "Auditing" and "Audit Events"; off by default.
+	Audit Audit
 	// AuthTimeout bounds the whole login; zero means DefaultAuthTimeout.
 	AuthTimeout time.Duration
 	// WriteTimeout bounds the sending of each packet to a console; zero
 	// means DefaultWriteTimeout.
 	WriteTimeout time.Duration
-	// FailDelay is waited after a failed login (twice) and before
-	// refusing a malformed Hello, as brute-force throttling. Zero means
-	// the Director's bsock.DefaultFailDelay (5 s); a negative value
-	// disables the delay (for tests).
+	// FailDelay throttles password guessing. After a failed login from
+	// an address (an IPv4 address, an IPv6 /64), the next password check
+	// from it waits FailDelay, doubling with each further failure up to
+	// MaxFailDelay; checks from one address run one at a time; a success
+	// clears the address. Once logins as one console have failed from
+	// several addresses, checks for that console from addresses that
+	// have not logged in as it before wait their turn, one per FailDelay.
+	// An attempt whose turn would come after its login deadline
+	// (AuthTimeout) is refused at once, unchecked, so a guesser's
+	// connections are not held. PAM passwords are throttled the same
+	// way. The verdict of a check is sent at once and a failed
+	// connection closed (the Director holds it for the delay, which
+	// slows no guesser that reconnects but keeps its connections open).
+	// Zero means the Director's bsock.DefaultFailDelay (5 s); a negative
+	// value disables throttling (for tests).
 	FailDelay time.Duration
+	// MaxFailDelay bounds the per-address delay; zero means
+	// DefaultMaxFailDelay.
+	MaxFailDelay time.Duration
+	// MaxUnauthenticated bounds the connections that have not logged in
+	// yet (enforced when Serve accepts them): beyond it, a new
+	// connection takes the place of the oldest one of the host that
+	// holds the most, or is refused (BNET_TERMINATE, close) if that is
+	// its own host. MaxUnauthenticatedPerHost bounds them per host (an
+	// IPv4 address, an IPv6 /64): one more is refused at once. Slow or
+	// silent connections from one host can thus not starve logins from
+	// another. Zero means DefaultMaxUnauthenticated and
+	// DefaultMaxUnauthenticatedPerHost; negative, no limit. ServeConn is
+	// not subject to them (its caller accepts).
+	MaxUnauthenticated        int
+	MaxUnauthenticatedPerHost int
+	// OutputMemory bounds the memory that all sessions together hold for
+	// answers not yet sent: buffered mode-2 results and packets being
+	// written. When a session needs more, the session that has been
+	// blocked longest (a second or more) sending to a console that does
+	// not read, and that holds memory, is ended (logged with its
+	// reason); if there is none, the answer that needs the memory is
+	// discarded and the console gets an error instead
+	// (formatter.DiscardedMessage). Zero means DefaultOutputMemory;
+	// negative, no limit.
+	OutputMemory int64
+	// PAM checks the PAM credentials of consoles with UsePAM; nil
+	// refuses them (with a log record).
+	PAM PAMVerifier
 	// MaxConsoleConnections is the Director resource's "Maximum Console
 	// Connections": the number of console connections (past the Hello,
 	// for a known console) the server keeps at once. As the Director
@@ -104,7 +153,11 @@ type Server struct {
 
 	initOnce sync.Once
 	table    *Table
-	log      *slog.Logger
+	log      *slog.Logger // bounded
+	connLog  *slog.Logger // bounded and rate-limited: pre-login records
+	pending  pendingLogins
+	throttle *loginThrottle // nil: no throttling
+	budget   *outputBudget
 
 	mu         sync.Mutex
 	listeners  map[*net.Listener]struct{}
@@ -119,11 +172,38 @@ func (s *Server) init() {
 		if s.table == nil {
 			s.table = DefaultTable()
 		}
-		s.log = s.Log
-		if s.log == nil {
-			s.log = slog.New(slog.DiscardHandler)
+		h := slog.DiscardHandler
+		if s.Log != nil {
+			h = s.Log.Handler()
 		}
+		bounded := logbound.New(h, 0)
+		s.log = slog.New(bounded)
+		s.connLog = slog.New(logbound.NewLimiter(bounded, connLogRate, connLogBurst))
+		s.pending.max = limitOr(s.MaxUnauthenticated, DefaultMaxUnauthenticated)
+		s.pending.perHost = limitOr(s.MaxUnauthenticatedPerHost, DefaultMaxUnauthenticatedPerHost)
+		if s.FailDelay >= 0 {
+			s.throttle = &loginThrottle{base: s.failDelay(), max: cmp.Or(s.MaxFailDelay, DefaultMaxFailDelay), now: time.Now}
+		}
+		s.budget = &outputBudget{limit: int64(limitOr(int(s.OutputMemory), DefaultOutputMemory))}
 	})
+}
+
+// Log rates: records about connections that have not logged in (for the
+// whole server), and the records of one session.
+const (
+	connLogRate, connLogBurst       = 5, 50
+	sessionLogRate, sessionLogBurst = 2, 20
+)
+
+// limitOr maps a limit field: zero is def, negative is no limit (-1).
+func limitOr(v, def int) int {
+	switch {
+	case v < 0:
+		return -1
+	case v == 0:
+		return def
+	}
+	return v
 }
 
 // failDelay is the delay bsock waits after a failed login.
@@ -155,8 +235,64 @@ type loginLookup struct {
 	s       *Server
 	ctx     context.Context
 	log     *slog.Logger
+	host    string   // hostKey of the console's address
 	console *Console // the named console found; nil for the default console
+	user    *Console // the User resource of a PAM login
 	leased  bool
+}
+
+// admit is the bsock.ServerConfig Admit hook: the failed-login throttle
+// for the console's password.
+func (l *loginLookup) admit(ctx context.Context, console string) (func(bool), error) {
+	verdict, err := l.s.throttle.admit(ctx, "password", l.host, console)
+	if err != nil {
+		l.log.Warn("login attempt refused unchecked: too many failed logins", "console", console, "err", err)
+	}
+	return verdict, err
+}
+
+// requirePAM reports whether the console found must log in with PAM.
+func (l *loginLookup) requirePAM(string) bool {
+	if l.console == nil || !l.console.UsePAM {
+		return false
+	}
+	if l.s.PAM == nil {
+		l.log.Error("console requires a PAM login (Use Pam Authentication), but the server has no PAM verifier; login refused",
+			"console", l.console.Name)
+	}
+	return true
+}
+
+// verifyPAM checks PAM credentials (throttled like passwords) and finds
+// the user's User resource.
+func (l *loginLookup) verifyPAM(ctx context.Context, console, user, password string) (string, error) {
+	s := l.s
+	if s.throttle != nil {
+		verdict, err := s.throttle.admit(ctx, "pam", l.host, user)
+		if err != nil {
+			l.log.Warn("PAM login attempt refused unchecked: too many failed logins", "console", console, "user", user, "err", err)
+			return "", err
+		}
+		err = s.PAM.VerifyPAM(ctx, console, user, password)
+		verdict(err == nil)
+		if err != nil {
+			return "", err
+		}
+	} else if err := s.PAM.VerifyPAM(ctx, console, user, password); err != nil {
+		return "", err
+	}
+	users, ok := s.Consoles.(UserSource)
+	if !ok {
+		l.log.Error("PAM login refused: the console source knows no User resources", "console", console, "user", user)
+		return "", fmt.Errorf("%w: %.40q", ErrUnknownUser, user)
+	}
+	u, err := users.LookupUser(ctx, user)
+	if err != nil {
+		l.log.Warn("PAM login refused: no User resource for the user", "console", console, "user", user, "err", err)
+		return "", err
+	}
+	l.user = u
+	return user, nil
 }
 
 func (l *loginLookup) lookup(name string) (string, bool) {
@@ -238,9 +374,40 @@ func (s *Server) Serve(ln net.Listener) error {
 			nc.Close()
 			return ErrServerClosed
 		}
+		if !s.admitAccepted(sc) {
+			continue
+		}
 		go s.serve(sc)
 	}
 }
+
+// admitAccepted applies the accept-time limits to a connection Serve has
+// just accepted (MaxUnauthenticated, MaxUnauthenticatedPerHost): it
+// reports whether to serve it; a refused connection has been refused and
+// unregistered, and a connection it displaced is closed.
+func (s *Server) admitAccepted(sc *serverConn) bool {
+	host := hostKey(sc.nc.RemoteAddr())
+	ok, evicted := s.pending.admit(sc, host)
+	if evicted != nil {
+		s.connLog.Warn("too many connections that have not logged in: closing the oldest of the host with the most",
+			"remote", evicted.nc.RemoteAddr().String(), "max", s.pending.max)
+		evicted.close(errEvicted)
+	}
+	if !ok {
+		s.connLog.Warn("too many connections that have not logged in: connection refused",
+			"remote", sc.nc.RemoteAddr().String(), "max", s.pending.max, "max_per_host", s.pending.perHost)
+		s.mu.Lock()
+		delete(s.conns, sc)
+		s.mu.Unlock()
+		sc.cancel(errEvicted)
+		refuseAtAccept(sc.nc)
+	}
+	return ok
+}
+
+// errEvicted is the cause of a connection refused or displaced by the
+// accept-time limits.
+var errEvicted = errors.New("uacontext: too many connections that have not logged in")
 
 // temporary reports accept errors worth retrying.
 func temporary(err error) bool {
@@ -308,14 +475,25 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // the contexts of running commands (their cause is ErrServerClosed). It
 // does not wait for handlers to return: a handler that ignores its
 // context keeps its goroutine, but not its connection.
+//
+// A console whose connection it closes is told, unless the server is in
+// the middle of writing to it: a session waiting for a command gets
+// BNET_TERMINATE (the Director's termination signal), a session whose
+// command runs gets CutMessage as an error of its API mode, then
+// BNET_TERMINATE, so it does not mistake the cut answer for a whole one.
 func (s *Server) Close() error {
 	s.inShutdown.Store(true)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closeListenersLocked()
+	var wg sync.WaitGroup
 	for c := range s.conns {
-		c.close(ErrServerClosed)
+		wg.Go(func() {
+			c.terminate()
+			c.close(ErrServerClosed)
+		})
 	}
+	wg.Wait()
 	return nil
 }
 
@@ -369,7 +547,13 @@ type serverConn struct {
 	state    int
 	draining chan struct{} // closed when a graceful shutdown began
 	drained  bool
-	session  *SessionInfo // set once the console logged in
+	session  *SessionInfo  // set once the console logged in
+	w        *serverWriter // set once the console logged in
+	mode     sessionMode   // the session's API mode, as last recorded
+
+	// pending, pendingHost: registered in Server.pending (under its lock).
+	pending     bool
+	pendingHost string
 }
 
 // SessionInfo describes a console session a Server runs.
@@ -444,6 +628,23 @@ func (sc *serverConn) setState(state int) bool {
 	return !(state == stateIdle && sc.drained)
 }
 
+// terminate sends the termination notice of a session (see Close).
+func (sc *serverConn) terminate() {
+	sc.mu.Lock()
+	w, m, cut := sc.w, sc.mode, sc.state == stateActive
+	sc.mu.Unlock()
+	if w != nil {
+		w.terminate(m, cut)
+	}
+}
+
+// setMode records the session's API mode for the termination notice.
+func (sc *serverConn) setMode(m sessionMode) {
+	sc.mu.Lock()
+	sc.mode = m
+	sc.mu.Unlock()
+}
+
 // close ends the connection at once: its context (and the running
 // command's) is canceled with cause, and the socket is closed.
 func (sc *serverConn) close(cause error) {
@@ -460,6 +661,7 @@ func (sc *serverConn) closeLocked(cause error) {
 // serve runs the connection to its end and unregisters it.
 func (s *Server) serve(sc *serverConn) {
 	defer func() {
+		s.pending.release(sc)
 		sc.close(errors.New("uacontext: session ended"))
 		s.mu.Lock()
 		delete(s.conns, sc)
@@ -471,41 +673,64 @@ func (s *Server) serve(sc *serverConn) {
 
 	nc := sc.nc
 	connected := s.now()
-	log := s.log.With("remote", nc.RemoteAddr().String())
-	log.Info("console connection")
-	c := sc.c
+	remote := nc.RemoteAddr().String()
+	connLog := s.connLog.With("remote", remote)
+	connLog.Debug("console connection")
 
 	authTimeout := s.AuthTimeout
 	if authTimeout <= 0 {
 		authTimeout = DefaultAuthTimeout
 	}
 	actx, acancel := context.WithTimeout(sc.ctx, authTimeout)
-	l := &loginLookup{s: s, ctx: actx, log: log}
+	l := &loginLookup{s: s, ctx: actx, log: connLog, host: hostKey(nc.RemoteAddr())}
 	defer l.release()
-	res, err := bsock.ServerHandshake(actx, c, bsock.ServerConfig{
+	cfg := bsock.ServerConfig{
 		DirectorName: s.director().Name,
 		Version:      s.director().Version,
 		Date:         s.director().Date,
 		Banner:       s.director().Banner,
 		Lookup:       l.lookup,
-		FailDelay:    s.failDelay(),
 		Rand:         s.Rand,
 		Now:          s.Now,
-	})
+		RequirePAM:   l.requirePAM,
+	}
+	if s.PAM != nil {
+		cfg.VerifyPAM = l.verifyPAM
+	}
+	if s.throttle != nil {
+		cfg.Admit = l.admit
+	}
+	res, err := bsock.ServerHandshake(actx, sc.c, cfg)
 	acancel()
+	s.pending.release(sc)
 	if err != nil {
-		log.Warn("console login failed", "err", err)
+		connLog.Warn("console login failed", "err", err)
 		return
 	}
-	console := l.console
-	info := &SessionInfo{Console: res.Console, Remote: nc.RemoteAddr().String(), Connected: connected}
+	console, name := l.console, res.Console
+	if l.user != nil {
+		console, name = l.user, l.user.Name
+	}
+	info := &SessionInfo{Console: name, Remote: remote, Connected: connected}
 	sc.mu.Lock()
 	sc.session = info
 	sc.mu.Unlock()
-	log = log.With("console", res.Console)
-	log.Info("console logged in", "protocol", res.Protocol.String(), "hello_version", res.HelloVersion)
+	connLog.Info("console logged in", "console", res.Console, "pam_user", res.PAMUser,
+		"protocol", res.Protocol.String(), "hello_version", res.HelloVersion)
 
-	w := writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}
+	// From here on the session has its own log rate.
+	log := slog.New(logbound.NewLimiter(s.log.Handler(), sessionLogRate, sessionLogBurst)).
+		With("remote", remote, "console", name)
+	acct := s.budget.account(func(cause error, held int64, blockedFor time.Duration) {
+		log.ErrorContext(logbound.Always(context.Background()), "ending the session of a console that does not read",
+			"reason", cause, "held_bytes", held, "blocked", blockedFor.Round(time.Millisecond))
+		sc.close(cause)
+	})
+	defer acct.close()
+	w := &serverWriter{c: sc.c, timeout: cmp.Or(s.WriteTimeout, DefaultWriteTimeout), acct: acct}
+	sc.mu.Lock()
+	sc.w = w
+	sc.mu.Unlock()
 	ua := NewUA(w, Options{
 		Console:   console,
 		Table:     s.table,
@@ -513,28 +738,19 @@ func (s *Server) serve(sc *serverConn) {
 		Messages:  s.Messages,
 		Resources: s.Resources,
 		Log:       log,
+		Audit:     s.Audit,
+		Remote:    remote,
+		Budget:    acct,
 		Connected: connected,
 		Sessions:  s.Sessions,
 	})
 	err = runSession(sc.ctx, w, ua, sc)
-	log.Info("console session ended", "reason", sessionEnd(err))
-}
-
-// writeTimeout bounds every packet a session sends by a write deadline,
-// set afresh before each one (setting a deadline costs no system call).
-type writeTimeout struct {
-	*bsock.Conn
-	d time.Duration
-}
-
-func (w writeTimeout) Send(p []byte) error {
-	w.SetWriteDeadline(time.Now().Add(w.d))
-	return w.Conn.Send(p)
-}
-
-func (w writeTimeout) Signal(sig bsock.Signal) error {
-	w.SetWriteDeadline(time.Now().Add(w.d))
-	return w.Conn.Signal(sig)
+	if errors.Is(err, ErrServerClosed) && sc.ctx.Err() == nil {
+		// A graceful shutdown ended the session between commands: tell
+		// the console, with the Director's termination signal.
+		w.terminate(sessionMode{}, false)
+	}
+	log.InfoContext(logbound.Always(context.Background()), "console session ended", "reason", sessionEnd(err))
 }
 
 func (s *Server) director() DirectorInfo { return s.Director.withDefaults() }
@@ -647,6 +863,7 @@ func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error
 			continue
 		}
 		if sc != nil {
+			sc.setMode(sessionMode{ua.Mode(), ua.Formatter().Compact()})
 			sc.setState(stateActive)
 		}
 		cmdCtx, cmdStop := context.WithCancelCause(ctx)
@@ -662,7 +879,7 @@ func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error
 		mu.Unlock()
 		cmdStop(nil)
 		if len(ua.Args) > 0 {
-			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", err == nil, "api", int(ua.Mode()))
+			ua.Log.Debug("console command", "command", redactedLine(ua.Args), "ok", err == nil, "api", int(ua.Mode()))
 		}
 		if !ua.Quit {
 			ua.afterCommand()

@@ -112,7 +112,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 	cmdErr := make(chan error, 1)
 	srv := testServer()
 	logs := &syncBuffer{}
-	srv.Log = slog.New(slog.NewTextHandler(logs, nil))
+	// Command lines are logged at debug level only.
+	srv.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv.Table = DefaultTable()
 	srv.Table.Add(Command{Name: "slow", Handler: func(ctx context.Context, ua *UA) error {
 		close(started)
@@ -140,8 +141,9 @@ func TestServeGracefulShutdown(t *testing.T) {
 	<-started
 	shut := make(chan error, 1)
 	go func() { shut <- srv.Shutdown(context.Background()) }()
-	// The idle API-mode session ends at once.
-	if got := busy.read(); !cmp.Equal(got, []string{EOF}) {
+	// The idle API-mode session ends at once, with the Director's
+	// termination signal.
+	if got := busy.read(); !cmp.Equal(got, []string{TERM}) {
 		t.Errorf("idle session after shutdown: %q", got)
 	}
 	// Serve returns at once; Shutdown waits for the running command.
@@ -158,8 +160,11 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if got := idle.read(); !cmp.Equal(got, []string{"done\n", EOD}) {
 		t.Errorf("running command after shutdown: %q", got)
 	}
-	if got := idle.read(); !cmp.Equal(got, []string{EOF}) {
+	if got := idle.read(); !cmp.Equal(got, []string{TERM}) {
 		t.Errorf("after the last answer: %q", got)
+	}
+	if got := idle.read(); !cmp.Equal(got, []string{EOF}) {
+		t.Errorf("after BNET_TERMINATE: %q", got)
 	}
 	if err := <-cmdErr; err != nil {
 		t.Errorf("the running command's context ended with the graceful shutdown: %v", err)
@@ -213,7 +218,8 @@ func TestShutdownGraceExpires(t *testing.T) {
 	if err := <-cmdErr; !errors.Is(err, ErrServerClosed) {
 		t.Errorf("command context cause = %v, want ErrServerClosed", err)
 	}
-	if got := cl.read(); !cmp.Equal(got, []string{EOF}) {
+	// The console is told that its answer was cut.
+	if got := cl.read(); !cmp.Equal(got, []string{CutMessage, TERM}) {
 		t.Errorf("after the forced close: %q", got)
 	}
 }
@@ -250,7 +256,7 @@ func TestCloseDoesNotWaitForHungCommand(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close waits for a hung command")
 	}
-	if got := cl.read(); !cmp.Equal(got, []string{EOF}) {
+	if got := cl.read(); !cmp.Equal(got, []string{CutMessage, TERM}) {
 		t.Errorf("console after Close: %q", got)
 	}
 	if err := <-served; !errors.Is(err, ErrServerClosed) {

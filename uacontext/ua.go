@@ -34,6 +34,11 @@ type Console struct {
 	Name string
 	Key  string
 	ACL  ACLSet
+	// UsePAM is the Director's "Use Pam Authentication": after the
+	// console's password, a user must log in with PAM credentials (see
+	// PAMVerifier); the session then runs as that user, with the ACLs of
+	// the User resource of that name (see UserSource).
+	UsePAM bool
 }
 
 // Options configure NewUA. Zero fields get defaults.
@@ -51,8 +56,16 @@ type Options struct {
 	// Resources answers resource and enabled/disabled output filters;
 	// nil lets such filters show every row.
 	Resources ResourceLookup
-	// Log receives audit events (denied commands); nil discards them.
+	// Log receives the session's records: audit records (see Audit),
+	// failed commands; nil discards them.
 	Log *slog.Logger
+	// Audit configures the auditing of commands (see Audit).
+	Audit Audit
+	// Remote is the console's network address, for audit records.
+	Remote string
+	// Budget, if set, accounts the memory of buffered mode-2 results
+	// (see formatter.Budget).
+	Budget formatter.Budget
 	// Connected is when the console connected; zero means now.
 	Connected time.Time
 	// Sessions lists the sessions of the server the session runs in
@@ -99,6 +112,8 @@ type UA struct {
 	Connected time.Time
 
 	out      *formatter.Formatter // the session's formatter ("ua->send")
+	audit    Audit
+	remote   string
 	conn     Conn
 	sessions func() []SessionInfo
 	acl      *ACL // the console's compiled ACLs; nil for the default console
@@ -120,6 +135,8 @@ func NewUA(c Conn, opts Options) *UA {
 		Connected: opts.Connected,
 		conn:      c,
 		sessions:  opts.Sessions,
+		audit:     opts.Audit,
+		remote:    opts.Remote,
 	}
 	if ua.Connected.IsZero() {
 		ua.Connected = time.Now()
@@ -133,7 +150,7 @@ func NewUA(c Conn, opts Options) *UA {
 	if ua.Log == nil {
 		ua.Log = slog.New(slog.DiscardHandler)
 	}
-	ua.out = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off})
+	ua.out = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off, Budget: opts.Budget})
 	ua.out.SetFilterFunc(ua.Filter)
 	return ua
 }
@@ -390,7 +407,7 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 	word := ua.Args[0].Key
 	cmd, found := ua.Table.Lookup(word)
 	if found && !bypassesACL(cmd.Name) && !ua.ACLAccessOK(ACLCommand, cmd.Name) {
-		ua.Log.Info("command denied by ACL", "command", cmd.Name)
+		ua.auditACLFailure(cmd.Name)
 		found = false
 	}
 	if found && cmd.Handler == nil {
@@ -401,6 +418,7 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 		ua.Formatter().FinalizeResult(false)
 		return ErrInvalidCommand
 	}
+	ua.auditCmdline(cmd)
 	if ua.Mode() != apimode.Off {
 		ua.Signal(bsock.CmdBegin)
 	}
@@ -410,7 +428,7 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 	case abandoned(ctx, err):
 		// Nobody waits for the answer: send nothing more on this
 		// connection (the session ends after this command).
-		ua.Log.Info("command abandoned", "command", cmd.Name, "err", err)
+		ua.Log.Debug("command abandoned", "command", cmd.Name, "err", err)
 		if ua.err == nil {
 			ua.err = fmt.Errorf("uacontext: %s: %w", cmd.Name, err)
 		}
@@ -433,13 +451,13 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 }
 
 // logFailure logs a failed command: refusals and not-found conditions
-// the console caused at Info, other failures (a catalog that does not
-// answer, ...) at Error.
+// the console caused (its own business, shown to it) at Debug, other
+// failures (a catalog that does not answer, ...) at Error.
 func (ua *UA) logFailure(name string, err error) {
 	var ce *CommandError
 	switch {
 	case errors.Is(err, ErrReported), errors.Is(err, ErrNotFound), errors.As(err, &ce) && ce.Err == nil:
-		ua.Log.Info("command failed", "command", name, "err", err)
+		ua.Log.Debug("command failed", "command", name, "err", err)
 	default:
 		ua.Log.Error("command failed", "command", name, "err", err)
 	}
