@@ -658,7 +658,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 		}
 		code, text, err = readResponse(c)
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
-			return ServerInfo{}, fmt.Errorf("%w: %w", ErrAuthFailed, errPAMRefused)
+			return ServerInfo{}, fmt.Errorf("%w: %w", ErrAuthFailed, ErrPAMFailed)
 		}
 		if err != nil {
 			return ServerInfo{}, err

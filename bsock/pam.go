@@ -131,6 +131,7 @@ func clientPAM(c *Conn, cfg ClientConfig) error {
 	return nil
 }
 
-// errPAMRefused is the error of a PAM login the Director ended without an
-// answer.
-var errPAMRefused = errors.New("PAM login refused (connection closed)")
+// ErrPAMFailed reports a PAM login that the Director ended without an
+// answer (wrong PAM credentials, no such user); it comes wrapped with
+// ErrAuthFailed.
+var ErrPAMFailed = errors.New("bsock: PAM login refused (connection closed)")

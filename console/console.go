@@ -9,7 +9,10 @@
 //
 // Call sends one command line and collects the answer: data packets are
 // concatenated until BNET_EOD, BNET_TERMINATE, BNET_MAIN_PROMPT or
-// BNET_SUB_PROMPT; other signals are skipped. CallPackets returns every
+// BNET_SUB_PROMPT; other signals are skipped. BNET_TERMINATE means that
+// the Director ended the conversation (it shuts down, or refused the
+// session): the call returns what arrived with an error wrapping
+// ErrTerminated, since the answer may be incomplete. CallPackets returns every
 // packet instead, and CallJSON decodes a JSON-RPC answer of API mode 2.
 // Unlike python-bareos, the client does not end an answer early at a line
 // that looks like "1000 OK", so it cannot get out of step.
@@ -45,6 +48,11 @@ var (
 	// ErrInvalidJSON reports an answer that is not a JSON-RPC document
 	// (python-bareos: JsonRpcInvalidJsonReceivedException).
 	ErrInvalidJSON = errors.New("console: invalid JSON received")
+	// ErrTerminated reports an answer that ended with BNET_TERMINATE: the
+	// Director ended the conversation, and the answer may be incomplete
+	// (a Director that shuts down cuts running commands). It wraps
+	// bsock.ErrTerminated.
+	ErrTerminated = fmt.Errorf("console: the director ended the conversation: %w", bsock.ErrTerminated)
 )
 
 // Options configures Dial.
@@ -54,6 +62,10 @@ type Options struct {
 	Name string
 	// Password is the console's cleartext password.
 	Password string
+	// PAMUser and PAMPassword are sent when the Director asks for a PAM
+	// login (a console with "Use Pam Authentication"), as python-bareos's
+	// pam_username and pam_password; see bsock.ClientConfig.
+	PAMUser, PAMPassword string
 	// Protocol forces a protocol generation. With bsock.ProtoAuto (the
 	// zero value) the client sends the 18.2 Hello and falls back to 12.4
 	// once when the login is refused.
@@ -114,7 +126,8 @@ func (c *Client) connect(ctx context.Context) error {
 		proto = bsock.Proto182
 	}
 	conn, info, err := c.login(ctx, proto)
-	if err != nil && errors.Is(err, bsock.ErrAuthFailed) && c.proto == bsock.ProtoAuto && ctx.Err() == nil {
+	if err != nil && errors.Is(err, bsock.ErrAuthFailed) && c.proto == bsock.ProtoAuto && ctx.Err() == nil &&
+		!errors.Is(err, bsock.ErrPAMFailed) && c.opts.PAMUser == "" {
 		// Like python-bareos: retry once with the old protocol, and keep
 		// using it for later reconnects.
 		var err2 error
@@ -148,10 +161,12 @@ func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, 
 	}
 	conn := bsock.NewConn(nc)
 	info, err := bsock.ClientHandshake(ctx, conn, bsock.ClientConfig{
-		Name:     c.opts.Name,
-		Password: c.opts.Password,
-		Protocol: proto,
-		Version:  c.opts.HelloVersion,
+		Name:        c.opts.Name,
+		Password:    c.opts.Password,
+		Protocol:    proto,
+		Version:     c.opts.HelloVersion,
+		PAMUser:     c.opts.PAMUser,
+		PAMPassword: c.opts.PAMPassword,
 	})
 	if err != nil {
 		conn.Close()
@@ -235,19 +250,18 @@ func (c *Client) Mode() int {
 }
 
 // Call sends the command line cmd and returns the concatenated data of the
-// answer.
+// answer. After BNET_TERMINATE it returns what arrived and an error
+// wrapping ErrTerminated.
 func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 	pkts, err := c.CallPackets(ctx, cmd)
-	if err != nil {
-		return "", err
-	}
-	return string(joinData(pkts)), nil
+	return string(joinData(pkts)), err
 }
 
 // CallPackets sends the command line cmd and returns every packet of the
 // answer, signals included, up to and including the terminating signal
 // (BNET_EOD, BNET_MAIN_PROMPT, BNET_SUB_PROMPT or BNET_TERMINATE). After
-// BNET_TERMINATE the connection is dropped; the next call reconnects.
+// BNET_TERMINATE it returns the packets and an error wrapping
+// ErrTerminated, and drops the connection; the next call reconnects.
 func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -277,6 +291,9 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 		}
 		pkts, err = c.roundTrip(ctx, cmd)
 	}
+	if errors.Is(err, ErrTerminated) {
+		return pkts, fmt.Errorf("console: %q: %w", cmd, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("console: %q: %w", cmd, err)
 	}
@@ -293,6 +310,9 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 func (c *Client) CallJSON(ctx context.Context, cmd string) (gjson.Result, error) {
 	pkts, err := c.CallPackets(ctx, cmd)
 	if err != nil {
+		if r, jerr := decodeJSON(joinData(pkts)); errors.Is(err, ErrTerminated) && jerr == nil {
+			return r, err // a whole answer, then the end of the conversation
+		}
 		return gjson.Result{}, err
 	}
 	r, err := decodeJSON(joinData(pkts))
@@ -329,7 +349,7 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) ([]bsock.Packet, err
 			return pkts, nil
 		case bsock.Terminate:
 			c.drop()
-			return pkts, nil
+			return pkts, ErrTerminated
 		}
 	}
 }

@@ -27,6 +27,9 @@ const (
 	// maxThrottleEntries bounds each of the throttle's tables; beyond
 	// it, entries not used for the longest time are dropped first.
 	maxThrottleEntries = 1 << 16
+	// turnMargin is the time a login needs after its check to send the
+	// verdict: a turn later than the deadline minus this is refused.
+	turnMargin = 50 * time.Millisecond
 )
 
 // errThrottled refuses a login attempt whose turn would come after the
@@ -100,7 +103,7 @@ func (t *loginThrottle) admit(ctx context.Context, kind, host, name string) (fun
 		if gn != nil && gn.next.After(at) {
 			at = gn.next
 		}
-		if hasDeadline && at.After(deadline) {
+		if hasDeadline && at.After(deadline.Add(-turnMargin)) {
 			t.mu.Unlock()
 			return nil, fmt.Errorf("%w (next check in %v)", errThrottled, at.Sub(now).Round(time.Millisecond))
 		}

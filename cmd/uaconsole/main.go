@@ -57,6 +57,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	addr := fs.String("addr", console.DefaultAddr, "Director console address `host:port`")
 	name := fs.String("name", "", "console `name` (default: the default console *UserAgent*)")
 	password := fs.String("password", defPassword, "console `password` (default: $UACONSOLED_PASSWORD or \"secret\")")
+	pamUser := fs.String("pam-user", "", "PAM `user` name, for a console that requires a PAM login")
+	pamPassword := fs.String("pam-password", "", "PAM `password`, for a console that requires a PAM login")
 	useJSON := fs.Bool("json", false, "switch to API mode 2 (JSON) after login")
 	protocol := fs.Int("protocol", 0, "force the protocol generation: 1204 or 1802 (0: automatic)")
 	timeout := fs.Duration("timeout", 0, "time limit for the login and for each command (0: none)")
@@ -91,6 +93,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	fmt.Fprintf(info, "Connecting to Director %s\n", *addr)
 	c, err := console.Dial(ctx, *addr, console.Options{
 		Name: *name, Password: *password, Protocol: proto, JSON: *useJSON, Timeout: *timeout,
+		PAMUser: *pamUser, PAMPassword: *pamPassword,
 	})
 	if err != nil {
 		fmt.Fprintf(stderr, "uaconsole: %v\n", err)
@@ -127,6 +130,9 @@ func loop(ctx context.Context, c *console.Client, stdin io.Reader, stdout, stder
 		}
 		answer, err := c.Call(ctx, line)
 		if err != nil {
+			if answer != "" { // cut by the Director's BNET_TERMINATE
+				fmt.Fprint(stdout, render(answer, c.Mode()))
+			}
 			fmt.Fprintf(stderr, "uaconsole: %v\n", err)
 			status = 1
 			continue
