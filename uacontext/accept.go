@@ -53,17 +53,20 @@ func hostKey(a net.Addr) string {
 }
 
 // pendingLogins tracks the connections that have not logged in yet, for
-// the accept-time limits: at most max in all and perHost from one host.
-// When the total is full, a new connection takes the place of the oldest
-// one of the host holding the most (unless that is its own host), so that
-// connections that never log in, from however many addresses, cannot
-// keep a console on another host out; one host beyond its own share is
-// refused at once.
+// the accept-time limits: at most max in all and perHost from one host
+// (one more from a host at its limit is refused at once). When the total
+// is full, a new connection takes the place of the oldest one of the host
+// holding the most, or, when no host holds more than the newcomer's
+// would, of the oldest one of all; it is refused only when its own host
+// holds the most. Connections that never log in, from however many
+// addresses, thus cannot keep a console on another host out: a login
+// takes milliseconds, a silent connection is always older.
 type pendingLogins struct {
 	max, perHost int // < 0: no limit
 
 	mu     sync.Mutex
 	total  int
+	seq    uint64                   // arrival counter
 	byHost map[string][]*serverConn // in arrival order
 }
 
@@ -81,22 +84,36 @@ func (p *pendingLogins) admit(sc *serverConn, host string) (ok bool, evicted *se
 		return false, nil
 	}
 	if p.max >= 0 && p.total >= p.max {
-		// The host with the most pending connections gives up its oldest.
-		victim, most := "", 0
+		if p.max == 0 {
+			return false, nil
+		}
+		// The host with the most pending connections gives up its
+		// oldest; if none holds more than the newcomer's would, the
+		// oldest of all goes.
+		victim, most := "", 0 // among the other hosts
+		oldest, first := "", uint64(0)
 		for h, cs := range p.byHost {
-			if len(cs) > most {
+			if h != host && len(cs) > most {
 				victim, most = h, len(cs)
 			}
+			if len(cs) > 0 && (oldest == "" || cs[0].pendingSeq < first) {
+				oldest, first = h, cs[0].pendingSeq
+			}
 		}
-		if most <= len(mine)+1 || victim == host {
-			return false, nil
+		switch {
+		case len(mine) > most:
+			return false, nil // its own host holds the most
+		case most <= len(mine)+1:
+			victim = oldest
 		}
 		evicted = p.byHost[victim][0]
 		p.removeLocked(evicted, victim)
 	}
-	p.byHost[host] = append(mine, sc)
+	p.seq++
+	p.byHost[host] = append(p.byHost[host], sc)
 	p.total++
 	sc.pendingHost = host
+	sc.pendingSeq = p.seq
 	sc.pending = true
 	return true, evicted
 }

@@ -554,6 +554,7 @@ type serverConn struct {
 	// pending, pendingHost: registered in Server.pending (under its lock).
 	pending     bool
 	pendingHost string
+	pendingSeq  uint64
 }
 
 // SessionInfo describes a console session a Server runs.

@@ -59,6 +59,9 @@ type loginThrottle struct {
 	base, max time.Duration
 	now       func() time.Time
 
+	// checked, if set, learns every check (for tests).
+	checked func(kind, host, name string, ok bool)
+
 	mu      sync.Mutex
 	addrs   map[string]*gate
 	names   map[string]*gate
@@ -114,7 +117,14 @@ func (t *loginThrottle) admit(ctx context.Context, kind, host, name string) (fun
 			}
 			t.mu.Unlock()
 			var once sync.Once
-			return func(ok bool) { once.Do(func() { t.verdict(ga, gn, host, name, nameKey, ok) }) }, nil
+			return func(ok bool) {
+				once.Do(func() {
+					if t.checked != nil {
+						t.checked(kind, host, name, ok)
+					}
+					t.verdict(ga, gn, host, name, nameKey, ok)
+				})
+			}, nil
 		}
 		t.mu.Unlock()
 		if err := waitTurn(ctx, wait, at.Sub(now)); err != nil {
