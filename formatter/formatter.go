@@ -133,6 +133,11 @@ func New(sink Sink, opts Options) *Formatter {
 	return f
 }
 
+// Discarded reports whether the mode-2 result being built is discarded
+// because its Budget refused memory for it (see Budget); FinalizeResult
+// then sends the error envelope.
+func (f *Formatter) Discarded() bool { return f.doc.toks.over != nil }
+
 // SetBudget sets the Budget that accounts buffered mode-2 results (nil:
 // none). It takes effect for the memory the formatter asks for from now
 // on; call it between results.

@@ -1,6 +1,7 @@
 package uacontext
 
 import (
+	"encoding/binary"
 	"net"
 	"net/netip"
 	"sync"
@@ -159,6 +160,13 @@ func (p *pendingLogins) count() int {
 // long.
 func refuseAtAccept(nc net.Conn) {
 	nc.SetWriteDeadline(time.Now().Add(100 * time.Millisecond))
-	bsock.NewConn(nc).Signal(bsock.Terminate)
+	nc.Write(terminateHeader[:])
 	nc.Close()
 }
+
+// terminateHeader is the packet header of BNET_TERMINATE.
+var terminateHeader = func() (h [4]byte) {
+	sig := int32(bsock.Terminate)
+	binary.BigEndian.PutUint32(h[:], uint32(sig))
+	return h
+}()

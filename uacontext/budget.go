@@ -100,8 +100,22 @@ func (a *budgetAccount) sent(n int) {
 }
 
 // take accounts n bytes; unless force, it refuses them when no stalled
-// session can be ended to make room.
+// session can be ended to make room. When sessions holding memory are
+// blocked in a write but not yet for stallTime, it waits (up to
+// stallTime) for the first of them to count as stalled.
 func (a *budgetAccount) take(n int64, force bool) error {
+	for {
+		wait, err := a.tryTake(n, force)
+		if wait <= 0 {
+			return err
+		}
+		time.Sleep(wait)
+	}
+}
+
+// tryTake is one attempt of take: it returns how long to wait before the
+// next one (0: done, with the error).
+func (a *budgetAccount) tryTake(n int64, force bool) (time.Duration, error) {
 	b := a.b
 	type victim struct {
 		a    *budgetAccount
@@ -123,7 +137,7 @@ func (a *budgetAccount) take(n int64, force bool) error {
 	if b.limit < 0 || b.used+n <= b.limit {
 		b.used += n
 		a.held += n
-		return nil
+		return 0, nil
 	}
 	free := b.limit - b.used
 	for _, v := range b.doomedLocked() {
@@ -139,11 +153,39 @@ func (a *budgetAccount) take(n int64, force bool) error {
 		victims = append(victims, victim{v, v.held})
 	}
 	if free < n && !force {
-		return errOutputBudget
+		if wait := b.untilStalledLocked(a); wait > 0 {
+			// Undo the choices: the next attempt chooses again.
+			for _, v := range victims {
+				v.a.doomed = false
+			}
+			victims = nil
+			return wait, nil
+		}
+		return 0, errOutputBudget
 	}
 	b.used += n
 	a.held += n
-	return nil
+	return 0, nil
+}
+
+// untilStalledLocked returns how long until the first session (other
+// than self) that holds memory and is blocked in a write has been
+// blocked for stallTime; 0 if there is none.
+func (b *outputBudget) untilStalledLocked(self *budgetAccount) time.Duration {
+	first := int64(0)
+	for v := range b.accts {
+		since := v.blocked.Load()
+		if v == self || v.doomed || v.held == 0 || since == 0 {
+			continue
+		}
+		if first == 0 || since < first {
+			first = since
+		}
+	}
+	if first == 0 {
+		return 0
+	}
+	return max(time.Until(time.Unix(0, first).Add(stallTime)), time.Millisecond)
 }
 
 func (b *outputBudget) doomedLocked() []*budgetAccount {
@@ -172,6 +214,20 @@ func (b *outputBudget) slowestLocked(self *budgetAccount) *budgetAccount {
 		}
 	}
 	return best
+}
+
+// blocked returns the number of sessions blocked in a write now, for
+// tests.
+func (b *outputBudget) blocked() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for v := range b.accts {
+		if v.blocked.Load() != 0 {
+			n++
+		}
+	}
+	return n
 }
 
 // inUse returns the memory accounted now, for tests.

@@ -139,11 +139,15 @@ type Server struct {
 	// refuses them (with a log record).
 	PAM PAMVerifier
 	// MaxConsoleConnections is the Director resource's "Maximum Console
-	// Connections": the number of console connections (past the Hello,
-	// for a known console) the server keeps at once. As the Director
-	// does, a named console beyond it is refused right after its Hello
-	// (BNET_TERMINATE, close) and the default console is let in anyway
-	// (with a log record). Zero means DefaultMaxConsoleConnections; a
+	// Connections": the number of consoles logged in at once. As the
+	// Director does, a named console beyond it is refused right after its
+	// Hello (BNET_TERMINATE, close) and the default console is let in
+	// anyway (with a log record). Unlike the Director, which counts
+	// connections from their start, only consoles that have logged in
+	// count (logins in progress are limited by MaxUnauthenticated), so
+	// that connections that never log in cannot lock the named consoles
+	// out; logins that finish at the same moment may pass the limit by
+	// the few in flight. Zero means DefaultMaxConsoleConnections; a
 	// negative value means no limit.
 	MaxConsoleConnections int
 	// Rand and Now feed the login challenge (see bsock.ServerConfig); nil
@@ -163,7 +167,7 @@ type Server struct {
 	listeners  map[*net.Listener]struct{}
 	conns      map[*serverConn]struct{}
 	inShutdown atomic.Bool
-	leases     atomic.Int64 // console connections past a known console's Hello
+	leases     atomic.Int64 // consoles logged in
 }
 
 func (s *Server) init() {
@@ -319,16 +323,22 @@ func (l *loginLookup) lookup(name string) (string, bool) {
 		}
 		l.console, key = c, c.Key
 	}
-	n := s.leases.Add(1)
-	l.leased = true
-	if limit := s.maxConsoles(); limit >= 0 && n > limit {
-		if name != bsock.DefaultConsoleName {
-			l.log.Error("number of console connections exceeded; console refused", "console", name, "max", limit, "current", n)
-			return "", false
+	if limit := s.maxConsoles(); limit >= 0 {
+		if n := s.leases.Load(); n >= limit {
+			if name != bsock.DefaultConsoleName {
+				l.log.Error("number of console connections exceeded; console refused", "console", name, "max", limit, "current", n+1)
+				return "", false
+			}
+			l.log.Info("number of console connections exceeded; the default console may connect anyway", "max", limit, "current", n+1)
 		}
-		l.log.Info("number of console connections exceeded; the default console may connect anyway", "max", limit, "current", n)
 	}
 	return key, true
+}
+
+// lease counts the console that has logged in (see release).
+func (l *loginLookup) lease() {
+	l.s.leases.Add(1)
+	l.leased = true
 }
 
 // release gives the connection lease back.
@@ -369,13 +379,17 @@ func (s *Server) Serve(ln net.Listener) error {
 			return fmt.Errorf("uacontext: accept: %w", err)
 		}
 		delay = 0
-		sc, ok := s.newConn(context.Background(), nc)
-		if !ok {
-			nc.Close()
-			return ErrServerClosed
-		}
+		// The accept-time limits come first, before anything is
+		// allocated for the connection: a flood of connections is
+		// refused as cheaply as possible.
+		sc := &serverConn{srv: s, nc: nc}
 		if !s.admitAccepted(sc) {
 			continue
+		}
+		if !s.newConn(context.Background(), sc) {
+			s.pending.release(sc)
+			nc.Close()
+			return ErrServerClosed
 		}
 		go s.serve(sc)
 	}
@@ -396,10 +410,6 @@ func (s *Server) admitAccepted(sc *serverConn) bool {
 	if !ok {
 		s.connLog.Warn("too many connections that have not logged in: connection refused",
 			"remote", sc.nc.RemoteAddr().String(), "max", s.pending.max, "max_per_host", s.pending.perHost)
-		s.mu.Lock()
-		delete(s.conns, sc)
-		s.mu.Unlock()
-		sc.cancel(errEvicted)
 		refuseAtAccept(sc.nc)
 	}
 	return ok
@@ -428,8 +438,8 @@ func temporary(err error) bool {
 // Close, ServeConn closes nc without serving it.
 func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 	s.init()
-	sc, ok := s.newConn(ctx, nc)
-	if !ok {
+	sc := &serverConn{srv: s, nc: nc}
+	if ok := s.newConn(ctx, sc); !ok {
 		nc.Close()
 		return
 	}
@@ -588,21 +598,22 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-// newConn registers a connection; false after Shutdown or Close.
-func (s *Server) newConn(base context.Context, nc net.Conn) (*serverConn, bool) {
+// newConn sets sc up for serving (sc.srv and sc.nc set) and registers
+// it; false after Shutdown or Close.
+func (s *Server) newConn(base context.Context, sc *serverConn) bool {
 	ctx, cancel := context.WithCancelCause(base)
-	sc := &serverConn{srv: s, nc: nc, c: bsock.NewConn(nc), ctx: ctx, cancel: cancel, draining: make(chan struct{})}
+	sc.c, sc.ctx, sc.cancel, sc.draining = bsock.NewConn(sc.nc), ctx, cancel, make(chan struct{})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.shuttingDown() {
 		cancel(ErrServerClosed)
-		return nil, false
+		return false
 	}
 	if s.conns == nil {
 		s.conns = make(map[*serverConn]struct{})
 	}
 	s.conns[sc] = struct{}{}
-	return sc, true
+	return true
 }
 
 // drain asks the session to end when it is not running a command: a
@@ -708,6 +719,7 @@ func (s *Server) serve(sc *serverConn) {
 		connLog.Warn("console login failed", "err", err)
 		return
 	}
+	l.lease()
 	console, name := l.console, res.Console
 	if l.user != nil {
 		console, name = l.user, l.user.Name

@@ -399,6 +399,11 @@ func (ua *UA) Execute(ctx context.Context, line string) error {
 // is only logged and nothing more is sent on the connection. A handler
 // that panics fails without a message (ErrPanic); the panic is logged.
 //
+// A mode-2 answer that does not fit into the memory budget of the
+// session's formatter (Options.Budget) is discarded: the command fails
+// with ErrAnswerDiscarded and the console gets
+// formatter.DiscardedMessage in the error envelope.
+//
 // Dispatch returns the handler's error (nil on success).
 func (ua *UA) Dispatch(ctx context.Context) error {
 	if len(ua.Args) == 0 {
@@ -423,8 +428,14 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 		ua.Signal(bsock.CmdBegin)
 	}
 	err := ua.run(ctx, &cmd)
+	if err == nil && ua.Formatter().Discarded() {
+		// The answer did not fit into the output memory budget: the
+		// console gets formatter.DiscardedMessage, and the command fails.
+		err = ErrAnswerDiscarded
+		ua.Log.Warn("answer discarded: the output memory budget is exhausted", "command", cmd.Name)
+	}
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, ErrAnswerDiscarded):
 	case abandoned(ctx, err):
 		// Nobody waits for the answer: send nothing more on this
 		// connection (the session ends after this command).
