@@ -653,8 +653,10 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 			return ServerInfo{}, ErrPAMNotOffered
 		}
 	case msgIDPAM:
-		if err := clientPAM(c, cfg); err != nil {
+		if err := clientPAM(c, cfg); errors.Is(err, ErrPAMRequired) {
 			return ServerInfo{}, err
+		} else if err != nil {
+			return ServerInfo{}, fmt.Errorf("%w: %w: %w", ErrAuthFailed, ErrPAMFailed, err)
 		}
 		code, text, err = readResponse(c)
 		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {

@@ -63,7 +63,7 @@ func (ua *UA) auditCmdline(cmd Command) {
 		return
 	}
 	ua.Log.InfoContext(logbound.Always(context.Background()), "audit: cmdline",
-		"console", ua.auditName(), "from", ua.remote, "cmdline", redactedLine(ua.Args))
+		ua.auditAttrs("cmdline", redactedLine(ua.Args))...)
 }
 
 // auditACLFailure records a command the Command ACL denied.
@@ -73,5 +73,15 @@ func (ua *UA) auditACLFailure(name string) {
 		return
 	}
 	ua.Log.InfoContext(logbound.Always(context.Background()), "audit: acl failure",
-		"console", ua.auditName(), "from", ua.remote, "acl", "for Command", "item", name)
+		ua.auditAttrs("acl", "for Command", "item", name)...)
+}
+
+// auditAttrs are the attributes of an audit record: the console and its
+// address, unless the session's logger has them already (a Server's
+// does), then attrs.
+func (ua *UA) auditAttrs(attrs ...any) []any {
+	if ua.sessionLog {
+		return attrs
+	}
+	return append([]any{"console", ua.auditName(), "from", ua.remote}, attrs...)
 }

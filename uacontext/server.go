@@ -745,17 +745,18 @@ func (s *Server) serve(sc *serverConn) {
 	sc.w = w
 	sc.mu.Unlock()
 	ua := NewUA(w, Options{
-		Console:   console,
-		Table:     s.table,
-		Director:  s.Director,
-		Messages:  s.Messages,
-		Resources: s.Resources,
-		Log:       log,
-		Audit:     s.Audit,
-		Remote:    remote,
-		Budget:    acct,
-		Connected: connected,
-		Sessions:  s.Sessions,
+		Console:    console,
+		Table:      s.table,
+		Director:   s.Director,
+		Messages:   s.Messages,
+		Resources:  s.Resources,
+		Log:        log,
+		Audit:      s.Audit,
+		Remote:     remote,
+		SessionLog: true,
+		Budget:     acct,
+		Connected:  connected,
+		Sessions:   s.Sessions,
 	})
 	err = runSession(sc.ctx, w, ua, sc)
 	if errors.Is(err, ErrServerClosed) && sc.ctx.Err() == nil {

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -390,5 +391,49 @@ func TestSessionTooBigPacket(t *testing.T) {
 	}
 	if ua.Mode() != apimode.Off {
 		t.Error("mode changed")
+	}
+}
+
+// TestCloseTellsCutCommand: a console whose running command Close cuts
+// is told so in its API mode before BNET_TERMINATE, unless part of a
+// JSON answer went out already (then only BNET_TERMINATE).
+func TestCloseTellsCutCommand(t *testing.T) {
+	cutJSON := `{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":[` +
+		strconv.Quote(CutMessage) + `]}}}}`
+	for _, tt := range []struct {
+		name, api, cmd string
+		want           []string
+	}{
+		{"mode 1", ".api 1", "slow", []string{CB, EMSG, CutMessage, FAIL, TERM}},
+		{"mode 2", ".api 2 compact=yes", "slow", []string{CB, FAIL, cutJSON, TERM}},
+		{"mode 2, answer begun", ".api 2 compact=yes", "partial", []string{CB, "{", TERM}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			started := make(chan struct{})
+			srv := testServer()
+			srv.Table = DefaultTable()
+			srv.Table.Add(Command{Name: "slow", Handler: func(ctx context.Context, ua *UA) error {
+				close(started)
+				<-ctx.Done()
+				return ctx.Err()
+			}}, Command{Name: "partial", Handler: func(ctx context.Context, ua *UA) error {
+				ua.SendPacket([]byte("{"))
+				close(started)
+				<-ctx.Done()
+				return ctx.Err()
+			}})
+			ln := listen(t)
+			go srv.Serve(ln)
+			cl := dialTCP(t, ln.Addr().String(), "", rootPassword) // buffered, unlike a pipe
+			cl.do(tt.api)
+			if err := cl.c.Send([]byte(tt.cmd)); err != nil {
+				t.Fatal(err)
+			}
+			<-started
+			srv.Close()
+			if got := cl.read(); !cmp.Equal(got, tt.want) {
+				t.Errorf("after Close: %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -63,6 +63,10 @@ type Options struct {
 	Audit Audit
 	// Remote is the console's network address, for audit records.
 	Remote string
+	// SessionLog says that Log names the console and its address in
+	// every record already (a Server's session logger does), so that
+	// audit records do not repeat them.
+	SessionLog bool
 	// Budget, if set, accounts the memory of buffered mode-2 results
 	// (see formatter.Budget).
 	Budget formatter.Budget
@@ -111,14 +115,15 @@ type UA struct {
 	// Connected is when the console connected.
 	Connected time.Time
 
-	out      *formatter.Formatter // the session's formatter ("ua->send")
-	audit    Audit
-	remote   string
-	conn     Conn
-	sessions func() []SessionInfo
-	acl      *ACL // the console's compiled ACLs; nil for the default console
-	current  *Command
-	err      error
+	out        *formatter.Formatter // the session's formatter ("ua->send")
+	audit      Audit
+	remote     string
+	sessionLog bool
+	conn       Conn
+	sessions   func() []SessionInfo
+	acl        *ACL // the console's compiled ACLs; nil for the default console
+	current    *Command
+	err        error
 }
 
 // NewUA returns the context of a new session that sends its output to c.
@@ -126,17 +131,18 @@ type UA struct {
 // is the UA's Filter method.
 func NewUA(c Conn, opts Options) *UA {
 	ua := &UA{
-		Console:   opts.Console,
-		Table:     opts.Table,
-		Director:  opts.Director.withDefaults(),
-		Messages:  opts.Messages,
-		Resources: opts.Resources,
-		Log:       opts.Log,
-		Connected: opts.Connected,
-		conn:      c,
-		sessions:  opts.Sessions,
-		audit:     opts.Audit,
-		remote:    opts.Remote,
+		Console:    opts.Console,
+		Table:      opts.Table,
+		Director:   opts.Director.withDefaults(),
+		Messages:   opts.Messages,
+		Resources:  opts.Resources,
+		Log:        opts.Log,
+		Connected:  opts.Connected,
+		conn:       c,
+		sessions:   opts.Sessions,
+		audit:      opts.Audit,
+		remote:     opts.Remote,
+		sessionLog: opts.SessionLog,
 	}
 	if ua.Connected.IsZero() {
 		ua.Connected = time.Now()
