@@ -230,17 +230,34 @@ func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 		}
 		pathID = id
 	}
-	var entries []BvfsEntry
-	if pathID != 0 {
-		entries, err = c.cat.BvfsLsFiles(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
+	f := ua.Formatter()
+	f.ArrayStart("files", null)
+	defer f.ArrayEnd("files", null)
+	if pathID == 0 || a.limit < 0 {
+		return nil
+	}
+	// The entries are fetched a page at a time, so that a large listing
+	// holds one page of them besides the answer being built (which the
+	// server's output budget accounts); a discarded answer stops early.
+	q := BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Offset: a.offset}
+	for left := a.limit; left > 0 && !f.Discarded(); {
+		q.Limit = min(left, bvfsPage)
+		entries, err := c.cat.BvfsLsFiles(ctx, q)
 		if err != nil {
 			return catalogError(ctx, err)
 		}
+		for _, e := range entries {
+			c.emitEntry(ua, e)
+		}
+		if int64(len(entries)) != q.Limit {
+			break // the last page (or a catalog that does not page)
+		}
+		left -= q.Limit
+		q.Offset += q.Limit
 	}
-	ua.Formatter().ArrayStart("files", null)
-	for _, e := range entries {
-		c.emitEntry(ua, e)
-	}
-	ua.Formatter().ArrayEnd("files", null)
 	return nil
 }
+
+// bvfsPage is the number of entries .bvfs_lsfiles asks the catalog for
+// at a time.
+const bvfsPage = 4096
