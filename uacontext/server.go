@@ -68,6 +68,10 @@ type Server struct {
 	// command) before their connections are closed; zero means
 	// DefaultShutdownGrace.
 	ShutdownGrace time.Duration
+	// PromptTimeout bounds each wait for the answer to a prompt inside a
+	// command (UA.PromptTimeout); zero means no limit, as in the
+	// Director.
+	PromptTimeout time.Duration
 	// FailDelay is waited after a failed login (twice) and before
 	// refusing a malformed Hello, as brute-force throttling. Zero means no
 	// delay; the Director uses bsock.DefaultFailDelay.
@@ -236,6 +240,8 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 		Messages:  s.Messages,
 		Resources: s.Resources,
 		Log:       log,
+
+		PromptTimeout: s.PromptTimeout,
 	})
 	err = Session(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, ua)
 	log.Info("console session ended", "reason", sessionEnd(err))

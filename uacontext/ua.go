@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
@@ -49,6 +50,9 @@ type Options struct {
 	Resources Resources
 	// Log receives audit events (denied commands); nil discards them.
 	Log *slog.Logger
+	// PromptTimeout bounds each wait for the answer to a prompt (see
+	// UA.PromptTimeout); zero means no limit.
+	PromptTimeout time.Duration
 }
 
 // UA is the user agent context of one console session, the state the
@@ -89,6 +93,13 @@ type UA struct {
 	Resources Resources
 	// Log receives audit events; never nil after NewUA.
 	Log *slog.Logger
+	// PromptTimeout bounds each wait for the answer to a prompt (GetCmd
+	// and everything built on it): without an answer in time the prompt
+	// fails with ErrPromptTimeout. Zero means no limit.
+	PromptTimeout time.Duration
+
+	prompts promptList // the selection list of StartPrompt/AddPrompt
+	waiting bool       // a prompt waits for the console's answer
 
 	ctx     context.Context
 	conn    Conn
@@ -111,7 +122,9 @@ func NewUA(ctx context.Context, c Conn, opts Options) *UA {
 		Resources: opts.Resources,
 		Log:       opts.Log,
 		ctx:       ctx,
-		conn:      c,
+
+		PromptTimeout: opts.PromptTimeout,
+		conn:          c,
 	}
 	if ua.Table == nil {
 		ua.Table = DefaultTable()
