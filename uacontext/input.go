@@ -14,30 +14,44 @@ import (
 )
 
 // Errors of the input primitives (GetCmd, GetPint, GetYesno, DoPrompt,
-// ...). Each failed prompt returns one of them, possibly wrapped; the
-// Director's callers treat every failure alike ("nothing done"), which
-// InputFailed helps to do.
+// ...). Each failed prompt returns one of them, possibly wrapped, or an
+// error wrapping the handler's ctx.Err() when its context ended.
+//
+// Every one of them matches ErrReported (errors.Is): the Director's
+// commands answer a failed prompt with their own words ("Job not run.",
+// "Selection aborted, nothing done.", or nothing at all), so a handler
+// may return a prompt's error as it is and the dispatcher adds no
+// message of its own; the command fails (BNET_CMD_FAILED, mode-2 error
+// envelope).
 var (
 	// ErrCanceled: the user answered a prompt with a lone ".".
-	ErrCanceled = errors.New("uacontext: prompt canceled")
+	ErrCanceled error = &inputError{"uacontext: prompt canceled"}
 
 	// ErrBatch: the session is in batch mode (set by ".api 2"), in which
 	// the Director never waits for input; the prompt failed at once.
-	ErrBatch = errors.New("uacontext: input is not possible in batch mode")
+	ErrBatch error = &inputError{"uacontext: input is not possible in batch mode"}
 
 	// ErrNoInput: the UA's connection cannot receive (it has no
 	// RecvContext method), as when a command runs without a console.
-	ErrNoInput = errors.New("uacontext: no console to read input from")
+	ErrNoInput error = &inputError{"uacontext: no console to read input from"}
 
 	// ErrPromptTimeout: no answer came within the UA's PromptTimeout.
-	ErrPromptTimeout = errors.New("uacontext: timed out waiting for input")
+	ErrPromptTimeout error = &inputError{"uacontext: timed out waiting for input"}
 
 	// ErrSessionEnded wraps the read error that ended the session while
 	// a prompt waited (the console disconnected, sent BNET_TERMINATE, or
 	// the stream broke). After it, nothing more is sent on the session
 	// (UA.Err reports it) and the session ends after the command.
-	ErrSessionEnded = errors.New("uacontext: console session ended while waiting for input")
+	ErrSessionEnded error = &inputError{"uacontext: console session ended while waiting for input"}
 )
+
+// inputError is the type of the input sentinels: they match ErrReported.
+type inputError struct{ msg string }
+
+func (e *inputError) Error() string { return e.msg }
+
+// Is reports whether target is ErrReported.
+func (e *inputError) Is(target error) bool { return target == ErrReported }
 
 // Receiver is implemented by connections a UA can read answers from;
 // *bsock.Conn implements it. A UA whose Conn does not implement it
@@ -98,7 +112,7 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 	if err := ua.err; err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSessionEnded, err)
 	}
-	api := ua.API != apimode.Off
+	api := ua.Mode() != apimode.Off
 	if !sub && api {
 		ua.Signal(bsock.TextInput)
 	}
@@ -171,7 +185,7 @@ func (ua *UA) markDead(err error) {
 // Director fails such prompts silently; this message is the one addition
 // to its output, so that a JSON client can tell why the command failed.
 func (ua *UA) noteBatchFailure(text string) {
-	if ua.API == apimode.JSON {
+	if ua.Mode() == apimode.JSON {
 		ua.Send.Message(formatter.MsgError, text)
 	}
 }
@@ -289,7 +303,7 @@ func ParseYesNo(s string) (yes, ok bool) {
 // NO." and the question is asked again.
 func (ua *UA) GetYesno(ctx context.Context, prompt string) (bool, error) {
 	for {
-		if ua.API != apimode.Off {
+		if ua.Mode() != apimode.Off {
 			ua.Signal(bsock.YesNo) // also in batch mode, where GetCmd then fails
 		}
 		answer, err := ua.GetCmd(ctx, prompt)
@@ -317,7 +331,7 @@ func (ua *UA) GetConfirmation(ctx context.Context, prompt string, fallback bool)
 	if ua.conn == nil {
 		return fallback, nil
 	}
-	if ua.API != apimode.Off || ua.Batch {
+	if ua.Mode() != apimode.Off || ua.Batch {
 		ua.noteBatchFailure(fmt.Sprintf("Confirmation %q is needed: add \"yes\" to the command.\n", strings.TrimSpace(prompt)))
 		return false, nil
 	}

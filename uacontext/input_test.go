@@ -57,9 +57,8 @@ func (c *scriptConn) RecvContext(ctx context.Context) (bsock.Packet, error) {
 
 func newScriptUA(api apimode.Mode, answers ...string) (*UA, *scriptConn) {
 	c := &scriptConn{answers: answers}
-	ua := NewUA(context.Background(), c, Options{})
-	ua.API = api
-	ua.Send.SetMode(api)
+	ua := NewUA(c, Options{})
+	ua.SetMode(api)
 	ua.Batch = api == apimode.JSON
 	return ua, c
 }
@@ -171,7 +170,7 @@ func TestGetCmdContextAndTimeout(t *testing.T) {
 
 func TestGetCmdNoReceiver(t *testing.T) {
 	r := &recorder{}
-	ua := NewUA(context.Background(), r, Options{})
+	ua := NewUA(r, Options{})
 	if _, err := ua.GetCmd(context.Background(), "P: "); !errors.Is(err, ErrNoInput) {
 		t.Fatalf("err = %v, want ErrNoInput", err)
 	}

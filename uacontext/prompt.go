@@ -76,7 +76,7 @@ func (ua *UA) DoPrompt(ctx context.Context, automsg, msg string) (int, string, e
 	items := ua.prompts.items
 	header := ua.prompts.header
 	ua.prompts.items = nil
-	api := ua.API != apimode.Off
+	api := ua.Mode() != apimode.Off
 
 	if len(items) == 1 {
 		if !api {

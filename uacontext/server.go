@@ -233,7 +233,7 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 
 	sctx, scancel := context.WithCancel(ctx)
 	defer scancel()
-	ua := NewUA(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, Options{
+	ua := NewUA(writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, Options{
 		Console:   console,
 		Table:     s.table,
 		Director:  s.Director,
@@ -297,7 +297,7 @@ type PacketConn interface {
 // otherwise the error that ended it. It does not close c.
 func Session(ctx context.Context, c PacketConn, ua *UA) error {
 	for !ua.Quit {
-		if ua.API != apimode.Off {
+		if ua.Mode() != apimode.Off {
 			ua.Signal(bsock.MainPrompt)
 		}
 		if err := ctx.Err(); err != nil {
@@ -311,9 +311,11 @@ func Session(ctx context.Context, c PacketConn, ua *UA) error {
 			ua.Signal(bsock.Poll)
 			continue
 		}
-		ok := ua.Execute(string(p.Data))
+		// A command that has started is finished even when ctx ends
+		// (its answer is sent).
+		err = ua.Execute(context.WithoutCancel(ctx), string(p.Data))
 		if len(ua.Args) > 0 {
-			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", ok, "api", int(ua.API))
+			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", err == nil, "api", int(ua.Mode()))
 		}
 		if !ua.Quit {
 			ua.afterCommand()
@@ -333,7 +335,7 @@ func (ua *UA) afterCommand() {
 			ua.Cmd = "messages"
 			ua.doMessages()
 		} else if !ua.GUI && !ua.UserNotified {
-			if ua.API != apimode.Off {
+			if ua.Mode() != apimode.Off {
 				ua.Signal(bsock.MsgsPending)
 			} else {
 				ua.SendPacket([]byte("You have messages.\n"))
@@ -341,7 +343,7 @@ func (ua *UA) afterCommand() {
 			ua.UserNotified = true
 		}
 	}
-	if ua.API == apimode.Off {
+	if ua.Mode() == apimode.Off {
 		ua.Signal(bsock.EOD)
 	}
 }
