@@ -2,11 +2,14 @@ package uacontext_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net"
+	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
@@ -102,24 +105,35 @@ func ExampleServer() {
 	srv := &uacontext.Server{
 		Director:   uacontext.DirectorInfo{Name: "bareos-dir"},
 		DefaultKey: bsock.PasswordKey("secret"),
-		Consoles: []uacontext.Console{{
+		Consoles: uacontext.ConsoleList(uacontext.Console{
 			Name: "admin",
 			Key:  bsock.PasswordKey("admin-password"),
 			ACL: uacontext.ACLSet{
 				uacontext.ACLCommand: {"*all*"},
 				uacontext.ACLJob:     {"backup-.*"},
 			},
-		}},
-		Messages:  &uacontext.MessageQueue{},
-		FailDelay: bsock.DefaultFailDelay,
+		}),
+		Messages: &uacontext.MessageQueue{},
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
 	ln, err := net.Listen("tcp", "127.0.0.1:9101")
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := srv.Serve(ctx, ln); err != nil {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-stop
+		// Let running commands finish for up to 30 seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Print(err)
+		}
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, uacontext.ErrServerClosed) {
 		log.Fatal(err)
 	}
+	<-stopped // Serve returns at once; Shutdown waits for the sessions
 }

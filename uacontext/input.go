@@ -12,6 +12,7 @@ import (
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Errors of the input primitives (GetCmd, GetPint, GetYesno, DoPrompt,
@@ -106,9 +107,13 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 		ua.noteBatchFailure(fmt.Sprintf("Input is needed for %q, which is not possible in batch mode.\n", strings.TrimSpace(prompt)))
 		return "", ErrBatch
 	}
-	rc, ok := ua.conn.(Receiver)
-	if !ok || ua.conn == nil {
-		return "", ErrNoInput
+	recv := ua.input
+	if recv == nil {
+		rc, ok := ua.conn.(Receiver)
+		if !ok || ua.conn == nil {
+			return "", ErrNoInput
+		}
+		recv = rc.RecvContext
 	}
 	if err := ua.err; err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSessionEnded, err)
@@ -127,7 +132,7 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 	ua.waiting = true
 	defer func() { ua.waiting = false }()
 	for {
-		p, err := ua.recvAnswer(ctx, rc)
+		p, err := ua.recvAnswer(ctx, recv)
 		if err != nil {
 			return "", err
 		}
@@ -148,14 +153,14 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 }
 
 // recvAnswer reads one packet within ctx and the prompt timeout.
-func (ua *UA) recvAnswer(ctx context.Context, rc Receiver) (bsock.Packet, error) {
+func (ua *UA) recvAnswer(ctx context.Context, recv func(context.Context) (bsock.Packet, error)) (bsock.Packet, error) {
 	rctx := ctx
 	if ua.PromptTimeout > 0 {
 		var cancel context.CancelFunc
 		rctx, cancel = context.WithTimeoutCause(ctx, ua.PromptTimeout, ErrPromptTimeout)
 		defer cancel()
 	}
-	p, err := rc.RecvContext(rctx)
+	p, err := recv(rctx)
 	if err == nil {
 		return p, nil
 	}
@@ -292,9 +297,9 @@ func strtod(s string) (float64, bool) {
 // "1", ...) is not an answer (ok false).
 func ParseYesNo(s string) (yes, ok bool) {
 	switch {
-	case equalFold(s, "yes"):
+	case ascii.EqualFold(s, "yes"):
 		return true, true
-	case equalFold(s, "no"):
+	case ascii.EqualFold(s, "no"):
 		return false, true
 	}
 	return false, false
