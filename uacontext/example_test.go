@@ -76,7 +76,7 @@ func ExampleUA_Execute() {
 			if name == "nobody" {
 				return uacontext.NotFound("Client", name)
 			}
-			ua.Send.KVString("greeting", formatter.Null, "hello "+name, "%s\n")
+			ua.Formatter().KVString("greeting", formatter.Null, "hello "+name, "%s\n")
 			return nil
 		},
 	})
@@ -182,7 +182,7 @@ func Example_interactiveCommand() {
 			if err != nil {
 				return err
 			}
-			ua.Send.KVString("purged", "%s: ", cache, "%s\n")
+			ua.Formatter().KVString("purged", "%s: ", cache, "%s\n")
 			return nil
 		},
 	})

@@ -194,7 +194,7 @@ func (ua *UA) markDead(err error) {
 // to its output, so that a JSON client can tell why the command failed.
 func (ua *UA) noteBatchFailure(text string) {
 	if ua.Mode() == apimode.JSON {
-		ua.Send.Message(formatter.MsgError, text)
+		ua.Formatter().Message(formatter.MsgError, text)
 	}
 }
 
