@@ -107,14 +107,11 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 		ua.noteBatchFailure(fmt.Sprintf("Input is needed for %q, which is not possible in batch mode.\n", strings.TrimSpace(prompt)))
 		return "", ErrBatch
 	}
-	recv := ua.input
-	if recv == nil {
-		rc, ok := ua.conn.(Receiver)
-		if !ok || ua.conn == nil {
-			return "", ErrNoInput
-		}
-		recv = rc.RecvContext
+	rc, ok := ua.conn.(Receiver)
+	if !ok || ua.conn == nil {
+		return "", ErrNoInput
 	}
+	recv := rc.RecvContext
 	if err := ua.err; err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSessionEnded, err)
 	}

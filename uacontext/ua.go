@@ -107,9 +107,6 @@ type UA struct {
 
 	prompts promptList // the selection list of StartPrompt/AddPrompt
 	waiting bool       // a prompt waits for the console's answer
-	// input delivers the console's packets to prompts while a session
-	// loop reads the connection (nil: prompts read conn themselves).
-	input func(ctx context.Context) (bsock.Packet, error)
 
 	out      *formatter.Formatter // the session's formatter ("ua->send")
 	conn     Conn
