@@ -582,9 +582,9 @@ func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Medi
 	}
 	if len(media) == 0 {
 		if q.VolumeName != "" {
-			ua.ErrorMsg("Media record for Volume name \"%s\" not found.\n", q.VolumeName)
+			ua.ErrorMsg("Media record for Volume \"%s\" not found.\n", q.VolumeName)
 		} else {
-			ua.ErrorMsg("Media record for MediaId %s not found.\n", strconv.FormatUint(q.MediaID, 10))
+			ua.ErrorMsg("Media record MediaId=%s not found.\n", strconv.FormatUint(q.MediaID, 10))
 		}
 		return Media{}, reportedf("dircmd: no such volume")
 	}
