@@ -68,6 +68,10 @@ type Server struct {
 	// command) before their connections are closed; zero means
 	// DefaultShutdownGrace.
 	ShutdownGrace time.Duration
+	// PromptTimeout bounds each wait for the answer to a prompt inside a
+	// command (UA.PromptTimeout); zero means no limit, as in the
+	// Director.
+	PromptTimeout time.Duration
 	// FailDelay is waited after a failed login (twice) and before
 	// refusing a malformed Hello, as brute-force throttling. Zero means no
 	// delay; the Director uses bsock.DefaultFailDelay.
@@ -229,13 +233,15 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 
 	sctx, scancel := context.WithCancel(ctx)
 	defer scancel()
-	ua := NewUA(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, Options{
+	ua := NewUA(writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, Options{
 		Console:   console,
 		Table:     s.table,
 		Director:  s.Director,
 		Messages:  s.Messages,
 		Resources: s.Resources,
 		Log:       log,
+
+		PromptTimeout: s.PromptTimeout,
 	})
 	err = Session(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, ua)
 	log.Info("console session ended", "reason", sessionEnd(err))
@@ -291,7 +297,7 @@ type PacketConn interface {
 // otherwise the error that ended it. It does not close c.
 func Session(ctx context.Context, c PacketConn, ua *UA) error {
 	for !ua.Quit {
-		if ua.API != apimode.Off {
+		if ua.Mode() != apimode.Off {
 			ua.Signal(bsock.MainPrompt)
 		}
 		if err := ctx.Err(); err != nil {
@@ -305,9 +311,11 @@ func Session(ctx context.Context, c PacketConn, ua *UA) error {
 			ua.Signal(bsock.Poll)
 			continue
 		}
-		ok := ua.Execute(string(p.Data))
+		// A command that has started is finished even when ctx ends
+		// (its answer is sent).
+		err = ua.Execute(context.WithoutCancel(ctx), string(p.Data))
 		if len(ua.Args) > 0 {
-			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", ok, "api", int(ua.API))
+			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", err == nil, "api", int(ua.Mode()))
 		}
 		if !ua.Quit {
 			ua.afterCommand()
@@ -327,7 +335,7 @@ func (ua *UA) afterCommand() {
 			ua.Cmd = "messages"
 			ua.doMessages()
 		} else if !ua.GUI && !ua.UserNotified {
-			if ua.API != apimode.Off {
+			if ua.Mode() != apimode.Off {
 				ua.Signal(bsock.MsgsPending)
 			} else {
 				ua.SendPacket([]byte("You have messages.\n"))
@@ -335,7 +343,7 @@ func (ua *UA) afterCommand() {
 			ua.UserNotified = true
 		}
 	}
-	if ua.API == apimode.Off {
+	if ua.Mode() == apimode.Off {
 		ua.Signal(bsock.EOD)
 	}
 }

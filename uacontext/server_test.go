@@ -112,11 +112,11 @@ func TestServeGracefulShutdown(t *testing.T) {
 	logs := &syncBuffer{}
 	srv.Log = slog.New(slog.NewTextHandler(logs, nil))
 	srv.Table = DefaultTable()
-	srv.Table.Add(Command{Name: "slow", Handler: func(ua *UA) bool {
+	srv.Table.Add(Command{Name: "slow", Handler: func(_ context.Context, ua *UA) error {
 		close(started)
 		<-release
 		ua.Send.KVString("slow", null, "done", "%s\n")
-		return true
+		return nil
 	}})
 	ln := listen(t)
 	ctx, cancel := context.WithCancel(context.Background())
@@ -197,7 +197,7 @@ func TestSessionTooBigPacket(t *testing.T) {
 	a, b := net.Pipe()
 	defer b.Close()
 	sc := bsock.NewConn(a)
-	ua := NewUA(context.Background(), sc, Options{})
+	ua := NewUA(sc, Options{})
 	errc := make(chan error, 1)
 	go func() { errc <- Session(context.Background(), sc, ua); a.Close() }()
 	// A header announcing more than MaxPacket bytes ends the session.
@@ -207,7 +207,7 @@ func TestSessionTooBigPacket(t *testing.T) {
 	if err := <-errc; !errors.Is(err, bsock.ErrTooBig) {
 		t.Errorf("Session = %v, want ErrTooBig", err)
 	}
-	if ua.API != apimode.Off {
+	if ua.Mode() != apimode.Off {
 		t.Error("mode changed")
 	}
 }
