@@ -41,6 +41,8 @@ type Options struct {
 	// its own user database. Default: 0 is "root", others their number.
 	UserName  func(uid uint32) string
 	GroupName func(gid uint32) string
+	// Restore configures the restore command.
+	Restore RestoreOptions
 }
 
 func (o Options) withDefaults() Options {
@@ -53,6 +55,7 @@ func (o Options) withDefaults() Options {
 	if o.GroupName == nil {
 		o.GroupName = defaultIDName
 	}
+	o.Restore = o.Restore.withDefaults()
 	return o
 }
 
@@ -92,6 +95,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"list", c.list},
 		{"llist", c.llist},
 		{"status", c.status},
+		{"restore", c.restore},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {
