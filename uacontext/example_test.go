@@ -2,11 +2,14 @@ package uacontext_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net"
+	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
@@ -113,13 +116,25 @@ func ExampleServer() {
 		Messages:  &uacontext.MessageQueue{},
 		FailDelay: bsock.DefaultFailDelay,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
 	ln, err := net.Listen("tcp", "127.0.0.1:9101")
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := srv.Serve(ctx, ln); err != nil {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-stop
+		// Let running commands finish for up to 30 seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Print(err)
+		}
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, uacontext.ErrServerClosed) {
 		log.Fatal(err)
 	}
+	<-stopped // Serve returns at once; Shutdown waits for the sessions
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -279,5 +280,62 @@ func TestNotFoundIsNotAFailure(t *testing.T) {
 				t.Errorf("with a failing catalog: Execute = %v, want the catalog's error", err)
 			}
 		})
+	}
+}
+
+// blocking is the sample catalog whose ListJobs blocks until its context
+// ends, as a hung database query does.
+type blocking struct {
+	dircmd.Catalog
+	started chan struct{}
+	ended   chan error
+}
+
+func (b blocking) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Job, error) {
+	close(b.started)
+	select {
+	case <-ctx.Done():
+		b.ended <- ctx.Err()
+		return nil, ctx.Err()
+	case <-time.After(30 * time.Second):
+		b.ended <- nil
+		return b.Catalog.ListJobs(ctx, q)
+	}
+}
+
+// TestDisconnectCancelsCatalogCall runs "list jobs" through a server on
+// a catalog call that blocks, and closes the console's connection: the
+// catalog call must see its context end, and the server must not wait
+// for it.
+func TestDisconnectCancelsCatalogCall(t *testing.T) {
+	cat := blocking{Catalog: sample, started: make(chan struct{}), ended: make(chan error, 1)}
+	srv := &uacontext.Server{DefaultKey: bsock.PasswordKey("pw"), Table: newTable(cat)}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := bsock.NewConn(nc)
+	defer c.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	if _, err := bsock.ClientHandshake(ctx, c, bsock.ClientConfig{Password: "pw"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.Send([]byte("list jobs")); err != nil {
+		t.Fatal(err)
+	}
+	<-cat.started
+	c.Close()
+	if err := <-cat.ended; !errors.Is(err, context.Canceled) {
+		t.Errorf("catalog call after the disconnect: ctx.Err() = %v, want context.Canceled", err)
+	}
+	if err := srv.Shutdown(ctx); err != nil {
+		t.Errorf("session still running after the disconnect: %v", err)
 	}
 }
