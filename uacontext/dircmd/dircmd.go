@@ -43,6 +43,9 @@ type Options struct {
 	GroupName func(gid uint32) string
 	// Restore configures the restore command.
 	Restore RestoreOptions
+	// Poll is how often the wait command looks at the running jobs;
+	// zero means DefaultPoll.
+	Poll time.Duration
 }
 
 func (o Options) withDefaults() Options {

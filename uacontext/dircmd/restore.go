@@ -2,7 +2,6 @@ package dircmd
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"strconv"
 	"strings"
@@ -40,7 +39,6 @@ type restoreCtx struct {
 	store       string // the storage to read from
 	jobTDate    int64
 	bootstrap   string // file name shown
-	bsrText     string
 	selected    uint32
 }
 
@@ -229,13 +227,8 @@ func (c *cmds) restore(ctx context.Context, ua *uacontext.UA) error {
 		}
 		restoreClient = a.Value
 	}
-	// The Director hands the job to its run command now; what run
-	// fails on is reported as "Job not run.", and restore succeeds.
-	err = c.runRestore(ctx, ua, rx, job, restoreClient)
-	if err != nil && (ctx.Err() != nil || errors.Is(err, uacontext.ErrSessionEnded)) {
-		return err
-	}
-	return nil
+	// The Director hands the job to its run command now.
+	return c.runRestore(ctx, ua, rx, job, restoreClient)
 }
 
 // clientResource reports whether a Client resource called name exists

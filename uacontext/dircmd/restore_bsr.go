@@ -6,7 +6,6 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"strings"
 
 	"github.com/uaformat/uaformat/uacontext"
 )
@@ -142,18 +141,18 @@ func (c *cmds) addVolumeInformation(ctx context.Context, ua *uacontext.UA, rx *r
 	return nil
 }
 
-// writeBsr is the Director's WriteBsrFile: the bootstrap records of the
-// jobs, in the order of the JobId list, for the volumes that hold
-// selected files. This Director keeps them with the restore job instead
-// of writing a file; the name it reports is the Director's. It returns
-// the number of files to restore (0: nothing to restore, already said).
+// writeBsr is the Director's WriteBsrFile: it goes through the
+// bootstrap records of the jobs, in the order of the JobId list, for the
+// volumes that hold selected files, and counts the files to restore (0:
+// nothing to restore, already said). The Director writes the records
+// to a file whose name it reports; this one reports the same name but
+// writes no file (the restore job gets the selection itself).
 func (c *cmds) writeBsr(ctx context.Context, ua *uacontext.UA, rx *restoreCtx) (uint32, error) {
 	if v, ok := ua.ArgValue("bootstrap"); ok {
 		rx.bootstrap = v
 	} else {
 		rx.bootstrap = fmt.Sprintf("%s/%s.restore.%d.bsr", c.opts.Restore.WorkingDirectory, ua.Director.Name, restoreSeq.Add(1))
 	}
-	var b strings.Builder
 	var total uint32
 	first := true
 	var lastIndex int32
@@ -177,21 +176,7 @@ func (c *cmds) writeBsr(ctx context.Context, ua *uacontext.UA, rx *restoreCtx) (
 					return err
 				}
 			}
-			fmt.Fprintf(&b, "Storage=\"%s\"\nVolume=\"%s\"\nMediaType=\"%s\"\n", v.storage, v.name, v.mediaType)
-			if rx.fileRegex != "" {
-				fmt.Fprintf(&b, "FileRegex=%s\n", rx.fileRegex)
-			}
-			if dev, ok := c.storageDevice(v.storage); ok {
-				fmt.Fprintf(&b, "Device=\"%s\"\n", dev)
-			}
-			if v.slot > 0 {
-				fmt.Fprintf(&b, "Slot=%d\n", v.slot)
-			}
-			fmt.Fprintf(&b, "VolSessionId=%d\nVolSessionTime=%d\nVolAddr=0-0\n", uint32(bj.sessionID), uint32(bj.sessionTime))
-			count, lo, hi := writeFindex(&b, rngs, v.first, v.last)
-			if count > 0 {
-				fmt.Fprintf(&b, "Count=%d\n", count)
-			}
+			count, lo, hi := countFindex(rngs, v.first, v.last)
 			total += count
 			if !first && count > 0 && lastIndex == lo {
 				total--
@@ -223,7 +208,6 @@ func (c *cmds) writeBsr(ctx context.Context, ua *uacontext.UA, rx *restoreCtx) (
 		ua.InfoMsg("No files found to read. No bootstrap file written.\n")
 		return 0, nil
 	}
-	rx.bsrText = b.String()
 	ua.SendMsg("Bootstrap records written to %s\n", rx.bootstrap)
 	return total, nil
 }
@@ -238,10 +222,10 @@ func volumeSelected(rngs [][2]int32, first, last int32) bool {
 	return false
 }
 
-// writeFindex is the Director's write_findex: the FileIndex lines of the
-// selected ranges within [first, last]; it returns their count and the
-// lowest and highest index written (first and last if none).
-func writeFindex(b *strings.Builder, rngs [][2]int32, first, last int32) (uint32, int32, int32) {
+// countFindex is the Director's write_findex: it counts the selected
+// FileIndexes within [first, last] and returns the lowest and highest of
+// them (first and last if none).
+func countFindex(rngs [][2]int32, first, last int32) (uint32, int32, int32) {
 	var count uint32
 	lo, hi := first, last
 	any := false
@@ -254,13 +238,7 @@ func writeFindex(b *strings.Builder, rngs [][2]int32, first, last int32) (uint32
 			lo, any = f, true
 		}
 		hi = l
-		if f == l {
-			fmt.Fprintf(b, "FileIndex=%d\n", f)
-			count++
-		} else {
-			fmt.Fprintf(b, "FileIndex=%d-%d\n", f, l)
-			count += uint32(l - f + 1)
-		}
+		count += uint32(l - f + 1)
 	}
 	return count, lo, hi
 }

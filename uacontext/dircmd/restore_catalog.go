@@ -1,9 +1,6 @@
 package dircmd
 
-import (
-	"context"
-	"time"
-)
+import "context"
 
 // RestoreFile is one row of a job's file list: a file, or with an empty
 // Name the row of the directory Path itself. Path is a directory with
@@ -45,53 +42,12 @@ type StorageDevices interface {
 	StorageDevice(storage string) (device string, ok bool)
 }
 
-// RestoreJob describes the restore job the restore command queues, with
-// the values shown before "OK to run?".
-type RestoreJob struct {
-	Job           string // the Restore Job resource
-	BackupClient  string // the client the files were saved from
-	RestoreClient string // the client that receives them
-	FileSet       string
-	Storage       string
-	Catalog       string
-	Where         string // "" with RegexWhere set
-	RegexWhere    string
-	Replace       string // "Always", "IfNewer", "IfOlder", "Never"
-	BackupFormat  string
-	PluginOptions string
-	Comment       string
-	Priority      int
-	When          time.Time
-	// Bootstrap is the name of the bootstrap file (shown to the user);
-	// BootstrapRecords is its content: the volumes and file indexes to
-	// read.
-	Bootstrap        string
-	BootstrapRecords string
-	// Files is the number of files selected; JobIDs the jobs they come
-	// from.
-	Files  uint32
-	JobIDs []uint64
-}
-
-// RestoreRunner is the capability that queues restore jobs. The restore
-// command calls RunRestore once the user confirmed; it must either queue
-// the job completely (it then appears in the catalog's job lists with
-// Type 'R') and return its JobId, or change nothing and return an error.
-// A Catalog without it cannot run restores: the command answers "Job
-// failed.".
-type RestoreRunner interface {
-	RunRestore(ctx context.Context, job RestoreJob) (jobID uint64, err error)
-}
-
 // RestoreOptions configure the restore command. Zero fields take the
 // defaults of a Director installed from packages.
 type RestoreOptions struct {
 	// WorkingDirectory is where the Director writes bootstrap files
 	// (their names are shown); default "/var/lib/bareos".
 	WorkingDirectory string
-	// Where is the restore location of Restore Job resources (their
-	// "Where" directive); default "/tmp/bareos-restores".
-	Where string
 	// ConfigPath names the configuration in the message about a missing
 	// Restore Job resource; default "/etc/bareos/bareos-dir.d".
 	ConfigPath string
@@ -103,9 +59,6 @@ type RestoreOptions struct {
 func (o RestoreOptions) withDefaults() RestoreOptions {
 	if o.WorkingDirectory == "" {
 		o.WorkingDirectory = "/var/lib/bareos"
-	}
-	if o.Where == "" {
-		o.Where = "/tmp/bareos-restores"
 	}
 	if o.ConfigPath == "" {
 		o.ConfigPath = "/etc/bareos/bareos-dir.d"

@@ -91,11 +91,11 @@ func (c *console) RecvContext(ctx context.Context) (bsock.Packet, error) {
 type restoreSample struct {
 	*sampledir.Director
 	mu     sync.Mutex
-	queued []dircmd.RestoreJob
+	queued []dircmd.RunRequest
 	fail   bool
 }
 
-func (r *restoreSample) RunRestore(ctx context.Context, job dircmd.RestoreJob) (uint64, error) {
+func (r *restoreSample) RunJob(ctx context.Context, job dircmd.RunRequest) (uint64, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail {
