@@ -22,6 +22,7 @@ import (
 	"errors"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/uaformat/uaformat/formatter"
@@ -74,6 +75,9 @@ type cmds struct {
 	cat  Catalog
 	opts Options
 	res  uacontext.Resources
+	// bsrSeq numbers the bootstrap files of restore, as the Director's
+	// counter does for its process.
+	bsrSeq atomic.Uint32
 }
 
 // Commands returns the commands of this package for cat, with the names,

@@ -5,7 +5,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync/atomic"
 
 	"github.com/uaformat/uaformat/uacontext"
 )
@@ -41,10 +40,6 @@ type restoreCtx struct {
 	bootstrap   string // file name shown
 	selected    uint32
 }
-
-// restoreSeq numbers the bootstrap file names of a process, as the
-// Director's static counter does.
-var restoreSeq atomic.Uint32
 
 // restoreKeywords are the keywords restore accepts, in the Director's
 // order; the first nine are handled while scanning the arguments.

@@ -151,7 +151,7 @@ func (c *cmds) writeBsr(ctx context.Context, ua *uacontext.UA, rx *restoreCtx) (
 	if v, ok := ua.ArgValue("bootstrap"); ok {
 		rx.bootstrap = v
 	} else {
-		rx.bootstrap = fmt.Sprintf("%s/%s.restore.%d.bsr", c.opts.Restore.WorkingDirectory, ua.Director.Name, restoreSeq.Add(1))
+		rx.bootstrap = fmt.Sprintf("%s/%s.restore.%d.bsr", c.opts.Restore.WorkingDirectory, ua.Director.Name, c.bsrSeq.Add(1))
 	}
 	var total uint32
 	first := true

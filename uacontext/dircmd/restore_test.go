@@ -127,13 +127,84 @@ func dialog(t testing.TB, cat dircmd.Catalog, mode apimode.Mode, batch bool, lin
 	return con.log.String(), err
 }
 
-func TestRestoreSmoke(t *testing.T) {
-	if os.Getenv("RESTORE_SMOKE") == "" {
-		t.Skip("RESTORE_SMOKE not set")
+// restoreFlows are the restore dialogues of the golden transcripts: a
+// command line and the console's answers (when they run out, the console
+// disconnects). Each runs in mode 0, in mode 1, and in mode 2 after
+// ".api 2" (batch mode).
+var restoreFlows = []struct {
+	name    string
+	line    string
+	answers []string
+}{
+	{"menu5-mark-done-yes", "restore", []string{"5", "2", "ls", "cd /etc", "mark *.conf", "mark ssh", "unmark ssh/ssh_config",
+		"lsmark", "dir ss*", "estimate", "count", "find *.conf", "pwd", "cd ..", "help", "frob", "done", "yes"}},
+	{"menu3-jobids", "restore", []string{"3", "38,45,52", "mark /etc/nginx", "done", "2", "yes"}},
+	{"menu-list-last-jobs", "restore", []string{"1", "13"}},
+	{"jobid-tree-api", "restore jobid=38,45 client=web01-fd", []string{"cd /srv/www/html", ".pwd", ".ls", ".lsmark", "mark *.js", ".lsmark", ".dir", "done", "yes"}},
+	{"select-fileset-prompt", "restore client=bareos-fd select", []string{"2", "mark /etc/hosts", "done", "no"}},
+	{"cancel-menu", "restore", []string{"."}},
+	{"cancel-client", "restore", []string{"5", "."}},
+	{"cancel-fileset", "restore client=bareos-fd select", []string{"."}},
+	{"cancel-tree", "restore jobid=38", []string{"."}},
+	{"cancel-ok-to-run", "restore client=web01-fd select all done", []string{"."}},
+	{"quit-tree", "restore jobid=38", []string{"mark *", "quit"}},
+	{"all-done-yes", "restore client=web01-fd select all done yes", nil},
+	{"all-done-yes-where", "restore client=db01-fd select current all done where=/tmp/r replace=never comment=nightly yes", nil},
+	{"file-form", "restore client=web01-fd file=/etc/hosts file=/srv/www/html/index.html file=/nope yes", nil},
+	{"directory-form", "restore client=web01-fd jobid=38,45 directory=/etc/ssh/ yes", nil},
+	{"mod-where-replace", "restore client=web01-fd select all done", []string{"mod", "10", "/", "mod", "12", "3", "m", "8", "20", "yes"}},
+	{"unknown-keyword", "restore bogus=1", nil},
+	{"missing-value", "restore jobid", nil},
+	{"no-such-job", "restore jobid=9999", nil},
+	{"bad-date", "restore client=web01-fd before=2024-13-01 select", nil},
+	{"no-full-before", "restore client=web01-fd before=2023-06 select all done yes", nil},
+	{"disconnect-in-tree", "restore jobid=38", []string{"ls"}},
+}
+
+func TestRestoreTranscripts(t *testing.T) {
+	for _, fl := range restoreFlows {
+		for _, mode := range []apimode.Mode{apimode.Off, apimode.On, apimode.JSON} {
+			name := fmt.Sprintf("%s.mode%d", fl.name, mode)
+			t.Run(name, func(t *testing.T) {
+				cat := newRestoreSample()
+				out, err := dialog(t, cat, mode, mode == apimode.JSON, fl.line, fl.answers...)
+				var b strings.Builder
+				b.WriteString(out)
+				fmt.Fprintf(&b, "== result: %v\n", errText(err))
+				for _, q := range cat.queued {
+					fmt.Fprintf(&b, "== queued: %+v\n", q)
+				}
+				checkGolden(t, filepath.Join("testdata", "restore", name+".golden"), b.String())
+			})
+		}
 	}
-	cat := newRestoreSample()
-	out, err := dialog(t, cat, apimode.Off, false, "restore", "5", "2", "ls", "cd /etc", "mark *", "lsmark", "count", "estimate", "done", "yes")
-	t.Log(out, err)
-	_ = filepath.Join
-	_ = cmp.Diff
+}
+
+func errText(err error) string {
+	if err == nil {
+		return "ok"
+	}
+	return "failed"
+}
+
+// checkGolden compares got with the golden file, or rewrites it with
+// -update.
+func checkGolden(t *testing.T, path, got string) {
+	t.Helper()
+	if update() {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -run %s -update to create it)", err, t.Name())
+	}
+	if d := cmp.Diff(string(want), got); d != "" {
+		t.Errorf("%s differs (-want +got):\n%s", path, d)
+	}
 }
