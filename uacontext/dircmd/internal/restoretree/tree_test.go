@@ -395,3 +395,53 @@ func BenchmarkBuild(b *testing.B) {
 	}
 	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/n, "ns/file")
 }
+
+// checkCounts verifies the tree's bookkeeping: every node's count of
+// marked children is the real one.
+func checkCounts(t *testing.T, n *Node) {
+	t.Helper()
+	var marked int32
+	for _, c := range n.children {
+		if c.parent != n {
+			t.Fatalf("%q: child %q has another parent", n.Path(), c.name)
+		}
+		if c.marked() {
+			marked++
+		}
+		checkCounts(t, c)
+	}
+	if marked != n.nmarked {
+		t.Fatalf("%q: %d marked children counted, %d real", n.Path(), n.nmarked, marked)
+	}
+}
+
+// FuzzShell runs random "$" command lines on a small tree: nothing may
+// panic, and the marks' bookkeeping stays exact.
+func FuzzShell(f *testing.F) {
+	for _, s := range []string{
+		"ls\ncd /etc\nmark *\nunmark h*\nlsmark\ncount\nestimate",
+		"mark **/x\nunmark /**\nfind *\ndir\n.dir\n.lsmark",
+		"cd ..\ncd ../../..\ncd C:\nmarkdir *\nunmarkdir *\nhelp\n.help",
+		"mark [\nmark [!]\nmark \\\\\ncd //\ncd /./.\ncd *\nmark //",
+		"add /home/alice/*\ndelete *\nfind [a-z]*\n.lsdir\n.pwd\npwd\nexit",
+	} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, script string) {
+		if len(script) > 4000 {
+			return
+		}
+		entries := append(rows(1, "C:/w/x", "C:/w/", "C:/"), sampleRows...)
+		entries = append(entries, Entry{Path: "/etc/", Name: "hosts", JobID: 2, FileIndex: 1, Stat: Stat{Nlink: 2}},
+			Entry{Path: "/etc/", Name: "link", JobID: 2, FileIndex: 2, Stat: Stat{Nlink: 2, LinkFI: 1}})
+		tr := build(t, Options{}, entries...)
+		sh := &Shell{Tree: tr, Out: &recOut{}, Location: time.UTC}
+		for _, line := range strings.Split(script, "\n") {
+			res := sh.Exec(line, strings.Fields(line))
+			if res == Done || res == Quit {
+				break
+			}
+			checkCounts(t, tr.Root())
+		}
+	})
+}
