@@ -11,6 +11,7 @@ import (
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Errors of the input primitives (GetCmd, GetPint, GetYesno, DoPrompt,
@@ -289,9 +290,9 @@ func strtod(s string) (float64, bool) {
 // "1", ...) is not an answer (ok false).
 func ParseYesNo(s string) (yes, ok bool) {
 	switch {
-	case equalFold(s, "yes"):
+	case ascii.EqualFold(s, "yes"):
 		return true, true
-	case equalFold(s, "no"):
+	case ascii.EqualFold(s, "no"):
 		return false, true
 	}
 	return false, false

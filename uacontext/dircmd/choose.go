@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -192,7 +193,7 @@ func SelectClientResource(ctx context.Context, ua *uacontext.UA, r Resources) (C
 // offers the Client resources (get_client_resource).
 func GetClientResource(ctx context.Context, ua *uacontext.UA, r Resources) (ClientResource, error) {
 	for _, a := range ua.Args[1:] {
-		if (equalFold(a.Key, "client") || equalFold(a.Key, "fd")) && a.HasValue {
+		if (ascii.EqualFold(a.Key, "client") || ascii.EqualFold(a.Key, "fd")) && a.HasValue {
 			if c, ok := FindClientResource(ua, r, a.Value); ok {
 				return c, nil
 			}
@@ -255,7 +256,7 @@ func SelectFileSetResource(ctx context.Context, ua *uacontext.UA, r Resources) (
 // resources (get_catalog_resource).
 func GetCatalogResource(ctx context.Context, ua *uacontext.UA, r Resources) (NamedResource, error) {
 	for _, a := range ua.Args[1:] {
-		if equalFold(a.Key, "catalog") && a.HasValue {
+		if ascii.EqualFold(a.Key, "catalog") && a.HasValue {
 			if c, ok := FindCatalogResource(ua, r, a.Value); ok {
 				return c, nil
 			}
@@ -458,7 +459,7 @@ func SelectClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Cli
 // the catalog, or offers the catalog's clients (GetClientDbr).
 func GetClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (ClientRecord, error) {
 	for _, a := range ua.Args[1:] {
-		if (equalFold(a.Key, "client") || equalFold(a.Key, "fd")) && a.HasValue {
+		if (ascii.EqualFold(a.Key, "client") || ascii.EqualFold(a.Key, "fd")) && a.HasValue {
 			if !ua.ACLAccessOK(uacontext.ACLClient, a.Value) {
 				break
 			}
@@ -497,7 +498,7 @@ func SelectPoolRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, argk s
 		return PoolRecord{}, false
 	}
 	for _, a := range ua.Args[1:] {
-		if equalFold(a.Key, argk) && a.HasValue && ua.ACLAccessOK(uacontext.ACLPool, a.Value) {
+		if ascii.EqualFold(a.Key, argk) && a.HasValue && ua.ACLAccessOK(uacontext.ACLPool, a.Value) {
 			if p, ok := byName(a.Value); ok {
 				return p, nil
 			}
@@ -618,7 +619,7 @@ func SelectRunningJobs(ctx context.Context, ua *uacontext.UA, jobs JobController
 			var j RunningJob
 			ok := false
 			switch {
-			case equalFold(a.Key, "jobid"):
+			case ascii.EqualFold(a.Key, "jobid"):
 				id := strToInt64(a.Value)
 				if id == 0 {
 					continue
@@ -629,11 +630,11 @@ func SelectRunningJobs(ctx context.Context, ua *uacontext.UA, jobs JobController
 					continue
 				}
 				j, ok = running[i], true
-			case equalFold(a.Key, "job"), equalFold(a.Key, "ujobid"):
+			case ascii.EqualFold(a.Key, "job"), ascii.EqualFold(a.Key, "ujobid"):
 				if !a.HasValue {
 					continue
 				}
-				exact := equalFold(a.Key, "ujobid")
+				exact := ascii.EqualFold(a.Key, "ujobid")
 				i := slices.IndexFunc(running, func(j RunningJob) bool {
 					if exact {
 						return j.Job == a.Value
@@ -682,13 +683,13 @@ func SelectRunningJobs(ctx context.Context, ua *uacontext.UA, jobs JobController
 		match := func(RunningJob) bool { return true }
 		if ua.FindArg("all") <= 0 {
 			switch {
-			case equalFold(state, "created"):
+			case ascii.EqualFold(state, "created"):
 				match = func(j RunningJob) bool { return j.Status == JobStatusCreated }
-			case equalFold(state, "blocked"):
+			case ascii.EqualFold(state, "blocked"):
 				match = func(j RunningJob) bool { return j.Status == 'B' && !j.StartTime.IsZero() }
-			case equalFold(state, "waiting"):
+			case ascii.EqualFold(state, "waiting"):
 				match = func(j RunningJob) bool { return !j.StartTime.IsZero() && strings.IndexByte("FSmMsjcdp", j.Status) >= 0 }
-			case equalFold(state, "running"):
+			case ascii.EqualFold(state, "running"):
 				match = func(j RunningJob) bool { return j.Status == JobStatusRunning && !j.StartTime.IsZero() }
 			default:
 				ua.ErrorMsg("Illegal state either created, blocked, waiting or running\n")

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -208,7 +209,7 @@ func (c *cmds) deleteJobs(ctx context.Context, ua *uacontext.UA, ed CatalogEdito
 	for {
 		i := -1
 		for k := 1; k < len(ua.Args); k++ {
-			if !used[k] && equalFold(ua.Args[k].Key, "jobid") {
+			if !used[k] && ascii.EqualFold(ua.Args[k].Key, "jobid") {
 				i = k
 				break
 			}
@@ -685,7 +686,7 @@ func (c *cmds) dotLevels(_ context.Context, ua *uacontext.UA) error {
 	case 2:
 		var typ byte
 		for _, t := range jobTypes {
-			if equalFold(ua.Args[1].Key, t.name) {
+			if ascii.EqualFold(ua.Args[1].Key, t.name) {
 				typ = t.typ
 				break
 			}

@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -346,7 +347,7 @@ const errClientNotFound = "Client record not found in Catalog.\n"
 // console may access it), else a choice among the catalog's clients.
 func (c *cmds) getClientDbr(ctx context.Context, ua *uacontext.UA) (ClientRecord, error) {
 	for _, a := range ua.Args[1:] {
-		if (equalFold(a.Key, "client") || equalFold(a.Key, "fd")) && a.HasValue {
+		if (ascii.EqualFold(a.Key, "client") || ascii.EqualFold(a.Key, "fd")) && a.HasValue {
 			if !ua.ACLAccessOK(uacontext.ACLClient, a.Value) {
 				break
 			}

@@ -9,8 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -164,7 +164,7 @@ func compensateShortDate(s string) string {
 }
 
 // fmtArg renders an argument as the Director's FMTARG does.
-func fmtArg(a apimode.Arg) string {
+func fmtArg(a uacontext.Arg) string {
 	if a.HasValue {
 		return a.Key + "=" + a.Value
 	}
@@ -181,7 +181,7 @@ func (c *cmds) selectJobIDsOrFiles(ctx context.Context, ua *uacontext.UA, rx *re
 	dateIndex, jobIndex := -1, -1
 	for i := 1; i < len(ua.Args); i++ {
 		a := ua.Args[i]
-		j := slices.IndexFunc(restoreKeywords, func(kw string) bool { return equalFold(kw, a.Key) })
+		j := slices.IndexFunc(restoreKeywords, func(kw string) bool { return ascii.EqualFold(kw, a.Key) })
 		if j < 0 {
 			ua.ErrorMsg("Unknown keyword: %s\n", a.Key)
 			return 0, errFailed

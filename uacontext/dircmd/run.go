@@ -9,6 +9,7 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -245,7 +246,7 @@ func (c *cmds) scanRunArgs(ctx context.Context, ua *uacontext.UA, rc *runContext
 		val := arg.Value
 		kw := -1
 		for j, k := range runKeywords {
-			if equalFold(arg.Key, k) {
+			if ascii.EqualFold(arg.Key, k) {
 				kw = j
 				break
 			}
@@ -708,7 +709,7 @@ func (c *cmds) resetRunJob(ctx context.Context, ua *uacontext.UA, rc *runContext
 	if rc.replace != nil {
 		j.replace = ""
 		for _, r := range replaceOptions {
-			if equalFold(*rc.replace, r) {
+			if ascii.EqualFold(*rc.replace, r) {
 				j.replace = r
 			}
 		}
@@ -778,7 +779,7 @@ var jobTypes = []struct {
 // levelFromName is the Director's GetLevelFromName.
 func levelFromName(name string) (byte, bool) {
 	for _, l := range jobLevels {
-		if equalFold(name, l.name) {
+		if ascii.EqualFold(name, l.name) {
 			return l.level, true
 		}
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -101,7 +102,7 @@ func (c *cmds) status(ctx context.Context, ua *uacontext.UA) error {
 	for _, a := range ua.Args[1:] {
 		k := a.Key
 		switch {
-		case equalFold(k, "all"), prefixFold(k, "dir"):
+		case ascii.EqualFold(k, "all"), ascii.HasPrefixFold(k, "dir"):
 			return c.directorStatus(ctx, ua)
 		default:
 			return uacontext.Errorf("Status of %s is not available from this Director.\n", k)

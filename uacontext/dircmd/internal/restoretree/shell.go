@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Output receives the answers of the "$" commands. Each call is one
@@ -106,30 +107,11 @@ func Lookup(word string) (name string, ok bool) {
 func lookup(word string) *command {
 	for i := range commands {
 		c := &commands[i]
-		if hasPrefixFold(c.key, word) {
+		if ascii.HasPrefixFold(c.key, word) {
 			return c
 		}
 	}
 	return nil
-}
-
-func hasPrefixFold(s, prefix string) bool {
-	if len(prefix) > len(s) {
-		return false
-	}
-	for i := 0; i < len(prefix); i++ {
-		a, b := s[i], prefix[i]
-		if 'A' <= a && a <= 'Z' {
-			a += 'a' - 'A'
-		}
-		if 'A' <= b && b <= 'Z' {
-			b += 'a' - 'A'
-		}
-		if a != b {
-			return false
-		}
-	}
-	return true
 }
 
 // Exec runs one command line. line is the answer as received (trailing
