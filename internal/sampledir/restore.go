@@ -17,7 +17,8 @@ var (
 // directory itself (pos -1).
 type row struct {
 	di        int
-	pos       int
+	pos       int // position among the job's files of the directory; -1: the directory
+	tmpl      int // index of the file in the tree's directory (BigDir: its number)
 	f         fileTmpl
 	fileIndex int32
 }
@@ -38,7 +39,7 @@ func (d *Director) eachRow(ctx context.Context, ji int, fn func(r row) error) er
 		base := int32(c.offsets[di])
 		if dn.big {
 			for k := range c.bigFiles {
-				if err := fn(row{di: di, pos: k, f: bigFile(k), fileIndex: base + int32(k) + 1}); err != nil {
+				if err := fn(row{di: di, pos: k, tmpl: k, f: bigFile(k), fileIndex: base + int32(k) + 1}); err != nil {
 					return err
 				}
 				if n++; n%4096 == 0 {
@@ -51,7 +52,11 @@ func (d *Director) eachRow(ctx context.Context, ji int, fn func(r row) error) er
 			var err error
 			c.eachFile(t, di, func(pos int, f fileTmpl) {
 				if err == nil {
-					err = fn(row{di: di, pos: pos, f: f, fileIndex: base + int32(pos) + 1})
+					tmpl := pos
+					if c.incl[di] != nil {
+						tmpl = int(c.incl[di][pos])
+					}
+					err = fn(row{di: di, pos: pos, tmpl: tmpl, f: f, fileIndex: base + int32(pos) + 1})
 				}
 			})
 			if err != nil {
@@ -59,7 +64,7 @@ func (d *Director) eachRow(ctx context.Context, ji int, fn func(r row) error) er
 			}
 		}
 		count := int32(c.dirFileCount(t, di))
-		if err := fn(row{di: di, pos: -1, fileIndex: base + count + 1}); err != nil {
+		if err := fn(row{di: di, pos: -1, tmpl: -1, fileIndex: base + count + 1}); err != nil {
 			return err
 		}
 	}
@@ -99,12 +104,72 @@ func (d *Director) dirStat(ji, di int) stat {
 	return st
 }
 
-// rowKey identifies a file across jobs: its directory and name (BigDir
-// files by their number).
+// rowKey identifies a file across jobs of different trees: its
+// directory and name (BigDir files by their number, -1 for the
+// directory's own row).
 type rowKey struct {
 	pathID uint64
 	name   string
 	big    int
+}
+
+// seenSet records which files of a restore's jobs were taken already.
+// Jobs of one client share a tree: a flag per file of the tree then
+// does; jobs of several clients need a map by path and name.
+type seenSet struct {
+	tree  *tree
+	flags [][]bool // per directory: files, then the directory's row
+	keys  map[rowKey]struct{}
+}
+
+func (d *Director) newSeenSet(jobs []int) *seenSet {
+	t := d.trees[d.jobFiles[jobs[0]].tree]
+	for _, ji := range jobs[1:] {
+		if d.trees[d.jobFiles[ji].tree] != t {
+			return &seenSet{keys: map[rowKey]struct{}{}}
+		}
+	}
+	s := &seenSet{tree: t, flags: make([][]bool, len(t.dirs))}
+	for di, dn := range t.dirs {
+		n := len(dn.files)
+		if dn.big {
+			for _, ji := range jobs {
+				n = max(n, d.jobFiles[ji].bigFiles)
+			}
+		}
+		s.flags[di] = make([]bool, n+1)
+	}
+	return s
+}
+
+// add records the file of row r of a job of tree t and reports whether
+// it was new.
+func (s *seenSet) add(t *tree, r row) bool {
+	if s.flags != nil {
+		fl := s.flags[r.di]
+		i := r.tmpl
+		if i < 0 {
+			i = len(fl) - 1
+		}
+		if fl[i] {
+			return false
+		}
+		fl[i] = true
+		return true
+	}
+	k := rowKey{pathID: t.dirs[r.di].pathID, big: -1}
+	switch {
+	case r.pos < 0:
+	case t.dirs[r.di].big:
+		k.big = r.pos
+	default:
+		k.name = r.f.name
+	}
+	if _, dup := s.keys[k]; dup {
+		return false
+	}
+	s.keys[k] = struct{}{}
+	return true
 }
 
 // RestoreFileList implements dircmd.RestoreCatalog: the newest version
@@ -125,22 +190,13 @@ func (d *Director) RestoreFileList(ctx context.Context, jobIDs []uint64, fn func
 	var keep map[int][]bool
 	if len(jobs) > 1 {
 		keep = make(map[int][]bool, len(jobs))
-		seen := map[rowKey]struct{}{}
+		seen := d.newSeenSet(jobs)
 		for i := len(jobs) - 1; i >= 0; i-- {
 			ji := jobs[i]
 			t := d.trees[d.jobFiles[ji].tree]
 			bits := make([]bool, d.jobFiles[ji].count(t)+1)
 			err := d.eachRow(ctx, ji, func(r row) error {
-				k := rowKey{pathID: t.dirs[r.di].pathID, big: -1}
-				switch {
-				case r.pos < 0:
-				case t.dirs[r.di].big:
-					k.big = r.pos
-				default:
-					k.name = r.f.name
-				}
-				if _, dup := seen[k]; !dup {
-					seen[k] = struct{}{}
+				if seen.add(t, r) {
 					bits[r.fileIndex] = true
 				}
 				return nil

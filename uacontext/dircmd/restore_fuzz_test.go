@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
@@ -128,4 +129,19 @@ func FuzzRestoreDialogue(f *testing.F) {
 			t.Fatalf("%d goroutines before, %d after", before, after)
 		}
 	})
+}
+
+// BenchmarkRestoreBigDir restores everything of the default sample's
+// bareos-fd (its Full holds /var/lib/bigdir/ with 100,000 files):
+// selection, a tree of about 100,000 nodes, bootstrap and job.
+func BenchmarkRestoreBigDir(b *testing.B) {
+	cat := &restoreSample{Director: sampledir.New(sampledir.Options{Now: func() time.Time { return restoreNow }})}
+	b.ReportAllocs()
+	for range b.N {
+		cat.queued = nil
+		con, err := runDialog(b, cat, apimode.Off, 0, "restore client=bareos-fd fileset=SelfTest select all done yes", nil)
+		if err != nil || len(cat.queued) != 1 || cat.queued[0].Files < 100000 {
+			b.Fatalf("restore failed (%v, %d jobs):\n%s", err, len(cat.queued), con.log.String())
+		}
+	}
 }
