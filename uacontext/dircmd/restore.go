@@ -309,9 +309,11 @@ func (c *cmds) getClientName(ctx context.Context, ua *uacontext.UA, rx *restoreC
 			ua.ErrorMsg("%s argument: %s", a.Key, msg)
 			return errFailed
 		}
+		// A client the console may not access is unknown to it (the
+		// Director checks no ACL here).
 		if _, found, err := c.clientRecord(ctx, a.Value); err != nil {
 			return catalogError(ctx, err)
-		} else if !found {
+		} else if !found || !ua.ACLAccessOK(uacontext.ACLClient, a.Value) {
 			ua.ErrorMsg("invalid %s argument: %s\n", a.Key, a.Value)
 			return errFailed
 		}

@@ -480,7 +480,9 @@ func (c *cmds) checkJobIDs(ctx context.Context, ua *uacontext.UA, rx *restoreCtx
 			ua.ErrorMsg("Unable to get Job record for JobId=%d: ERR=No Job found for JobId %d\n\n", id, id)
 			return 0, errFailed
 		}
-		if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+		// The Director checks the Job ACL only; a job of a client the
+		// console may not access is refused the same way.
+		if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) || j.ClientID != 0 && !ua.ACLAccessOK(uacontext.ACLClient, j.Client) {
 			ua.ErrorMsg("Access to JobId=%d (Job \"%s\") not authorized. Not selected.\n", id, j.Name)
 			continue
 		}
@@ -902,7 +904,9 @@ func (c *cmds) listLastJobs(ctx context.Context, ua *uacontext.UA, rx *restoreCt
 	}
 	rs := &resultSet{cols: []column{numCol("jobid"), textCol("client"), textCol("starttime"), textCol("joblevel"), numCol("jobfiles"), numCol("jobbytes")}}
 	for _, j := range jobs {
-		if j.ClientID == 0 {
+		// The Director lists every client's jobs here; a console sees
+		// only those its Job and Client ACLs allow.
+		if j.ClientID == 0 || !ua.ACLAccessOK(uacontext.ACLJob, j.Name) || !ua.ACLAccessOK(uacontext.ACLClient, j.Client) {
 			continue
 		}
 		rs.rows = append(rs.rows, []cell{num(j.JobID), str(j.Client), timestamp(j.StartTime), char(j.Level), num(j.JobFiles), num(j.JobBytes)})

@@ -116,10 +116,16 @@ func newRestoreSample() *restoreSample {
 // and returns the transcript and the command's error.
 func dialog(t testing.TB, cat dircmd.Catalog, mode apimode.Mode, batch bool, line string, answers ...string) (string, error) {
 	t.Helper()
+	return consoleDialog(t, nil, cat, mode, batch, line, answers...)
+}
+
+// consoleDialog is dialog for a named console.
+func consoleDialog(t testing.TB, who *uacontext.Console, cat dircmd.Catalog, mode apimode.Mode, batch bool, line string, answers ...string) (string, error) {
+	t.Helper()
 	con := &console{answers: answers}
 	table := uacontext.NewTable(uacontext.Builtins()...)
 	table.Add(dircmd.Commands(cat, dircmd.Options{Now: func() time.Time { return restoreNow }})...)
-	ua := uacontext.NewUA(con, uacontext.Options{Table: table})
+	ua := uacontext.NewUA(con, uacontext.Options{Table: table, Console: who})
 	ua.SetMode(mode)
 	ua.Batch = batch
 	fmt.Fprintf(&con.log, "* %s\n", line)
@@ -206,5 +212,54 @@ func checkGolden(t *testing.T, path, got string) {
 	}
 	if d := cmp.Diff(string(want), got); d != "" {
 		t.Errorf("%s differs (-want +got):\n%s", path, d)
+	}
+}
+
+// restorer may restore web01-fd's backups only, to a few places.
+var restorer = &uacontext.Console{
+	Name: "restorer",
+	ACL: uacontext.ACLSet{
+		uacontext.ACLCommand: {"*all*"},
+		uacontext.ACLJob:     {"backup-web01", "RestoreFiles"},
+		uacontext.ACLClient:  {"web01-fd"},
+		uacontext.ACLStorage: {"File"},
+		uacontext.ACLPool:    {"*all*"},
+		uacontext.ACLFileSet: {"*all*"},
+		uacontext.ACLCatalog: {"*all*"},
+		uacontext.ACLWhere:   {"/tmp/bareos-restores", "/tmp/ok"},
+	},
+}
+
+// TestRestoreACL checks the console's ACLs in the restore dialogue:
+// clients and jobs it may not see are neither offered nor selected, and
+// restore locations are checked.
+func TestRestoreACL(t *testing.T) {
+	for _, fl := range []struct {
+		name    string
+		line    string
+		answers []string
+	}{
+		{"acl-menu5", "restore", []string{"5", "mark /etc/hosts", "done", "yes"}},
+		{"acl-foreign-jobid", "restore jobid=1,38 client=web01-fd", []string{"mark /etc/hosts", "done", "yes"}},
+		{"acl-foreign-client", "restore client=bareos-fd select all done yes", nil},
+		{"acl-where-denied", "restore client=web01-fd select all done where=/etc yes", nil},
+		{"acl-where-allowed", "restore client=web01-fd select all done where=/tmp/ok yes", nil},
+		{"acl-foreign-file", "restore client=bareos-fd file=/etc/hosts yes", nil},
+		{"acl-list-last-jobs", "restore", []string{"1", "13"}},
+	} {
+		t.Run(fl.name, func(t *testing.T) {
+			cat := newRestoreSample()
+			out, err := consoleDialog(t, restorer, cat, apimode.Off, false, fl.line, fl.answers...)
+			var b strings.Builder
+			b.WriteString(out)
+			fmt.Fprintf(&b, "== result: %v\n", errText(err))
+			for _, q := range cat.queued {
+				fmt.Fprintf(&b, "== queued: %+v\n", q)
+				if q.BackupClient != "web01-fd" {
+					t.Errorf("restore of %s queued", q.BackupClient)
+				}
+			}
+			checkGolden(t, filepath.Join("testdata", "restore", fl.name+".golden"), b.String())
+		})
 	}
 }
