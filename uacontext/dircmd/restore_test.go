@@ -263,3 +263,44 @@ func TestRestoreACL(t *testing.T) {
 		})
 	}
 }
+
+// prunedCatalog is a catalog without file records (no RestoreCatalog):
+// restore can only restore everything or what a regular expression
+// selects.
+type prunedCatalog struct {
+	dircmd.Catalog
+	runner *restoreSample
+}
+
+func (p prunedCatalog) RunJob(ctx context.Context, req dircmd.RunRequest) (uint64, error) {
+	return p.runner.RunJob(ctx, req)
+}
+
+func TestRestoreWithoutFileRecords(t *testing.T) {
+	for _, fl := range []struct {
+		name    string
+		line    string
+		answers []string
+	}{
+		{"pruned-restore-all", "restore jobid=38 client=web01-fd", []string{"yes", "yes"}},
+		{"pruned-regexp", "restore jobid=38 client=web01-fd", []string{"no", "(", "\\.conf$", "yes"}},
+		{"pruned-abort", "restore jobid=38 client=web01-fd", []string{"no", ""}},
+		{"pruned-all-keyword", "restore jobid=38 client=web01-fd all yes", nil},
+	} {
+		t.Run(fl.name, func(t *testing.T) {
+			rs := newRestoreSample()
+			cat := prunedCatalog{Catalog: rs.Director, runner: rs}
+			if _, ok := dircmd.Catalog(cat).(dircmd.RestoreCatalog); ok {
+				t.Fatal("the pruned catalog has file records")
+			}
+			out, err := dialog(t, cat, apimode.Off, false, fl.line, fl.answers...)
+			var b strings.Builder
+			b.WriteString(out)
+			fmt.Fprintf(&b, "== result: %v\n", errText(err))
+			for _, q := range rs.queued {
+				fmt.Fprintf(&b, "== queued: %+v\n", q)
+			}
+			checkGolden(t, filepath.Join("testdata", "restore", fl.name+".golden"), b.String())
+		})
+	}
+}
