@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"os"
 	"strconv"
 	"strings"
 
@@ -165,7 +166,9 @@ func (ua *UA) recvAnswer(ctx context.Context, rc Receiver) (bsock.Packet, error)
 		// stream may be out of step. Nothing more is sent.
 		ua.markDead(fmt.Errorf("uacontext: prompt: %w", context.Cause(ctx)))
 		return bsock.Packet{}, fmt.Errorf("uacontext: prompt: %w", context.Cause(ctx))
-	case rctx.Err() != nil && errors.Is(context.Cause(rctx), ErrPromptTimeout):
+	case ua.PromptTimeout > 0 && (rctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded)):
+		// The connection's read deadline (set from rctx) can fire just
+		// before rctx's own timer: both mean the prompt timed out.
 		ua.Log.Info("prompt timed out", "timeout", ua.PromptTimeout)
 		return bsock.Packet{}, fmt.Errorf("%w (%v)", ErrPromptTimeout, ua.PromptTimeout)
 	}

@@ -547,6 +547,24 @@ type recvResult struct {
 	err error
 }
 
+// sessionConn is a UA's connection during a session: it sends as the
+// connection does and receives (for prompts) from the session's reader.
+type sessionConn struct {
+	Conn
+	in <-chan recvResult
+}
+
+// RecvContext returns the next packet the session's reader got, or the
+// cause of ctx's end.
+func (c sessionConn) RecvContext(ctx context.Context) (bsock.Packet, error) {
+	select {
+	case r := <-c.in:
+		return r.p, r.err
+	case <-ctx.Done():
+		return bsock.Packet{}, context.Cause(ctx)
+	}
+}
+
 // runSession is Session; sc (nil outside a Server) learns the session's
 // state for a graceful shutdown.
 func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error {
@@ -584,6 +602,13 @@ func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error
 		cancel(errors.New("uacontext: session ended"))
 		<-readerDone
 	}()
+	// The prompts of a running command read the console's answers
+	// through the session's reader, which owns the connection's input.
+	if ua.conn != nil {
+		orig := ua.conn
+		ua.conn = sessionConn{Conn: orig, in: in}
+		defer func() { ua.conn = orig }()
+	}
 
 	var draining <-chan struct{}
 	if sc != nil {

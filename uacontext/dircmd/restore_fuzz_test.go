@@ -16,9 +16,9 @@ import (
 
 // runDialog runs a restore dialogue on a fresh session. dropAt > 0
 // breaks the connection at that packet (sends fail from then on).
-func runDialog(t testing.TB, cat dircmd.Catalog, mode apimode.Mode, dropAt int, line string, answers []string) (*console, error) {
+func runDialog(t testing.TB, cat dircmd.Catalog, mode apimode.Mode, dropAt int, line string, answers []string) (*scripted, error) {
 	t.Helper()
-	con := &console{answers: answers, dropAt: dropAt}
+	con := &scripted{answers: answers, dropAt: dropAt}
 	table := uacontext.NewTable(uacontext.Builtins()...)
 	table.Add(dircmd.Commands(cat, dircmd.Options{Now: func() time.Time { return restoreNow }})...)
 	ua := uacontext.NewUA(con, uacontext.Options{Table: table})
@@ -36,7 +36,7 @@ func runDialog(t testing.TB, cat dircmd.Catalog, mode apimode.Mode, dropAt int, 
 // checkRestoreState checks that the restore left the sample either
 // unchanged or with one complete restore job that the console was told
 // about.
-func checkRestoreState(t testing.TB, cat *restoreSample, con *console, err error) {
+func checkRestoreState(t testing.TB, cat *restoreSample, con *scripted, err error) {
 	t.Helper()
 	if errors.Is(err, uacontext.ErrPanic) {
 		t.Fatalf("the restore panicked:\n%s", con.log.String())

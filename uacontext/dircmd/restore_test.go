@@ -3,7 +3,6 @@ package dircmd_test
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -22,21 +21,10 @@ import (
 	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
 
-// update rewrites the restore transcripts in testdata/restore (go test
-// -run Restore -update). If another package of the test binary defines
-// -update already, its flag is used.
-var update = func() func() bool {
-	if f := flag.Lookup("update"); f != nil {
-		return func() bool { return f.Value.String() == "true" }
-	}
-	b := flag.Bool("update", false, "rewrite the golden transcripts in testdata/ instead of comparing with them")
-	return func() bool { return *b }
-}()
-
-// console is a scripted console: it records what the Director sends and
+// scripted is a scripted console: it records what the Director sends and
 // answers prompts from a list. When the list is used up the console
 // disconnects (the next read fails with io.EOF).
-type console struct {
+type scripted struct {
 	mu      sync.Mutex
 	answers []string
 	log     strings.Builder
@@ -44,7 +32,7 @@ type console struct {
 	dropAt  int // > 0: sends fail from this packet on (a broken connection)
 }
 
-func (c *console) Send(p []byte) error {
+func (c *scripted) Send(p []byte) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.pkts++
@@ -55,7 +43,7 @@ func (c *console) Send(p []byte) error {
 	return nil
 }
 
-func (c *console) Signal(s bsock.Signal) error {
+func (c *scripted) Signal(s bsock.Signal) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.pkts++
@@ -66,7 +54,7 @@ func (c *console) Signal(s bsock.Signal) error {
 	return nil
 }
 
-func (c *console) RecvContext(ctx context.Context) (bsock.Packet, error) {
+func (c *scripted) RecvContext(ctx context.Context) (bsock.Packet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if err := ctx.Err(); err != nil {
@@ -122,7 +110,7 @@ func dialog(t testing.TB, cat dircmd.Catalog, mode apimode.Mode, batch bool, lin
 // consoleDialog is dialog for a named console.
 func consoleDialog(t testing.TB, who *uacontext.Console, cat dircmd.Catalog, mode apimode.Mode, batch bool, line string, answers ...string) (string, error) {
 	t.Helper()
-	con := &console{answers: answers}
+	con := &scripted{answers: answers}
 	table := uacontext.NewTable(uacontext.Builtins()...)
 	table.Add(dircmd.Commands(cat, dircmd.Options{Now: func() time.Time { return restoreNow }})...)
 	ua := uacontext.NewUA(con, uacontext.Options{Table: table, Console: who})
@@ -197,7 +185,7 @@ func errText(err error) string {
 // -update.
 func checkGolden(t *testing.T, path, got string) {
 	t.Helper()
-	if update() {
+	if *update {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 			t.Fatal(err)
 		}
