@@ -28,7 +28,6 @@ type restoreCtx struct {
 	all       bool
 	pool      string // pool= restricts the job selection
 	archive   bool
-	fileRegex string
 
 	where, regexWhere, replace, pluginOptions, comment, backupFormat optArg
 
@@ -116,12 +115,14 @@ func (c *cmds) restore(ctx context.Context, ua *uacontext.UA) error {
 	strip, addPrefix, addSuffix := argOpt(ua, "strip_prefix"), argOpt(ua, "add_prefix"), argOpt(ua, "add_suffix")
 	rx.regexWhere = argOpt(ua, "regexwhere")
 	if v := argOpt(ua, "fileregex"); v.ok {
+		// Checked as the Director does; it would restrict the files the
+		// storage daemon restores through the bootstrap file, which this
+		// Director does not write.
 		if _, err := regexp.Compile(v.v); err != nil {
 			ua.SendMsg("Regex compile error: %s\n", err.Error())
 			ua.ErrorMsg("Invalid \"FileRegex\" value.\n")
 			return errFailed
 		}
-		rx.fileRegex = v.v
 	}
 	rx.archive = ua.FindArg("archive") >= 0
 	if strip.ok || addPrefix.ok || addSuffix.ok {

@@ -231,7 +231,7 @@ func (c *cmds) buildDirectoryTree(ctx context.Context, ua *uacontext.UA, rx *res
 	ok := true
 	if fileCount == 0 {
 		var err error
-		if ok, err = c.askForFileregex(ctx, ua, rx); err != nil {
+		if ok, err = c.askForFileregex(ctx, ua); err != nil {
 			return false, err
 		}
 		if ok {
@@ -335,7 +335,7 @@ loop:
 // askForFileregex is the Director's AskForFileregex, for jobs without
 // file records: restore everything, or the files a regular expression
 // selects, or nothing.
-func (c *cmds) askForFileregex(ctx context.Context, ua *uacontext.UA, rx *restoreCtx) (bool, error) {
+func (c *cmds) askForFileregex(ctx context.Context, ua *uacontext.UA) (bool, error) {
 	if ua.FindArg("all") >= 0 || ua.FindArgWithValue("fileregex") >= 0 {
 		return true, nil
 	}
@@ -367,7 +367,6 @@ func (c *cmds) askForFileregex(ctx context.Context, ua *uacontext.UA, rx *restor
 			ua.SendMsg("Regex compile error: %s\n", err.Error())
 			continue
 		}
-		rx.fileRegex = re
 		return true, nil
 	}
 }

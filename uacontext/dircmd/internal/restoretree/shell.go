@@ -96,14 +96,7 @@ func init() {
 	}
 }
 
-// Lookup returns the command a typed word selects, and false if none.
-func Lookup(word string) (name string, ok bool) {
-	if c := lookup(word); c != nil {
-		return c.key, true
-	}
-	return "", false
-}
-
+// lookup returns the command a typed word selects, nil if none.
 func lookup(word string) *command {
 	for i := range commands {
 		c := &commands[i]
