@@ -111,6 +111,7 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 	if !ok || ua.conn == nil {
 		return "", ErrNoInput
 	}
+	recv := rc.RecvContext
 	if err := ua.err; err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSessionEnded, err)
 	}
@@ -128,7 +129,7 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 	ua.waiting = true
 	defer func() { ua.waiting = false }()
 	for {
-		p, err := ua.recvAnswer(ctx, rc)
+		p, err := ua.recvAnswer(ctx, recv)
 		if err != nil {
 			return "", err
 		}
@@ -149,14 +150,14 @@ func (ua *UA) getCmd(ctx context.Context, prompt string, sub bool) (string, erro
 }
 
 // recvAnswer reads one packet within ctx and the prompt timeout.
-func (ua *UA) recvAnswer(ctx context.Context, rc Receiver) (bsock.Packet, error) {
+func (ua *UA) recvAnswer(ctx context.Context, recv func(context.Context) (bsock.Packet, error)) (bsock.Packet, error) {
 	rctx := ctx
 	if ua.PromptTimeout > 0 {
 		var cancel context.CancelFunc
 		rctx, cancel = context.WithTimeoutCause(ctx, ua.PromptTimeout, ErrPromptTimeout)
 		defer cancel()
 	}
-	p, err := rc.RecvContext(rctx)
+	p, err := recv(rctx)
 	if err == nil {
 		return p, nil
 	}
@@ -190,7 +191,7 @@ func (ua *UA) markDead(err error) {
 // to its output, so that a JSON client can tell why the command failed.
 func (ua *UA) noteBatchFailure(text string) {
 	if ua.Mode() == apimode.JSON {
-		ua.Send.Message(formatter.MsgError, text)
+		ua.Formatter().Message(formatter.MsgError, text)
 	}
 }
 

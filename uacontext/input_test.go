@@ -269,3 +269,55 @@ func TestGetConfirmation(t *testing.T) {
 		t.Errorf("mode 1 asked: %q", c.pkts)
 	}
 }
+
+// FuzzPrompts feeds arbitrary answers (one per line) to the input
+// primitives in every mode: they must not panic, must end when the
+// answers run out, and may only return what their contract allows.
+// Seeds are in testdata/fuzz/FuzzPrompts.
+func FuzzPrompts(f *testing.F) {
+	f.Fuzz(func(t *testing.T, mode uint8, answers string) {
+		lines := strings.Split(answers, "\n")
+		if len(lines) > 50 {
+			return
+		}
+		for kind := 0; kind < 4; kind++ {
+			ua, c := newScriptUA(apimode.Mode(mode%3), lines...)
+			ctx := context.Background()
+			switch kind {
+			case 0:
+				v, err := ua.GetPint(ctx, "N: ")
+				if err == nil && v < 0 {
+					t.Fatalf("GetPint = %d", v)
+				}
+			case 1:
+				yes, err := ua.GetYesno(ctx, "Y/N: ")
+				if err == nil {
+					last := stripTrailingJunk(cString(lines[len(lines)-len(c.answers)-1]))
+					if want, ok := ParseYesNo(last); !ok || want != yes {
+						t.Fatalf("GetYesno = %v after %q", yes, last)
+					}
+				}
+			case 2:
+				ua.StartPrompt("H:\n")
+				for _, it := range []string{"a", "b", "c"} {
+					ua.AddPrompt(it)
+				}
+				i, item, err := ua.DoPrompt(ctx, "X", "Pick")
+				if err == nil && (i < 0 || i > 2 || item != []string{"a", "b", "c"}[i]) {
+					t.Fatalf("DoPrompt = %d, %q", i, item)
+				}
+				if err != nil && i != -1 {
+					t.Fatalf("DoPrompt failed with index %d", i)
+				}
+			case 3:
+				a, err := ua.GetCmd(ctx, "> ")
+				if err == nil && (a == "." || strings.ContainsAny(a, "\x00") || strings.HasSuffix(a, " ")) {
+					t.Fatalf("GetCmd = %q", a)
+				}
+			}
+			if ua.Waiting() {
+				t.Fatal("still waiting")
+			}
+		}
+	})
+}

@@ -91,12 +91,12 @@ func TestDoPromptBatchText(t *testing.T) {
 	}
 
 	ua, c = newScriptUA(apimode.JSON)
-	ua.Send.SetCompact(true)
+	ua.Formatter().SetCompact(true)
 	ua.StartPrompt("Header:\n")
 	ua.AddPrompt("a")
 	ua.AddPrompt("b")
 	ua.DoPrompt(context.Background(), "Job", "Select")
-	ua.Send.FinalizeResult(false)
+	ua.Formatter().FinalizeResult(false)
 	wantJSON := `{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":["Your request has multiple choices for \"Job\". Selection is not possible in batch mode.\n"]}}}}`
 	if diff := cmp.Diff([]string{wantJSON}, c.pkts); diff != "" {
 		t.Errorf("mode 2 (-want +got):\n%s", diff)

@@ -29,7 +29,7 @@ func (ua *UA) GetRawSubCmd(ctx context.Context, prompt string) (string, error) {
 	if err := ua.err; err != nil {
 		return "", fmt.Errorf("%w: %w", ErrSessionEnded, err)
 	}
-	ua.Send.SendBuffer()
+	ua.Formatter().SendBuffer()
 	ua.SendPacket([]byte(prompt))
 	ua.Signal(bsock.SubPrompt)
 	if err := ua.err; err != nil {
@@ -38,7 +38,7 @@ func (ua *UA) GetRawSubCmd(ctx context.Context, prompt string) (string, error) {
 	ua.waiting = true
 	defer func() { ua.waiting = false }()
 	for {
-		p, err := ua.recvAnswer(ctx, rc)
+		p, err := ua.recvAnswer(ctx, rc.RecvContext)
 		if err != nil {
 			return "", err
 		}

@@ -559,9 +559,9 @@ func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Medi
 		if err != nil {
 			return Media{}, catalogError(ctx, err)
 		}
-		ua.Send.ArrayStart("volumes", null)
+		ua.Formatter().ArrayStart("volumes", null)
 		renderMedia(ua, horzList, media)
-		ua.Send.ArrayEnd("volumes", null)
+		ua.Formatter().ArrayEnd("volumes", null)
 		ua.SendMsg("Enter the volume name or MediaId of the volume prefixed with an asterisk (*).\n")
 		answer, err := ua.GetCmd(ctx, "E.g. \"full-0001\" or \"*42\": ")
 		if err != nil {

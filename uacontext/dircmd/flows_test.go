@@ -74,6 +74,9 @@ func startSession(t testing.TB, cat dircmd.Catalog, mode apimode.Mode, opts uaco
 	if opts.Table == nil {
 		opts.Table = flowTable(cat)
 	}
+	if opts.Connected.IsZero() {
+		opts.Connected = testNow
+	}
 	ua := uacontext.NewUA(srv, opts)
 	ctx, cancel := context.WithCancel(context.Background())
 	cs := &console{t: t, c: bsock.NewConn(b), mode: apimode.Off, done: make(chan error, 1)}

@@ -147,8 +147,8 @@ func (c *cmds) cancel(ctx context.Context, ua *uacontext.UA, jc JobController) e
 
 // delete is the Director's delete command.
 func (c *cmds) delete(ctx context.Context, ua *uacontext.UA, ed CatalogEditor) error {
-	ua.Send.ObjectStart("deleted", null)
-	defer ua.Send.ObjectEnd("deleted", null)
+	ua.Formatter().ObjectStart("deleted", null)
+	defer ua.Formatter().ObjectEnd("deleted", null)
 	kw := ua.FindArgKeyword("volume", "pool", "jobid", "storage")
 	if kw < 0 {
 		ua.WarningMsg("In general it is not a good idea to delete either a\nPool or a Volume since they may contain data.\n\n")
@@ -190,7 +190,7 @@ func (c *cmds) deleteJobs(ctx context.Context, ua *uacontext.UA, ed CatalogEdito
 	var ids []uint64
 	report := func(id uint64) {
 		ids = append(ids, id)
-		ua.Send.ArrayItemString(strconv.FormatUint(id, 10), "Jobid %s and associated records deleted from the catalog.\n")
+		ua.Formatter().ArrayItemString(strconv.FormatUint(id, 10), "Jobid %s and associated records deleted from the catalog.\n")
 	}
 	if ua.FindArgWithValue("jobid") <= 0 {
 		id, err := ua.GetPint(ctx, "Enter JobId to delete: ")
@@ -203,8 +203,8 @@ func (c *cmds) deleteJobs(ctx context.Context, ua *uacontext.UA, ed CatalogEdito
 		report(uint64(uint32(id)))
 		return c.applyDelete(ctx, ed, ids)
 	}
-	ua.Send.ArrayStart("jobids", null)
-	defer ua.Send.ArrayEnd("jobids", null)
+	ua.Formatter().ArrayStart("jobids", null)
+	defer ua.Formatter().ArrayEnd("jobids", null)
 	used := make([]bool, len(ua.Args))
 	for {
 		i := -1
@@ -321,7 +321,7 @@ func (c *cmds) deleteVolume(ctx context.Context, ua *uacontext.UA, ed CatalogEdi
 	if err != nil {
 		return catalogError(ctx, err)
 	}
-	f := ua.Send
+	f := ua.Formatter()
 	if len(ids) > 0 {
 		list := make([]string, len(ids))
 		for i, id := range ids {
@@ -463,7 +463,7 @@ func (c *cmds) enDisable(ctx context.Context, ua *uacontext.UA, sw ResourceSwitc
 	if err := sw.SetEnabled(ctx, typ, name, enable); err != nil {
 		return catalogError(ctx, err)
 	}
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart(action, null)
 	ua.SendMsg("%s \"%s\" %sd\n", what, name, action)
 	f.ArrayStart(array, null)
@@ -607,7 +607,7 @@ func (c *cmds) wait(ctx context.Context, ua *uacontext.UA, jc JobController) err
 	case JobStatusWarnings, JobStatusTerminated:
 		exit = 0
 	}
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart("Job", null)
 	f.KVUint("JobId", "%s=", jobID, "%i\n")
 	f.KVString("JobStatusLong", null, jobStatusToStr(status), "JobStatus=%s ")
@@ -639,7 +639,7 @@ func jobStatusToStr(s byte) string {
 // timeCmd is the Director's time command.
 func (c *cmds) timeCmd(_ context.Context, ua *uacontext.UA) error {
 	now := c.opts.Now()
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart("time", null)
 	f.KVString("full", null, now.Format("Mon 02-Jan-2006 15:04:05"), "%s\n")
 	f.KVString("year", null, now.Format("2006"), null)
@@ -655,7 +655,7 @@ func (c *cmds) timeCmd(_ context.Context, ua *uacontext.UA) error {
 // nameList emits an array of {"name": ...} objects (one line each in
 // the text modes).
 func nameList(ua *uacontext.UA, array string, names []string) {
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart(array, null)
 	for _, n := range names {
 		f.ObjectStart(null, null)
@@ -667,7 +667,7 @@ func nameList(ua *uacontext.UA, array string, names []string) {
 
 // dotLevels is the Director's .levels [<jobtype>].
 func (c *cmds) dotLevels(_ context.Context, ua *uacontext.UA) error {
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart("levels", null)
 	emit := func(name string, level, typ byte) {
 		f.ObjectStart(null, null)
@@ -806,15 +806,17 @@ func (c *cmds) dotLocations(_ context.Context, ua *uacontext.UA) error {
 	return nil
 }
 
-// statusRunning is the Director's ListRunningJobs: the console's own
-// session (text mode) and the jobs the console may see.
+// statusRunning is the Director's ListRunningJobs: the connected consoles
+// (text mode) and the running jobs the console may see.
 func (c *cmds) statusRunning(ua *uacontext.UA, jobs []RunningJob) {
 	mode := ua.Mode()
-	f := ua.Send
-	if mode == apimode.Off || mode == apimode.On {
-		if mode == apimode.Off {
-			ua.SendMsg("\nRunning Jobs:\n")
-			ua.SendMsg("Console connected at %s\n", shortTime(c.opts.Now()))
+	f := ua.Formatter()
+	if mode == apimode.Off {
+		ua.SendMsg("\nRunning Jobs:\n")
+		// Every connected console, as the Director lists its console
+		// control jobs.
+		for _, s := range ua.Sessions() {
+			ua.SendMsg("Console connected at %s\n", shortTime(s.Connected))
 		}
 	}
 	if mode == apimode.JSON {

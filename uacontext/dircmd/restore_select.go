@@ -355,7 +355,7 @@ func (c *cmds) selectJobIDsOrFiles(ctx context.Context, ua *uacontext.UA, rx *re
 			}
 			// This Director has no SQL database: the query fails as
 			// an SQL error does.
-			ua.Send.Decoration("Query failed: %s\n", "SQL queries are not supported by this catalog")
+			ua.Formatter().Decoration("Query failed: %s\n", "SQL queries are not supported by this catalog")
 			done = false
 		case 4, 8: // most recent backup; 8: only find the JobIds
 			if err := c.selectBackupsBeforeDate(ctx, ua, rx, now.Add(time.Second).Format(dateLayout)); err != nil {
@@ -885,9 +885,9 @@ func (c *cmds) listJobsByIDs(ctx context.Context, ua *uacontext.UA, ids []uint64
 	for _, r := range rows {
 		rs.rows = append(rs.rows, []cell{num(r.j.JobID), char(r.j.Level), num(r.j.JobFiles), num(r.j.JobBytes), timestamp(r.j.StartTime), str(r.vol)})
 	}
-	ua.Send.ArrayStart("query", formatter.Null)
-	render(ua.Send, rs, horzList, ua.GUI)
-	ua.Send.ArrayEnd("query", formatter.Null)
+	ua.Formatter().ArrayStart("query", formatter.Null)
+	render(ua.Formatter(), rs, horzList, ua.GUI)
+	ua.Formatter().ArrayEnd("query", formatter.Null)
 	return nil
 }
 
@@ -911,9 +911,9 @@ func (c *cmds) listLastJobs(ctx context.Context, ua *uacontext.UA, rx *restoreCt
 		}
 		rs.rows = append(rs.rows, []cell{num(j.JobID), str(j.Client), timestamp(j.StartTime), char(j.Level), num(j.JobFiles), num(j.JobBytes)})
 	}
-	ua.Send.ArrayStart("query", formatter.Null)
-	render(ua.Send, rs, horzList, true)
-	ua.Send.ArrayEnd("query", formatter.Null)
+	ua.Formatter().ArrayStart("query", formatter.Null)
+	render(ua.Formatter(), rs, horzList, true)
+	ua.Formatter().ArrayEnd("query", formatter.Null)
 	return nil
 }
 
@@ -943,8 +943,8 @@ func (c *cmds) listFileJobs(ctx context.Context, ua *uacontext.UA, client, name 
 	if len(rs.rows) > 20 {
 		rs.rows = rs.rows[:20]
 	}
-	ua.Send.ArrayStart("query", formatter.Null)
-	render(ua.Send, rs, horzList, true)
-	ua.Send.ArrayEnd("query", formatter.Null)
+	ua.Formatter().ArrayStart("query", formatter.Null)
+	render(ua.Formatter(), rs, horzList, true)
+	ua.Formatter().ArrayEnd("query", formatter.Null)
 	return nil
 }

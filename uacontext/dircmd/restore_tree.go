@@ -158,7 +158,7 @@ type treeOut struct {
 }
 
 func (o treeOut) send(sig bsock.Signal, format string, args []any) {
-	o.ua.Send.SendBuffer()
+	o.ua.Formatter().SendBuffer()
 	if sig != 0 && o.api {
 		o.ua.Signal(sig)
 	}

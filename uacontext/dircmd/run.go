@@ -1297,7 +1297,7 @@ func (c *cmds) startJob(ctx context.Context, ua *uacontext.UA, runner JobRunner,
 		return &uacontext.CommandError{Msg: "Job failed.\n", Err: err}
 	}
 	ua.Log.Info("Job queued.", "jobid", id, "job", req.Job)
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart("run", null)
 	f.KVString("jobid", null, strconv.FormatUint(id, 10), "Job queued. JobId=%s\n")
 	f.ObjectEnd("run", null)

@@ -159,7 +159,7 @@ func (c *cmds) statusHeader(ua *uacontext.UA, st DirectorStatus) {
 	d := ua.Director
 	started := shortTime(st.Started)
 	if ua.Mode() == apimode.JSON {
-		f := ua.Send
+		f := ua.Formatter()
 		f.ObjectStart("header", null)
 		f.KVString("director", null, d.Name, "%s\n")
 		f.KVString("version", null, d.Version, "%s\n")
@@ -199,7 +199,7 @@ func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 		}
 		return allowed[a].Priority < allowed[b].Priority
 	})
-	f := ua.Send
+	f := ua.Formatter()
 	if ua.Mode() == apimode.JSON {
 		f.ArrayStart("scheduled", null)
 	}
@@ -248,7 +248,7 @@ func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 }
 
 func (c *cmds) statusTerminated(ua *uacontext.UA, jobs []TerminatedJob) {
-	f := ua.Send
+	f := ua.Formatter()
 	if len(jobs) == 0 {
 		if ua.Mode() == apimode.Off {
 			ua.SendMsg("No Terminated Jobs.\n")
@@ -335,7 +335,7 @@ func (c *cmds) statusTerminated(ua *uacontext.UA, jobs []TerminatedJob) {
 // statusClientConnections lists client-initiated connections; there are
 // none.
 func (c *cmds) statusClientConnections(ua *uacontext.UA) {
-	f := ua.Send
+	f := ua.Formatter()
 	sep := "===================="
 	f.Decoration("\n")
 	f.Decoration("Client Initiated Connections (waiting for jobs):\n")
