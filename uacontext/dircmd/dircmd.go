@@ -15,6 +15,17 @@
 // (uacontext.UA.Filter) applies to every row. The ResourceFilter adapter
 // answers the resource and enabled/disabled filters from the Catalog's
 // resources; Commands installs it on sessions that have none.
+//
+// Commands also holds restore, the Director's restore command: the job
+// selection menu and its keywords (jobid=, client=, fileset=, before=,
+// select, current, all, done, file=, directory=, pool=, where=,
+// replace=, yes, ...), the file selection mode with its "$" prompt (cd,
+// ls, dir, mark, unmark, lsmark, estimate, count, find, pwd, help, done,
+// quit, ...) over an in-memory tree of the jobs' files, and the restore
+// job, which it hands to the run command ("OK to run? (yes/mod/no):").
+// It needs the RestoreCatalog capability for the file lists (without
+// it, as for jobs whose files were pruned, it offers to restore
+// everything) and JobRunner to queue the job.
 package dircmd
 
 import (
