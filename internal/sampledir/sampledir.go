@@ -38,6 +38,9 @@ type Options struct {
 	// job); it decides "status director" and the durations of running
 	// jobs.
 	Now func() time.Time
+	// Password is the Director's password, which show prints in its
+	// Director resource and the default console (default "secret").
+	Password string
 }
 
 // Name is the sample Director's name.
@@ -57,6 +60,7 @@ type Director struct {
 	schedules []dircmd.ScheduleResource
 	catalogs  []dircmd.NamedResource
 	messages  []dircmd.NamedResource
+	cfg       config
 
 	clients  []dircmd.ClientRecord
 	pools    []dircmd.PoolRecord
@@ -92,7 +96,16 @@ func New(opts Options) *Director {
 	if opts.Start.IsZero() {
 		opts.Start = time.Date(2024, 1, 1, 21, 0, 0, 0, time.UTC)
 	}
+	if opts.Password == "" {
+		opts.Password = "secret"
+	}
 	d := &Director{opts: opts}
+	cfg, err := buildConfig(opts.Password)
+	if err != nil {
+		// The configuration is static; TestConfiguration keeps it valid.
+		panic(err)
+	}
+	d.cfg = cfg
 	d.resources()
 	d.buildTrees()
 	d.generate()

@@ -67,6 +67,7 @@ type cmds struct {
 	cat  Catalog
 	opts Options
 	res  uacontext.Resources
+	conf Configuration // nil: no configuration resources
 }
 
 // Commands returns the commands of this package for cat, with the names,
@@ -74,6 +75,7 @@ type cmds struct {
 // them to a uacontext.Table (together with uacontext.Builtins).
 func Commands(cat Catalog, opts Options) []uacontext.Command {
 	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	c.conf, _ = cat.(Configuration)
 	handlers := []struct {
 		name string
 		h    uacontext.Handler
@@ -91,6 +93,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"list", c.list},
 		{"llist", c.llist},
 		{"status", c.status},
+		{"show", c.show},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {
