@@ -15,10 +15,10 @@ type Run struct {
 	Level string // a job level ("Full", "Incremental", ...), or ""
 
 	Pool, FullPool, VirtualFullPool, IncrementalPool, DifferentialPool, NextPool string
-	Storage, Messages                                                              string
-	Priority                                                                       int
-	MaxRunSchedTime                                                                int64 // seconds
-	Accurate                                                                       bool
+	Storage, Messages                                                            string
+	Priority                                                                     int
+	MaxRunSchedTime                                                              int64 // seconds
+	Accurate                                                                     bool
 
 	MonthDays    []int          // 1..31
 	WeeksOfMonth []int          // 1..5 (1st .. 5th)

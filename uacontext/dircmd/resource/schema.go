@@ -82,38 +82,38 @@ func ParseType(name string) (Type, bool) {
 type kind uint8
 
 const (
-	kName      kind = iota // resource name, quoted
-	kStr                   // string (STR, DIR, STRNAME), quoted, may be unset
-	kStdStr                // string that is "" when unset (STDSTR, STDSTRDIR)
-	kDirOrCmd              // path or |command, printed escaped and quoted
-	kPassword              // password, plain or [md5]
-	kRes                   // name of another resource, quoted
-	kResList               // list of resource names, one per line
-	kStrList               // list of strings, one per line (ALIST_STR, STR_VECTOR, PLUGIN_NAMES)
-	kInt32                 // signed number
-	kPint32                // unsigned number
-	kInt64                 // signed 64-bit number
-	kSpeed                 // bytes per second, unsigned
-	kSize64                // size, printed with binary prefixes ("50 g")
-	kSize32                // 32-bit size
-	kTime                  // duration in seconds, printed as "1 months 2 days "
-	kBool                  // yes/no
-	kBit                   // yes/no flag that has no default
-	kLabel                 // tape label type
-	kAddresses             // Director listen addresses
-	kAddrPart              // Port/Address shorthands of the addresses: never printed
-	kACL                   // access control list, one line
-	kAudit                 // audited commands, one line
-	kKeyword               // one word of a fixed set (protocol, replace, pool type, ...)
-	kJobType               // job type keyword, nothing printed when unset
-	kLevel                 // job level keyword, "" when unset
-	kMigType               // selection type keyword, nothing printed when unset
-	kDevice                // storage devices, one line, quoted
-	kRunScript             // RunScript blocks
-	kShortRunScript        // RunBeforeJob and friends: stored as RunScript
-	kRun                   // schedule runs
-	kMsgs                  // message destinations: printed by the Messages layout
-	kIncExc                // FileSet Include/Exclude: printed by the FileSet layout
+	kName           kind = iota // resource name, quoted
+	kStr                        // string (STR, DIR, STRNAME), quoted, may be unset
+	kStdStr                     // string that is "" when unset (STDSTR, STDSTRDIR)
+	kDirOrCmd                   // path or |command, printed escaped and quoted
+	kPassword                   // password, plain or [md5]
+	kRes                        // name of another resource, quoted
+	kResList                    // list of resource names, one per line
+	kStrList                    // list of strings, one per line (ALIST_STR, STR_VECTOR, PLUGIN_NAMES)
+	kInt32                      // signed number
+	kPint32                     // unsigned number
+	kInt64                      // signed 64-bit number
+	kSpeed                      // bytes per second, unsigned
+	kSize64                     // size, printed with binary prefixes ("50 g")
+	kSize32                     // 32-bit size
+	kTime                       // duration in seconds, printed as "1 months 2 days "
+	kBool                       // yes/no
+	kBit                        // yes/no flag that has no default
+	kLabel                      // tape label type
+	kAddresses                  // Director listen addresses
+	kAddrPart                   // Port/Address shorthands of the addresses: never printed
+	kACL                        // access control list, one line
+	kAudit                      // audited commands, one line
+	kKeyword                    // one word of a fixed set (protocol, replace, pool type, ...)
+	kJobType                    // job type keyword, nothing printed when unset
+	kLevel                      // job level keyword, "" when unset
+	kMigType                    // selection type keyword, nothing printed when unset
+	kDevice                     // storage devices, one line, quoted
+	kRunScript                  // RunScript blocks
+	kShortRunScript             // RunBeforeJob and friends: stored as RunScript
+	kRun                        // schedule runs
+	kMsgs                       // message destinations: printed by the Messages layout
+	kIncExc                     // FileSet Include/Exclude: printed by the FileSet layout
 )
 
 // item is one directive of a resource type.
