@@ -1,6 +1,8 @@
 package uacontext
 
 import (
+	"context"
+
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
 )
@@ -39,32 +41,32 @@ func Builtins() []Command {
 	}
 }
 
-func builtin(name string, h Handler) Command {
+func builtin(name string, h HandlerFunc) Command {
 	c, _ := Reference(name)
 	c.Handler = h
 	return c
 }
 
 // noopCmd is ".": it signals its own begin and success in the API modes.
-func noopCmd(ua *UA) bool {
-	if ua.API != apimode.Off {
+func noopCmd(_ context.Context, ua *UA) error {
+	if ua.Mode() != apimode.Off {
 		ua.Signal(bsock.CmdBegin)
 		ua.Signal(bsock.CmdOK)
 	}
-	return true
+	return nil
 }
 
-func quitCmd(ua *UA) bool {
+func quitCmd(_ context.Context, ua *UA) error {
 	ua.Quit = true
-	return true
+	return nil
 }
 
-func apiCmd(ua *UA) bool {
+func apiCmd(_ context.Context, ua *UA) error {
 	req, err := apimode.Parse(ua.Args)
 	if err != nil {
-		return false
+		// The Director fails the command without a message.
+		return ErrReported
 	}
-	ua.API = req.Mode
 	if len(ua.Args) > 1 {
 		ua.Batch = req.Batch
 	}
@@ -74,12 +76,12 @@ func apiCmd(ua *UA) bool {
 	case apimode.CompactOff:
 		ua.Send.SetCompact(false)
 	}
-	ua.Send.SetMode(ua.API)
-	ua.Send.KVUint("api", "%s: ", uint64(ua.API), "%d\n")
-	return true
+	ua.SetMode(req.Mode)
+	ua.Send.KVUint("api", "%s: ", uint64(req.Mode), "%d\n")
+	return nil
 }
 
-func onOff(ua *UA, set func(bool)) bool {
+func onOff(ua *UA, set func(bool)) error {
 	switch ua.FindArgKeyword("on", "off") {
 	case 0:
 		set(true)
@@ -88,23 +90,23 @@ func onOff(ua *UA, set func(bool)) bool {
 	default:
 		ua.ErrorMsg("ON or OFF keyword missing.\n")
 	}
-	return true
+	return nil
 }
 
-func autodisplayCmd(ua *UA) bool {
+func autodisplayCmd(_ context.Context, ua *UA) error {
 	return onOff(ua, func(b bool) { ua.AutoDisplay = b })
 }
 
-func guiCmd(ua *UA) bool {
+func guiCmd(_ context.Context, ua *UA) error {
 	return onOff(ua, func(b bool) { ua.GUI = b })
 }
 
-func whoamiCmd(ua *UA) bool {
+func whoamiCmd(_ context.Context, ua *UA) error {
 	ua.Send.KVString("whoami", null, ua.ConsoleName(), "%s\n")
-	return true
+	return nil
 }
 
-func versionCmd(ua *UA) bool {
+func versionCmd(_ context.Context, ua *UA) error {
 	d := ua.Director
 	f := ua.Send
 	f.ObjectStart("version", null)
@@ -117,7 +119,7 @@ func versionCmd(ua *UA) bool {
 	f.KVString("distversion", null, d.OSInfo, "%s ")
 	f.KVString("CustomVersionId", null, d.CustomVersionID, "%s\n")
 	f.ObjectEnd("version", null)
-	return true
+	return nil
 }
 
 // doMessages sends every queued console message as its own raw packet.
@@ -130,23 +132,23 @@ func (ua *UA) doMessages() {
 
 // messagesCmd mirrors the Director, which checks the Command ACL against
 // the raw command line here.
-func messagesCmd(ua *UA) bool {
+func messagesCmd(_ context.Context, ua *UA) error {
 	if ua.Messages.Pending() && ua.ACLAccessOK(ACLCommand, ua.Cmd) {
 		ua.doMessages()
 	} else {
 		ua.Send.Decoration("You have no messages.\n")
 	}
-	return true
+	return nil
 }
 
-func dotMessagesCmd(ua *UA) bool {
+func dotMessagesCmd(_ context.Context, ua *UA) error {
 	if ua.Messages.Pending() {
 		ua.doMessages()
 	}
-	return true
+	return nil
 }
 
-func helpCmd(ua *UA) bool {
+func helpCmd(_ context.Context, ua *UA) error {
 	f := ua.Send
 	f.Decoration("%s", "  Command            Description\n  =======            ===========\n")
 	cmds := ua.Table.Commands()
@@ -182,16 +184,15 @@ func helpCmd(ua *UA) bool {
 		}
 	}
 	f.Decoration("\nWhen at a prompt, entering a period (.) cancels the command.\n\n")
-	return true
+	return nil
 }
 
-func dotHelpCmd(ua *UA) bool {
+func dotHelpCmd(_ context.Context, ua *UA) error {
 	f := ua.Send
 	full := false
 	if j := ua.FindArg("full"); j >= 0 {
 		if ua.Args[j].HasValue {
-			ua.ErrorMsg("The full option does not take a value.\n")
-			return false
+			return Errorf("The full option does not take a value.\n")
 		}
 		full = true
 	}
@@ -209,7 +210,7 @@ func dotHelpCmd(ua *UA) bool {
 			f.ObjectEnd(c.Name, null)
 			break
 		}
-		return true
+		return nil
 	}
 	all := ua.FindArg("all") >= 0
 	for _, c := range cmds {
@@ -230,5 +231,5 @@ func dotHelpCmd(ua *UA) bool {
 		f.KVBool("permission", null, allowed, null)
 		f.ObjectEnd(c.Name, null)
 	}
-	return true
+	return nil
 }

@@ -2,11 +2,14 @@ package uacontext_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log"
 	"net"
+	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
@@ -40,7 +43,7 @@ func ExampleACLSet_Allow() {
 
 func ExampleTable_Lookup() {
 	t := uacontext.DefaultTable()
-	t.Add(uacontext.Command{Name: "query", Handler: func(*uacontext.UA) bool { return true }})
+	t.Add(uacontext.Command{Name: "query", Handler: func(context.Context, *uacontext.UA) error { return nil }})
 	for _, word := range []string{"q", "que", "ver", "x"} {
 		c, ok := t.Lookup(word)
 		fmt.Println(word, c.Name, ok)
@@ -63,27 +66,36 @@ func ExampleUA_Execute() {
 	tab.Add(uacontext.Command{
 		Name:  "hello",
 		Usage: "name=<name>",
-		Handler: func(ua *uacontext.UA) bool {
+		Handler: func(ctx context.Context, ua *uacontext.UA) error {
 			name, ok := ua.ArgValue("name")
 			if !ok {
 				ua.SendCmdUsage("name missing")
-				return false
+				return uacontext.ErrReported
+			}
+			if name == "nobody" {
+				return uacontext.NotFound("Client", name)
 			}
 			ua.Send.KVString("greeting", formatter.Null, "hello "+name, "%s\n")
-			return true
+			return nil
 		},
 	})
-	ua := uacontext.NewUA(context.Background(), printConn{}, uacontext.Options{Table: tab})
-	ua.API = apimode.On
-	ua.Execute("hello name=world")
-	ua.Execute("hello")
-	ua.Execute("nosuch")
+	ctx := context.Background()
+	ua := uacontext.NewUA(printConn{}, uacontext.Options{Table: tab})
+	ua.SetMode(apimode.On)
+	ua.Execute(ctx, "hello name=world")
+	ua.Execute(ctx, "hello")
+	ua.Execute(ctx, "hello name=nobody")
+	ua.Execute(ctx, "nosuch")
 	// Output:
 	// BNET_CMD_BEGIN
 	// BNET_CMD_OK
 	// data "hello world\n"
 	// BNET_CMD_BEGIN
 	// data "name missing\nUSAGE: hello name=<name>\n"
+	// BNET_CMD_FAILED
+	// BNET_CMD_BEGIN
+	// BNET_ERROR_MSG
+	// data "Client \"nobody\" not found.\n"
 	// BNET_CMD_FAILED
 	// BNET_ERROR_MSG
 	// data "nosuch: is an invalid command.\n"
@@ -104,13 +116,25 @@ func ExampleServer() {
 		Messages:  &uacontext.MessageQueue{},
 		FailDelay: bsock.DefaultFailDelay,
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
 	ln, err := net.Listen("tcp", "127.0.0.1:9101")
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := srv.Serve(ctx, ln); err != nil {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-stop
+		// Let running commands finish for up to 30 seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Print(err)
+		}
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, uacontext.ErrServerClosed) {
 		log.Fatal(err)
 	}
+	<-stopped // Serve returns at once; Shutdown waits for the sessions
 }

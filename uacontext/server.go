@@ -10,6 +10,7 @@ import (
 	"net"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -26,13 +27,23 @@ const DefaultAuthTimeout = 60 * time.Second
 // loses its connection.
 const DefaultWriteTimeout = 5 * time.Minute
 
-// DefaultShutdownGrace is how long a command still running when the
-// server's context ends may take to finish its answer, when
-// Server.ShutdownGrace is zero.
-const DefaultShutdownGrace = 5 * time.Second
+// ErrServerClosed is returned by Serve after Shutdown or Close, and is
+// the cause (context.Cause) of the contexts of the commands that Close
+// cancels.
+var ErrServerClosed = errors.New("uacontext: server closed")
+
+// errConsoleGone is the cause of a command's context when the console
+// disconnected or terminated the conversation while the command ran.
+var errConsoleGone = errors.New("uacontext: console disconnected")
 
 // Server accepts console connections and runs a Director session on each:
 // the login (bsock.ServerHandshake) and then the command loop.
+//
+// Its lifecycle follows net/http.Server: Serve accepts until Shutdown or
+// Close; Shutdown stops accepting, ends idle sessions, lets running
+// commands finish their answers and then closes; Close closes every
+// connection at once and cancels the contexts of running commands
+// without waiting for their handlers.
 //
 // The zero Server serves only the built-in commands and refuses every
 // login (it knows no console and no default console key). Its fields must
@@ -63,11 +74,6 @@ type Server struct {
 	// WriteTimeout bounds the sending of each packet to a console; zero
 	// means DefaultWriteTimeout.
 	WriteTimeout time.Duration
-	// ShutdownGrace is how long sessions may still run after the context
-	// of Serve or ServeConn ended (to finish the answer of a running
-	// command) before their connections are closed; zero means
-	// DefaultShutdownGrace.
-	ShutdownGrace time.Duration
 	// FailDelay is waited after a failed login (twice) and before
 	// refusing a malformed Hello, as brute-force throttling. Zero means no
 	// delay; the Director uses bsock.DefaultFailDelay.
@@ -81,6 +87,11 @@ type Server struct {
 	table    *Table
 	consoles map[string]*Console
 	log      *slog.Logger
+
+	mu         sync.Mutex
+	listeners  map[*net.Listener]struct{}
+	conns      map[*serverConn]struct{}
+	inShutdown atomic.Bool
 }
 
 func (s *Server) init() {
@@ -117,46 +128,41 @@ func (s *Server) lookupKey(name string) (string, bool) {
 }
 
 // Serve accepts connections on ln and serves each in its own goroutine
-// until ctx ends. Then it closes ln, lets every session finish the command
-// it is running (idle sessions end at once), waits for them, and returns
-// nil. If accepting fails for another reason, Serve ends the sessions the
-// same way and returns the error.
-func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+// until Shutdown or Close is called; then it returns ErrServerClosed
+// (without waiting for the sessions: Shutdown does that). If accepting
+// fails for another reason, Serve closes ln and returns the error; the
+// sessions already running go on. Serve always closes ln.
+func (s *Server) Serve(ln net.Listener) error {
 	s.init()
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	stop := context.AfterFunc(ctx, func() { ln.Close() })
-	defer stop()
+	if !s.trackListener(&ln, true) {
+		ln.Close()
+		return ErrServerClosed
+	}
+	defer s.trackListener(&ln, false)
+	defer ln.Close()
 
-	var wg sync.WaitGroup
-	defer wg.Wait()
 	var delay time.Duration
 	for {
 		nc, err := ln.Accept()
 		if err != nil {
-			if ctx.Err() != nil {
-				return nil
+			if s.shuttingDown() {
+				return ErrServerClosed
 			}
 			if temporary(err) {
 				delay = min(max(2*delay, 5*time.Millisecond), time.Second)
 				s.log.Warn("accept failed; retrying", "err", err, "delay", delay)
-				t := time.NewTimer(delay)
-				select {
-				case <-t.C:
-				case <-ctx.Done():
-					t.Stop()
-				}
+				time.Sleep(delay)
 				continue
 			}
-			cancel()
 			return fmt.Errorf("uacontext: accept: %w", err)
 		}
 		delay = 0
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.ServeConn(ctx, nc)
-		}()
+		sc, ok := s.newConn(context.Background(), nc)
+		if !ok {
+			nc.Close()
+			return ErrServerClosed
+		}
+		go s.serve(sc)
 	}
 }
 
@@ -171,40 +177,200 @@ func temporary(err error) bool {
 		errors.Is(err, syscall.ENOMEM)
 }
 
-// ServeConn runs one console connection to its end: the login, then the
-// session loop. It closes nc before it returns. When ctx ends, a session
-// waiting for a command ends at once and a running command is finished
-// (its answer is sent) before the session ends.
+// ServeConn runs one console connection to its end, the login and then
+// the session loop, and closes nc before it returns. The connection
+// counts as one of the server's: Shutdown waits for it and Close closes
+// it. ctx is the base of the contexts of its commands; when ctx ends,
+// the connection is closed at once, as Close does. After Shutdown or
+// Close, ServeConn closes nc without serving it.
 func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 	s.init()
+	sc, ok := s.newConn(ctx, nc)
+	if !ok {
+		nc.Close()
+		return
+	}
+	s.serve(sc)
+}
+
+// Shutdown stops the server gracefully: it closes the listeners, ends the
+// sessions that wait for a command and the logins in progress, and waits
+// for the running commands to finish and send their answers; each such
+// session then ends. If ctx ends first, Shutdown closes the remaining
+// connections as Close does and returns ctx's error; otherwise it returns
+// nil once every connection is closed. Serve returns ErrServerClosed at
+// once.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.inShutdown.Store(true)
+	s.mu.Lock()
+	s.closeListenersLocked()
+	for c := range s.conns {
+		c.drain()
+	}
+	s.mu.Unlock()
+
+	const maxPoll = 100 * time.Millisecond
+	poll := time.Millisecond
+	t := time.NewTimer(poll)
+	defer t.Stop()
+	for {
+		if s.numConns() == 0 {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			s.Close()
+			return ctx.Err()
+		case <-t.C:
+			poll = min(2*poll, maxPoll)
+			t.Reset(poll)
+		}
+	}
+}
+
+// Close closes the listeners and every connection at once, and cancels
+// the contexts of running commands (their cause is ErrServerClosed). It
+// does not wait for handlers to return: a handler that ignores its
+// context keeps its goroutine, but not its connection.
+func (s *Server) Close() error {
+	s.inShutdown.Store(true)
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closeListenersLocked()
+	for c := range s.conns {
+		c.close(ErrServerClosed)
+	}
+	return nil
+}
+
+func (s *Server) shuttingDown() bool { return s.inShutdown.Load() }
+
+func (s *Server) trackListener(ln *net.Listener, add bool) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if add {
+		if s.shuttingDown() {
+			return false
+		}
+		if s.listeners == nil {
+			s.listeners = make(map[*net.Listener]struct{})
+		}
+		s.listeners[ln] = struct{}{}
+	} else {
+		delete(s.listeners, ln)
+	}
+	return true
+}
+
+func (s *Server) closeListenersLocked() {
+	for ln := range s.listeners {
+		(*ln).Close()
+	}
+}
+
+func (s *Server) numConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+// Connection states, for Shutdown.
+const (
+	stateLogin  = iota // the login runs
+	stateIdle          // the session waits for a command
+	stateActive        // a command runs
+)
+
+// serverConn is one connection the server tracks.
+type serverConn struct {
+	srv    *Server
+	nc     net.Conn
+	c      *bsock.Conn
+	ctx    context.Context // ends when the connection is closed
+	cancel context.CancelCauseFunc
+
+	mu       sync.Mutex
+	state    int
+	draining chan struct{} // closed when a graceful shutdown began
+	drained  bool
+}
+
+// newConn registers a connection; false after Shutdown or Close.
+func (s *Server) newConn(base context.Context, nc net.Conn) (*serverConn, bool) {
+	ctx, cancel := context.WithCancelCause(base)
+	sc := &serverConn{srv: s, nc: nc, c: bsock.NewConn(nc), ctx: ctx, cancel: cancel, draining: make(chan struct{})}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.shuttingDown() {
+		cancel(ErrServerClosed)
+		return nil, false
+	}
+	if s.conns == nil {
+		s.conns = make(map[*serverConn]struct{})
+	}
+	s.conns[sc] = struct{}{}
+	return sc, true
+}
+
+// drain asks the session to end when it is not running a command: a
+// login in progress or an idle session ends at once.
+func (sc *serverConn) drain() {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	if !sc.drained {
+		sc.drained = true
+		close(sc.draining)
+	}
+	if sc.state == stateLogin {
+		sc.closeLocked(ErrServerClosed)
+	}
+}
+
+// setState records the session's state; it reports false when a
+// graceful shutdown has begun and the session should end instead of
+// waiting for the next command.
+func (sc *serverConn) setState(state int) bool {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.state = state
+	return !(state == stateIdle && sc.drained)
+}
+
+// close ends the connection at once: its context (and the running
+// command's) is canceled with cause, and the socket is closed.
+func (sc *serverConn) close(cause error) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.closeLocked(cause)
+}
+
+func (sc *serverConn) closeLocked(cause error) {
+	sc.cancel(cause)
+	sc.c.Close()
+}
+
+// serve runs the connection to its end and unregisters it.
+func (s *Server) serve(sc *serverConn) {
+	defer func() {
+		sc.close(errors.New("uacontext: session ended"))
+		s.mu.Lock()
+		delete(s.conns, sc)
+		s.mu.Unlock()
+	}()
+	// The base context ending closes the connection (ServeConn).
+	stop := context.AfterFunc(sc.ctx, func() { sc.c.Close() })
+	defer stop()
+
+	nc := sc.nc
 	log := s.log.With("remote", nc.RemoteAddr().String())
 	log.Info("console connection")
-	c := bsock.NewConn(nc)
-	defer c.Close()
-
-	// When ctx ends, a running command may finish its answer, but not
-	// forever: after the grace period the connection is closed, which
-	// also ends a session blocked writing to a console that stopped
-	// reading.
-	ended := make(chan struct{})
-	defer close(ended)
-	stopGrace := context.AfterFunc(ctx, func() {
-		t := time.NewTimer(cmp.Or(s.ShutdownGrace, DefaultShutdownGrace))
-		defer t.Stop()
-		select {
-		case <-ended:
-		case <-t.C:
-			log.Warn("closing a session that outlived the shutdown grace period")
-			c.Close()
-		}
-	})
-	defer stopGrace()
+	c := sc.c
 
 	authTimeout := s.AuthTimeout
 	if authTimeout <= 0 {
 		authTimeout = DefaultAuthTimeout
 	}
-	actx, acancel := context.WithTimeout(ctx, authTimeout)
+	actx, acancel := context.WithTimeout(sc.ctx, authTimeout)
 	login, err := bsock.ServerHandshake(actx, c, bsock.ServerConfig{
 		DirectorName: s.director().Name,
 		Version:      s.director().Version,
@@ -227,9 +393,8 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 	log = log.With("console", login.Console)
 	log.Info("console logged in", "protocol", login.Protocol.String(), "hello_version", login.HelloVersion)
 
-	sctx, scancel := context.WithCancel(ctx)
-	defer scancel()
-	ua := NewUA(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, Options{
+	w := writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}
+	ua := NewUA(w, Options{
 		Console:   console,
 		Table:     s.table,
 		Director:  s.Director,
@@ -237,7 +402,7 @@ func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 		Resources: s.Resources,
 		Log:       log,
 	})
-	err = Session(sctx, writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}, ua)
+	err = runSession(sc.ctx, w, ua, sc)
 	log.Info("console session ended", "reason", sessionEnd(err))
 }
 
@@ -287,27 +452,103 @@ type PacketConn interface {
 //   - BNET_TERMINATE, end of file or a read error end the session; any
 //     other signal is answered with BNET_POLL.
 //
+// While a command runs, Session reads ahead (at most one packet), so that
+// it notices when the console disconnects or sends BNET_TERMINATE: the
+// command's context is then canceled. The context also ends with ctx.
+//
 // Session returns nil when the client quit (quit, exit, .quit), and
 // otherwise the error that ended it. It does not close c.
 func Session(ctx context.Context, c PacketConn, ua *UA) error {
+	return runSession(ctx, c, ua, nil)
+}
+
+// recvResult is one packet read ahead.
+type recvResult struct {
+	p   bsock.Packet
+	err error
+}
+
+// runSession is Session; sc (nil outside a Server) learns the session's
+// state for a graceful shutdown.
+func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error {
+	ctx, cancel := context.WithCancelCause(ctx)
+	in := make(chan recvResult)
+	var (
+		mu        sync.Mutex
+		cmdCancel context.CancelCauseFunc // of the running command, nil when idle
+		gone      error                   // set when the console went away
+	)
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		for {
+			p, err := c.RecvContext(ctx)
+			if err != nil && ctx.Err() == nil {
+				mu.Lock()
+				gone = err
+				if cmdCancel != nil {
+					cmdCancel(fmt.Errorf("%w: %w", errConsoleGone, err))
+				}
+				mu.Unlock()
+			}
+			select {
+			case in <- recvResult{p, err}:
+			case <-ctx.Done():
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	defer func() {
+		cancel(errors.New("uacontext: session ended"))
+		<-readerDone
+	}()
+
+	var draining <-chan struct{}
+	if sc != nil {
+		draining = sc.draining
+	}
 	for !ua.Quit {
-		if ua.API != apimode.Off {
+		if ua.Mode() != apimode.Off {
 			ua.Signal(bsock.MainPrompt)
 		}
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("uacontext: session: %w", err)
+		if sc != nil && !sc.setState(stateIdle) {
+			return fmt.Errorf("uacontext: session: %w", ErrServerClosed)
 		}
-		p, err := c.RecvContext(ctx)
-		if err != nil {
-			return fmt.Errorf("uacontext: session: %w", err)
+		var r recvResult
+		select {
+		case r = <-in:
+		case <-draining:
+			return fmt.Errorf("uacontext: session: %w", ErrServerClosed)
+		case <-ctx.Done():
+			return fmt.Errorf("uacontext: session: %w", context.Cause(ctx))
 		}
-		if p.IsSignal() {
+		if r.err != nil {
+			return fmt.Errorf("uacontext: session: %w", r.err)
+		}
+		if r.p.IsSignal() {
 			ua.Signal(bsock.Poll)
 			continue
 		}
-		ok := ua.Execute(string(p.Data))
+		if sc != nil {
+			sc.setState(stateActive)
+		}
+		cmdCtx, cmdStop := context.WithCancelCause(ctx)
+		mu.Lock()
+		if gone != nil {
+			cmdStop(fmt.Errorf("%w: %w", errConsoleGone, gone))
+		}
+		cmdCancel = cmdStop
+		mu.Unlock()
+		err := ua.Execute(cmdCtx, string(r.p.Data))
+		mu.Lock()
+		cmdCancel = nil
+		mu.Unlock()
+		cmdStop(nil)
 		if len(ua.Args) > 0 {
-			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", ok, "api", int(ua.API))
+			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", err == nil, "api", int(ua.Mode()))
 		}
 		if !ua.Quit {
 			ua.afterCommand()
@@ -327,7 +568,7 @@ func (ua *UA) afterCommand() {
 			ua.Cmd = "messages"
 			ua.doMessages()
 		} else if !ua.GUI && !ua.UserNotified {
-			if ua.API != apimode.Off {
+			if ua.Mode() != apimode.Off {
 				ua.Signal(bsock.MsgsPending)
 			} else {
 				ua.SendPacket([]byte("You have messages.\n"))
@@ -335,7 +576,7 @@ func (ua *UA) afterCommand() {
 			ua.UserNotified = true
 		}
 	}
-	if ua.API == apimode.Off {
+	if ua.Mode() == apimode.Off {
 		ua.Signal(bsock.EOD)
 	}
 }

@@ -2,6 +2,7 @@ package uacontext
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
@@ -53,18 +54,17 @@ type Options struct {
 
 // UA is the user agent context of one console session, the state the
 // Director keeps per connection and hands to every command: the output
-// formatter, the API mode, the parsed command line, the console and its
-// ACLs, and the session flags.
+// formatter (which owns the API mode), the parsed command line, the
+// console and its ACLs, and the session flags.
 //
 // Command handlers produce their result through Send (key/value and
 // object calls that the formatter renders for the current mode) and the
 // messaging methods (SendMsg, InfoMsg, WarningMsg, ErrorMsg, ...). A UA is
 // used by one goroutine at a time.
 type UA struct {
-	// Send is the output formatter ("ua->send").
+	// Send is the output formatter ("ua->send"). It owns the session's
+	// API mode (see Mode and SetMode).
 	Send *formatter.Formatter
-	// API is the connection's API mode (0 text, 1 API text, 2 JSON).
-	API apimode.Mode
 	// Args are the words of the current command line, split at '='
 	// (see ParseArgs); Args[0] is the command word as typed.
 	Args []apimode.Arg
@@ -90,7 +90,6 @@ type UA struct {
 	// Log receives audit events; never nil after NewUA.
 	Log *slog.Logger
 
-	ctx     context.Context
 	conn    Conn
 	current *Command
 	err     error
@@ -99,10 +98,7 @@ type UA struct {
 // NewUA returns the context of a new session that sends its output to c.
 // The session starts in API mode 0 with a formatter whose filter callback
 // is the UA's Filter method.
-func NewUA(ctx context.Context, c Conn, opts Options) *UA {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func NewUA(c Conn, opts Options) *UA {
 	ua := &UA{
 		Console:   opts.Console,
 		Table:     opts.Table,
@@ -110,7 +106,6 @@ func NewUA(ctx context.Context, c Conn, opts Options) *UA {
 		Messages:  opts.Messages,
 		Resources: opts.Resources,
 		Log:       opts.Log,
-		ctx:       ctx,
 		conn:      c,
 	}
 	if ua.Table == nil {
@@ -124,9 +119,12 @@ func NewUA(ctx context.Context, c Conn, opts Options) *UA {
 	return ua
 }
 
-// Context returns the session's context; it is canceled when the server
-// shuts down or the session ends.
-func (ua *UA) Context() context.Context { return ua.ctx }
+// Mode returns the session's API mode, which the formatter holds.
+func (ua *UA) Mode() apimode.Mode { return ua.Send.Mode() }
+
+// SetMode switches the session's API mode (as .api does), effective at
+// once for the formatter and the session's signals.
+func (ua *UA) SetMode(m apimode.Mode) { ua.Send.SetMode(m) }
 
 // Err returns the first error met while sending to the connection, if
 // any. The Director ignores send errors while a command runs; the session
@@ -214,7 +212,7 @@ func (ua *UA) ACLNoRestrictions(kind ACLKind) bool {
 // signal in the API modes, then hand the text to the formatter.
 func (ua *UA) message(sig bsock.Signal, typ, text string) {
 	ua.Send.SendBuffer()
-	if sig != 0 && ua.API != apimode.Off {
+	if sig != 0 && ua.Mode() != apimode.Off {
 		ua.Signal(sig)
 	}
 	ua.Send.Message(typ, text)
@@ -310,33 +308,44 @@ func (ua *UA) ArgValue(keyword string) (string, bool) {
 }
 
 // Execute runs one command line as the Director does for each data packet
-// of a session: the line is parsed (ParseArgs) and dispatched (Dispatch).
-// It reports the command's result. Execute sends neither the EOD nor the
-// prompt that end an answer; the session loop does.
-func (ua *UA) Execute(line string) bool {
+// of a session: the line is parsed (ParseArgs) and dispatched (Dispatch)
+// with ctx as the handler's context. It returns nil if the command
+// succeeded, and otherwise the error Dispatch returns. Execute sends
+// neither the EOD nor the prompt that end an answer; the session loop
+// does.
+func (ua *UA) Execute(ctx context.Context, line string) error {
 	ua.Cmd = cString(line)
 	ua.Args = ParseArgs(ua.Cmd)
-	return ua.Dispatch()
+	return ua.Dispatch(ctx)
 }
 
 // Dispatch runs the command in ua.Args:
 //
-//   - no arguments: nothing happens, no output (returns false);
+//   - no arguments: nothing happens, no output (returns ErrInvalidCommand);
 //   - the first table entry that the command word is a prefix of is
 //     looked up; unless it is exit, quit or whoami the console's Command
 //     ACL must allow its name;
-//   - found and allowed: BNET_CMD_BEGIN in the API modes, the formatter
-//     is put into the session's mode, the handler runs, and in the API
-//     modes (checked after the handler, which may change the mode)
-//     BNET_CMD_OK or BNET_CMD_FAILED follows;
+//   - found and allowed: BNET_CMD_BEGIN in the API modes, the handler
+//     runs with ctx, and in the API modes (checked after the handler,
+//     which may change the mode) BNET_CMD_OK or BNET_CMD_FAILED follows;
 //   - otherwise (unknown, denied, or without handler): the error message
-//     "<word>: is an invalid command.\n" and no CMD signals;
+//     "<word>: is an invalid command.\n" and no CMD signals
+//     (ErrInvalidCommand);
 //   - in every case FinalizeResult sends the result.
 //
-// A handler that panics is reported as failed.
-func (ua *UA) Dispatch() (ok bool) {
+// A handler's error fails the command. Its message reaches the console
+// as an error message before BNET_CMD_FAILED (in mode 2 the result
+// becomes the error envelope): the text of a CommandError as it is, the
+// Director's wording of a NotFoundError, the text of any other error
+// followed by a newline, and nothing for ErrReported. When ctx has ended
+// (the console went away, or the server closed the connection) the error
+// is only logged and nothing more is sent on the connection. A handler
+// that panics fails without a message (ErrPanic); the panic is logged.
+//
+// Dispatch returns the handler's error (nil on success).
+func (ua *UA) Dispatch(ctx context.Context) error {
 	if len(ua.Args) == 0 {
-		return false
+		return ErrInvalidCommand
 	}
 	word := ua.Args[0].Key
 	cmd, found := ua.Table.Lookup(word)
@@ -347,36 +356,65 @@ func (ua *UA) Dispatch() (ok bool) {
 	if found && cmd.Handler == nil {
 		found = false
 	}
-	if found {
-		if ua.API != apimode.Off {
-			ua.Signal(bsock.CmdBegin)
-		}
-		ua.Send.SetMode(ua.API)
-		ok = ua.run(&cmd)
-		if ua.API != apimode.Off {
-			if ok {
-				ua.Signal(bsock.CmdOK)
-			} else {
-				ua.Signal(bsock.CmdFailed)
-			}
-		}
-	} else {
+	if !found {
 		ua.ErrorMsg("%s: is an invalid command.\n", word)
+		ua.Send.FinalizeResult(false)
+		return ErrInvalidCommand
 	}
-	ua.Send.FinalizeResult(ok)
-	return ok
+	if ua.Mode() != apimode.Off {
+		ua.Signal(bsock.CmdBegin)
+	}
+	err := ua.run(ctx, &cmd)
+	switch {
+	case err == nil:
+	case abandoned(ctx, err):
+		// Nobody waits for the answer: send nothing more on this
+		// connection (the session ends after this command).
+		ua.Log.Info("command abandoned", "command", cmd.Name, "err", err)
+		if ua.err == nil {
+			ua.err = fmt.Errorf("uacontext: %s: %w", cmd.Name, err)
+		}
+	case errors.Is(err, ErrPanic):
+	default:
+		if msg, ok := consoleMessage(err); ok {
+			ua.ErrorMsg("%s", msg)
+		}
+		ua.logFailure(cmd.Name, err)
+	}
+	if ua.Mode() != apimode.Off {
+		if err == nil {
+			ua.Signal(bsock.CmdOK)
+		} else {
+			ua.Signal(bsock.CmdFailed)
+		}
+	}
+	ua.Send.FinalizeResult(err == nil)
+	return err
 }
 
-func (ua *UA) run(cmd *Command) (ok bool) {
+// logFailure logs a failed command: refusals and not-found conditions
+// the console caused at Info, other failures (a catalog that does not
+// answer, ...) at Error.
+func (ua *UA) logFailure(name string, err error) {
+	var ce *CommandError
+	switch {
+	case errors.Is(err, ErrReported), errors.Is(err, ErrNotFound), errors.As(err, &ce) && ce.Err == nil:
+		ua.Log.Info("command failed", "command", name, "err", err)
+	default:
+		ua.Log.Error("command failed", "command", name, "err", err)
+	}
+}
+
+func (ua *UA) run(ctx context.Context, cmd *Command) (err error) {
 	ua.current = cmd
 	defer func() {
 		ua.current = nil
 		if r := recover(); r != nil {
 			ua.Log.Error("command handler panicked", "command", cmd.Name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			ok = false
+			err = fmt.Errorf("%w: %v", ErrPanic, r)
 		}
 	}()
-	return cmd.Handler(ua)
+	return cmd.Handler(ctx, ua)
 }
 
 func bypassesACL(name string) bool {

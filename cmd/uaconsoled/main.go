@@ -7,12 +7,19 @@
 //
 //	uaconsoled [-listen 127.0.0.1:9101] [-password secret] [-config FILE]
 //	           [-catalog-size N] [-seed N] [-fail-delay 5s] [-log-level info]
+//	           [-shutdown-grace 30s]
 //
 // The default console ("*UserAgent*") logs in with -password (default:
 // $UACONSOLED_PASSWORD, else "secret"). Named consoles with ACLs come from
 // -config, a file of Bareos Console (and Profile) resources. Logs are
-// structured (log/slog) on standard error. SIGINT or SIGTERM stop the
-// daemon: it stops accepting, lets running commands finish and exits.
+// structured (log/slog) on standard error.
+//
+// SIGINT or SIGTERM stop the daemon gracefully: it stops accepting, ends
+// idle sessions, lets running commands finish their answers for up to
+// -shutdown-grace, and exits with status 0. A second signal, or the end
+// of the grace, closes the remaining connections at once. (Under
+// "go run", send the signal to the daemon's own process: the go command
+// does not forward SIGTERM.)
 package main
 
 import (
@@ -34,9 +41,9 @@ import (
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	stop := make(chan os.Signal, 2)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	os.Exit(run(stop, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
 
 // config is the parsed command line.
@@ -48,6 +55,7 @@ type config struct {
 	seed        uint64
 	failDelay   time.Duration
 	logLevel    slog.Level
+	grace       time.Duration
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -66,6 +74,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
 	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
+	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -78,10 +87,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if cfg.password == "" {
 		return cfg, errors.New("-password must not be empty")
 	}
+	if cfg.grace < 0 {
+		return cfg, fmt.Errorf("-shutdown-grace must not be negative, got %v", cfg.grace)
+	}
 	return cfg, nil
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// run runs the daemon until a value arrives on stop (see the package
+// documentation) and returns the exit status.
+func run(stop <-chan os.Signal, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -96,28 +110,54 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		log.Error("configuration", "err", err)
 		return 1
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", cfg.listen)
+	ln, err := net.Listen("tcp", cfg.listen)
 	if err != nil {
 		log.Error("listen", "err", err)
 		return 1
 	}
-	if err := serve(ctx, srv, ln, cfg, stdout, log); err != nil {
+	if err := serve(stop, srv, ln, cfg, stdout, log); err != nil {
 		log.Error("serve", "err", err)
 		return 1
 	}
 	return 0
 }
 
-// serve announces the listener and serves until ctx ends.
-func serve(ctx context.Context, srv *uacontext.Server, ln net.Listener, cfg config, stdout io.Writer, log *slog.Logger) error {
+// serve announces the listener and serves until the first value on stop;
+// then it shuts the server down gracefully, for at most cfg.grace, or
+// until a second value arrives.
+func serve(stop <-chan os.Signal, srv *uacontext.Server, ln net.Listener, cfg config, stdout io.Writer, log *slog.Logger) error {
 	fmt.Fprintf(stdout, "uaconsoled: Director %q listening on %s\n", srv.Director.Name, ln.Addr())
 	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", cfg.password)
 	log.Info("serving", "addr", ln.Addr().String(), "director", srv.Director.Name,
 		"consoles", len(srv.Consoles), "catalog_size", cfg.catalogSize)
-	err := srv.Serve(ctx, ln)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		srv.Close()
+		return err
+	case sig := <-stop:
+		log.Info("shutting down: running commands may finish", "signal", fmt.Sprint(sig), "grace", cfg.grace)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), cfg.grace)
+	defer cancel()
+	go func() {
+		select {
+		case sig := <-stop:
+			log.Warn("second signal: closing every connection", "signal", fmt.Sprint(sig))
+			cancel()
+		case <-ctx.Done():
+		}
+	}()
+	err := srv.Shutdown(ctx)
+	if err != nil {
+		log.Warn("connections closed before their commands finished", "err", err)
+	}
+	if err := <-served; !errors.Is(err, uacontext.ErrServerClosed) {
+		return err
+	}
 	log.Info("stopped")
-	return err
+	return nil
 }
 
 // newServer builds the Director: the sample catalog, the command table

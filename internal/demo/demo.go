@@ -34,8 +34,8 @@ type Config struct {
 	FailDelay time.Duration
 	// AuthTimeout bounds a login (0: uacontext.DefaultAuthTimeout).
 	AuthTimeout time.Duration
-	// WriteTimeout and ShutdownGrace: see uacontext.Server (0: defaults).
-	WriteTimeout, ShutdownGrace time.Duration
+	// WriteTimeout: see uacontext.Server (0: the default).
+	WriteTimeout time.Duration
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
 }
@@ -73,16 +73,15 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		log = slog.New(slog.DiscardHandler)
 	}
 	return &uacontext.Server{
-		Director:      uacontext.DirectorInfo{Name: sampledir.Name},
-		DefaultKey:    bsock.PasswordKey(cfg.Password),
-		Consoles:      consoles,
-		Table:         table,
-		Resources:     dircmd.ResourceFilter(dir),
-		Log:           log,
-		FailDelay:     cfg.FailDelay,
-		AuthTimeout:   cfg.AuthTimeout,
-		WriteTimeout:  cfg.WriteTimeout,
-		ShutdownGrace: cfg.ShutdownGrace,
+		Director:     uacontext.DirectorInfo{Name: sampledir.Name},
+		DefaultKey:   bsock.PasswordKey(cfg.Password),
+		Consoles:     consoles,
+		Table:        table,
+		Resources:    dircmd.ResourceFilter(dir),
+		Log:          log,
+		FailDelay:    cfg.FailDelay,
+		AuthTimeout:  cfg.AuthTimeout,
+		WriteTimeout: cfg.WriteTimeout,
 	}, nil
 }
 

@@ -19,6 +19,7 @@ package dircmd
 
 import (
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -78,7 +79,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 	c.conf, _ = cat.(Configuration)
 	handlers := []struct {
 		name string
-		h    uacontext.Handler
+		h    uacontext.HandlerFunc
 	}{
 		{".jobs", c.dotJobs},
 		{".clients", c.dotClients},
@@ -108,23 +109,24 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 }
 
 // wrap installs the resource filter adapter on sessions without one.
-func (c *cmds) wrap(h uacontext.Handler) uacontext.Handler {
-	return func(ua *uacontext.UA) bool {
+func (c *cmds) wrap(h uacontext.HandlerFunc) uacontext.HandlerFunc {
+	return func(ctx context.Context, ua *uacontext.UA) error {
 		if ua.Resources == nil {
 			ua.Resources = c.res
 		}
-		return h(ua)
+		return h(ctx, ua)
 	}
 }
 
-// ctx returns the context for catalog calls: the session's context
-// without its cancellation, because a command that has started is
-// finished even when the server shuts down (its answer is sent).
-func ctx(ua *uacontext.UA) context.Context {
-	if x := ua.Context(); x != nil {
-		return context.WithoutCancel(x)
+// catalogError is the error a command returns when a catalog call
+// failed: the console sees "Query failed: <cause>". An error that ends
+// the command's context is passed on as it is, so that the dispatcher
+// sees an abandoned command.
+func catalogError(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return err
 	}
-	return context.Background()
+	return &uacontext.CommandError{Msg: "Query failed: " + err.Error() + "\n", Err: err}
 }
 
 // ResourceFilter adapts the resources of r to uacontext.Resources, which

@@ -1,16 +1,24 @@
 package dircmd
 
 import (
+	"context"
+	"errors"
 	"math"
 	"strings"
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/formatter"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
-func (c *cmds) list(ua *uacontext.UA) bool  { return c.doList(ua, horzList) }
-func (c *cmds) llist(ua *uacontext.UA) bool { return c.doList(ua, vertList) }
+func (c *cmds) list(ctx context.Context, ua *uacontext.UA) error {
+	return c.doList(ctx, ua, horzList)
+}
+
+func (c *cmds) llist(ctx context.Context, ua *uacontext.UA) error {
+	return c.doList(ctx, ua, vertList)
+}
 
 // listOptions are the flags and selections shared by the list keywords.
 type listOptions struct {
@@ -18,7 +26,7 @@ type listOptions struct {
 	statuses, levels, types                 []byte
 }
 
-func (o *listOptions) parse(ua *uacontext.UA) bool {
+func (o *listOptions) parse(ua *uacontext.UA) error {
 	o.current = hasFlag(ua, "current")
 	o.enabled = hasFlag(ua, "enabled")
 	o.disabled = hasFlag(ua, "disabled")
@@ -28,8 +36,7 @@ func (o *listOptions) parse(ua *uacontext.UA) bool {
 		var bad bool
 		o.statuses, bad = parseStatuses(v)
 		if bad {
-			ua.ErrorMsg("invalid jobstatus parameter\n")
-			return false
+			return uacontext.Errorf("invalid jobstatus parameter\n")
 		}
 	}
 	v, ok := ua.ArgValue("joblevel")
@@ -48,8 +55,7 @@ func (o *listOptions) parse(ua *uacontext.UA) bool {
 			case equalFold(item, "Incremental"):
 				o.levels = append(o.levels, LevelIncremental)
 			default:
-				ua.ErrorMsg("invalid joblevel parameter\n")
-				return false
+				return uacontext.Errorf("invalid joblevel parameter\n")
 			}
 		}
 	}
@@ -62,13 +68,12 @@ func (o *listOptions) parse(ua *uacontext.UA) bool {
 			t, ok := parseJobType(item)
 			if !ok {
 				ua.WarningMsg("Illegal jobtype %s\n", item)
-				ua.ErrorMsg("invalid jobtype parameter\n")
-				return false
+				return uacontext.Errorf("invalid jobtype parameter\n")
 			}
 			o.types = append(o.types, t)
 		}
 	}
-	return true
+	return nil
 }
 
 // splitList splits at commas like std::getline: "a,,b" has an empty
@@ -163,88 +168,94 @@ func setACLFilter(ua *uacontext.UA, col int, kind uacontext.ACLKind) {
 	}
 }
 
-func (c *cmds) doList(ua *uacontext.UA, mode listMode) bool {
+func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) error {
 	if len(ua.Args) <= 1 {
-		ua.ErrorMsg("%s command requires a keyword\n", argKey(ua, 0))
-		return false
+		return uacontext.Errorf("%s command requires a keyword\n", argKey(ua, 0))
 	}
 	var opts listOptions
-	if !opts.parse(ua) {
-		return false
+	if err := opts.parse(ua); err != nil {
+		return err
 	}
 	kw := argKey(ua, 1)
 	hasValue := ua.Args[1].HasValue
 	switch {
 	case equalFold(kw, "jobs"), equalFold(kw, "job"), equalFold(kw, "jobname"),
 		equalFold(kw, "jobid"), equalFold(kw, "ujobid"):
-		return c.listJobs(ua, mode, &opts)
+		return c.listJobs(ctx, ua, mode, &opts)
 	}
 	rng := setQueryRange(ua)
 	switch {
 	case equalFold(kw, "jobtotals"):
-		return c.listJobTotals(ua)
+		return c.listJobTotals(ctx, ua)
 	case equalFold(kw, "files"):
-		return c.listFiles(ua)
+		return c.listFiles(ctx, ua)
 	case equalFold(kw, "jobmedia"):
-		return c.listJobMedia(ua, mode)
+		return c.listJobMedia(ctx, ua, mode)
 	case equalFold(kw, "pool"), equalFold(kw, "pools"):
 		name := ""
 		if hasValue {
 			name = ua.Args[1].Value
 		}
-		return c.listPools(ua, mode, &opts, name, 0)
+		return c.listPools(ctx, ua, mode, &opts, name, 0)
 	case equalFold(kw, "poolid") && hasValue:
-		return c.listPools(ua, mode, &opts, "", uint64(strToInt64(ua.Args[1].Value)))
+		return c.listPools(ctx, ua, mode, &opts, "", uint64(strToInt64(ua.Args[1].Value)))
 	case equalFold(kw, "clients"):
-		return c.listClients(ua, mode, &opts, "", false)
+		return c.listClients(ctx, ua, mode, &opts, "", false)
 	case equalFold(kw, "client") && hasValue:
-		return c.listClients(ua, mode, &opts, ua.Args[1].Value, true)
+		return c.listClients(ctx, ua, mode, &opts, ua.Args[1].Value, true)
 	case equalFold(kw, "storages"):
-		return c.listStorages(ua, mode, &opts)
+		return c.listStorages(ctx, ua, mode, &opts)
 	case equalFold(kw, "media"), equalFold(kw, "volume"), equalFold(kw, "volumes"):
-		return c.listMedia(ua, mode, &opts)
+		return c.listMedia(ctx, ua, mode, &opts)
 	case (equalFold(kw, "mediaid") || equalFold(kw, "volumeid")) && hasValue:
 		q := MediaQuery{MediaID: uint64(strToInt64(ua.Args[1].Value)), HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
+		media, err := c.queryMedia(ctx, q, rng)
+		if err != nil {
+			return err
+		}
 		ua.Send.ObjectStart("volume", null)
 		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+			renderMedia(ua, mode, media)
 		}
 		ua.Send.ObjectEnd("volume", null)
-		return true
+		return nil
 	}
-	ua.ErrorMsg("Unknown list keyword: %s\n", kw)
-	return false
+	return uacontext.Errorf("Unknown list keyword: %s\n", kw)
 }
 
 // jobIDFromArgs is the Director's GetJobidFromCmdline: 0 if neither
-// ujobid= nor jobid= is given, -1 if the job does not exist or the
-// console may not see it (its name or its client), else the JobId.
-func (c *cmds) jobIDFromArgs(ua *uacontext.UA) (int64, Job) {
+// ujobid= nor jobid= is given, -1 if the job does not exist
+// (ErrNotFound) or the console may not see it (its name or its client),
+// else the JobId. Any other catalog failure is returned as an error.
+func (c *cmds) jobIDFromArgs(ctx context.Context, ua *uacontext.UA) (int64, error) {
 	var (
 		j   Job
 		err error
 	)
 	if v, ok := ua.ArgValue("ujobid"); ok {
-		j, err = c.cat.JobByUnique(ctx(ua), v)
+		j, err = c.cat.JobByUnique(ctx, v)
 	} else if v, ok := ua.ArgValue("jobid"); ok {
 		id := uint32(strToInt64(v)) // the catalog's JobId is 32 bits
 		if id == 0 {
-			return -1, Job{}
+			return -1, nil
 		}
-		j, err = c.cat.JobByID(ctx(ua), uint64(id))
+		j, err = c.cat.JobByID(ctx, uint64(id))
 	} else {
-		return 0, Job{}
+		return 0, nil
+	}
+	if errors.Is(err, ErrNotFound) {
+		return -1, nil
 	}
 	if err != nil {
-		return -1, Job{}
+		return 0, catalogError(ctx, err)
 	}
 	if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
-		return -1, Job{}
+		return -1, nil
 	}
 	if j.ClientID != 0 && !ua.ACLAccessOK(uacontext.ACLClient, j.Client) {
-		return -1, Job{}
+		return -1, nil
 	}
-	return int64(j.JobID), j
+	return int64(j.JobID), nil
 }
 
 // nameError is the Director's IsNameValid message for an invalid name.
@@ -273,36 +284,37 @@ func nameError(name string) string {
 
 // clientArg is the Director's FindClientArgFromDatabase: the client=
 // argument must be a valid name of a client in the catalog that the
-// console may access. It returns the name ("" if none given) and false
-// on failure (after an error message where the Director prints one).
-func (c *cmds) clientArg(ua *uacontext.UA) (string, bool) {
+// console may access. It returns the name ("" if none given), or the
+// error that fails the command: the Director's message for an invalid or
+// unknown name, ErrReported (no message) for a client the console may
+// not access, a catalog failure.
+func (c *cmds) clientArg(ctx context.Context, ua *uacontext.UA) (string, error) {
 	i := ua.FindArgWithValue("client")
 	if i < 0 {
-		return "", true
+		return "", nil
 	}
 	name := ua.Args[i].Value
 	if msg := nameError(name); msg != "" {
-		ua.ErrorMsg("%s argument: %s", ua.Args[i].Key, msg)
-		return "", false
+		return "", uacontext.Errorf("%s argument: %s", ua.Args[i].Key, msg)
 	}
-	recs, err := c.cat.ClientRecords(ctx(ua))
+	recs, err := c.cat.ClientRecords(ctx)
+	if err != nil {
+		return "", catalogError(ctx, err)
+	}
 	found := false
-	if err == nil {
-		for _, r := range recs {
-			if r.Name == name {
-				found = true
-				break
-			}
+	for _, r := range recs {
+		if r.Name == name {
+			found = true
+			break
 		}
 	}
 	if !found {
-		ua.ErrorMsg("invalid %s argument: %s\n", ua.Args[i].Key, name)
-		return "", false
+		return "", &uacontext.CommandError{Msg: formatter.Sprintf("invalid %s argument: %s\n", ua.Args[i].Key, name), Err: ErrNotFound}
 	}
 	if !ua.ACLAccessOK(uacontext.ACLClient, name) {
-		return "", false
+		return "", uacontext.ErrReported
 	}
-	return name, true
+	return name, nil
 }
 
 var (
@@ -350,11 +362,10 @@ func (c *cmds) jobRow(j Job, mode listMode) []cell {
 	}
 }
 
-func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	kw := argKey(ua, 1)
 	if equalFold(kw, "jobs") && ua.Args[1].HasValue {
-		ua.ErrorMsg("'list jobs' does not allow an jobs parameter\n")
-		return false
+		return uacontext.Errorf("'list jobs' does not allow an jobs parameter\n")
 	}
 	var q JobQuery
 	if v, ok := ua.ArgValue("jobname"); ok {
@@ -362,19 +373,23 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 	} else if v, ok := ua.ArgValue("job"); ok {
 		q.Name = v
 	} else if equalFold(kw, "job") || equalFold(kw, "jobname") {
-		ua.ErrorMsg("Missing %s parameter\n", kw)
-		return false
+		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
-	switch id, _ := c.jobIDFromArgs(ua); {
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
+	}
+	switch {
 	case id > 0:
 		q.JobID = uint64(id)
 	case id < 0:
+		// No such job, or one the console may not see: the Director
+		// answers with an empty list.
 		ua.Send.ObjectStart("jobs", null)
 		ua.Send.ObjectEnd("jobs", null)
-		return true
+		return nil
 	case equalFold(kw, "jobid") || equalFold(kw, "ujobid"):
-		ua.ErrorMsg("Missing %s parameter\n", kw)
-		return false
+		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
 	now := c.opts.Now()
 	if v, ok := ua.ArgValue("days"); ok {
@@ -383,9 +398,9 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 	if v, ok := ua.ArgValue("hours"); ok {
 		q.Since = now.Add(-time.Duration(int32(strToInt64(v))) * time.Hour)
 	}
-	client, ok := c.clientArg(ua)
-	if !ok {
-		return false
+	client, err := c.clientArg(ctx, ua)
+	if err != nil {
+		return err
 	}
 	q.Client = client
 	q.Volume, _ = ua.ArgValue("volume")
@@ -422,14 +437,14 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 	rng := setQueryRange(ua)
 	q.Descending = hasFlag(ua, "reverse")
 	if !rng.sqlOK() {
-		return true // the catalog rejects the range: nothing is listed
+		return nil // the catalog rejects the range: nothing is listed
 	}
 
 	rs := &resultSet{}
 	if opts.count {
-		all, err := c.cat.ListJobs(ctx(ua), q)
+		all, err := c.cat.ListJobs(ctx, q)
 		if err != nil {
-			return true
+			return catalogError(ctx, err)
 		}
 		rs.cols = []column{numCol("count")}
 		rows := [][]cell{{num(uint64(len(all)))}}
@@ -439,9 +454,9 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 		rs.rows = rows
 	} else {
 		q.HasLimit, q.Limit, q.Offset = rng.has, rng.limit, rng.offset
-		jobs, err := c.cat.ListJobs(ctx(ua), q)
+		jobs, err := c.cat.ListJobs(ctx, q)
 		if err != nil {
-			return true
+			return catalogError(ctx, err)
 		}
 		rs.cols = jobColumns
 		if mode == vertList {
@@ -454,13 +469,13 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 	ua.Send.ArrayStart("jobs", null)
 	render(ua.Send, rs, mode, ua.GUI)
 	ua.Send.ArrayEnd("jobs", null)
-	return true
+	return nil
 }
 
-func (c *cmds) listJobTotals(ua *uacontext.UA) bool {
-	jobs, err := c.cat.ListJobs(ctx(ua), JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
+func (c *cmds) listJobTotals(ctx context.Context, ua *uacontext.UA) error {
+	jobs, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
 	if err != nil {
-		return true
+		return catalogError(ctx, err)
 	}
 	type total struct {
 		n, files, bytes uint64
@@ -500,18 +515,24 @@ func (c *cmds) listJobTotals(ua *uacontext.UA) bool {
 	ua.Send.ObjectStart("jobtotals", null)
 	render(ua.Send, tot, horzList, ua.GUI)
 	ua.Send.ObjectEnd("jobtotals", null)
-	return true
+	return nil
 }
 
-func (c *cmds) listFiles(ua *uacontext.UA) bool {
-	id, _ := c.jobIDFromArgs(ua)
+// errNoJob is the Director's message when jobid= or ujobid= names no job
+// the console may see.
+const errNoJob = "jobid not found in db, access to job or client denied by ACL, or client not found in db\n"
+
+func (c *cmds) listFiles(ctx context.Context, ua *uacontext.UA) error {
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
+	}
 	if id <= 0 {
-		ua.ErrorMsg("jobid not found in db, access to job or client denied by ACL, or client not found in db\n")
-		return false
+		return &uacontext.CommandError{Msg: errNoJob, Err: ErrNotFound}
 	}
 	f := ua.Send
 	f.ArrayStart("filenames", null)
-	err := c.cat.JobFiles(ctx(ua), uint64(id), func(name string) error {
+	err = c.cat.JobFiles(ctx, uint64(id), func(name string) error {
 		row := []string{name}
 		if f.HasFilters() && !f.FilterRow(row) {
 			return nil
@@ -523,35 +544,47 @@ func (c *cmds) listFiles(ua *uacontext.UA) bool {
 		return nil
 	})
 	if err != nil {
-		return true // the query failed half-way: the array stays open
+		// The query failed half-way: the rows sent so far stay, the
+		// error follows them.
+		return catalogError(ctx, err)
 	}
 	f.ArrayEnd("filenames", null)
-	return true
+	return nil
 }
 
-func (c *cmds) listJobMedia(ua *uacontext.UA, mode listMode) bool {
-	id, _ := c.jobIDFromArgs(ua)
+func (c *cmds) listJobMedia(ctx context.Context, ua *uacontext.UA, mode listMode) error {
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
+	}
 	if id < 0 {
-		ua.ErrorMsg("jobid not found in db, access to job or client denied by ACL, or client not found in db\n")
-		return false
+		return &uacontext.CommandError{Msg: errNoJob, Err: ErrNotFound}
 	}
 	var jms []JobMedia
 	if id > 0 {
-		jms, _ = c.cat.JobMedia(ctx(ua), uint64(id))
+		if jms, err = c.cat.JobMedia(ctx, uint64(id)); err != nil {
+			return catalogError(ctx, err)
+		}
 	} else {
-		jobs, err := c.cat.ListJobs(ctx(ua), JobQuery{})
-		if err == nil {
-			for _, j := range jobs {
-				x, _ := c.cat.JobMedia(ctx(ua), j.JobID)
-				jms = append(jms, x...)
+		jobs, err := c.cat.ListJobs(ctx, JobQuery{})
+		if err != nil {
+			return catalogError(ctx, err)
+		}
+		for _, j := range jobs {
+			x, err := c.cat.JobMedia(ctx, j.JobID)
+			if err != nil {
+				return catalogError(ctx, err)
 			}
+			jms = append(jms, x...)
 		}
 	}
-	media := map[uint64]Media{}
-	if all, err := c.cat.ListMedia(ctx(ua), MediaQuery{}); err == nil {
-		for _, m := range all {
-			media[m.MediaID] = m
-		}
+	all, err := c.cat.ListMedia(ctx, MediaQuery{})
+	if err != nil {
+		return catalogError(ctx, err)
+	}
+	media := make(map[uint64]Media, len(all))
+	for _, m := range all {
+		media[m.MediaID] = m
 	}
 	rs := &resultSet{}
 	if mode == horzList {
@@ -573,7 +606,7 @@ func (c *cmds) listJobMedia(ua *uacontext.UA, mode listMode) bool {
 	ua.Send.ArrayStart("jobmedia", null)
 	render(ua.Send, rs, mode, ua.GUI)
 	ua.Send.ArrayEnd("jobmedia", null)
-	return true
+	return nil
 }
 
 // Pools.
@@ -594,10 +627,10 @@ func poolLongRow(p PoolRecord) []cell {
 	}
 }
 
-func (c *cmds) selectPools(ua *uacontext.UA, name string, id uint64) ([]PoolRecord, bool) {
-	all, err := c.cat.PoolRecords(ctx(ua))
+func (c *cmds) selectPools(ctx context.Context, name string, id uint64) ([]PoolRecord, error) {
+	all, err := c.cat.PoolRecords(ctx)
 	if err != nil {
-		return nil, false
+		return nil, catalogError(ctx, err)
 	}
 	var out []PoolRecord
 	for _, p := range all {
@@ -613,20 +646,20 @@ func (c *cmds) selectPools(ua *uacontext.UA, name string, id uint64) ([]PoolReco
 		}
 		out = append(out, p)
 	}
-	return out, true
+	return out, nil
 }
 
-func (c *cmds) listPools(ua *uacontext.UA, mode listMode, opts *listOptions, name string, id uint64) bool {
+func (c *cmds) listPools(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions, name string, id uint64) error {
 	setACLFilter(ua, 1, uacontext.ACLPool)
 	if opts.current {
 		ua.Send.AddResourceFilter(1, int(uacontext.ResPool))
 	}
-	pools, ok := c.selectPools(ua, name, id)
-	if !ok {
-		return true
+	pools, err := c.selectPools(ctx, name, id)
+	if err != nil {
+		return err
 	}
 	f := ua.Send
-	if mode == vertList || (ua.API == apimode.JSON && name != "") {
+	if mode == vertList || (ua.Mode() == apimode.JSON && name != "") {
 		f.ArrayStart("pools", null)
 		for _, p := range pools {
 			row := poolLongRow(p)
@@ -654,7 +687,7 @@ func (c *cmds) listPools(ua *uacontext.UA, mode listMode, opts *listOptions, nam
 			f.ObjectEnd(null, null)
 		}
 		f.ArrayEnd("pools", null)
-		return true
+		return nil
 	}
 	rs := &resultSet{cols: []column{numCol("poolid"), textCol("name"), numCol("numvols"), numCol("maxvols"),
 		textCol("pooltype"), textCol("labelformat")}}
@@ -678,10 +711,10 @@ func (c *cmds) listPools(ua *uacontext.UA, mode listMode, opts *listOptions, nam
 		f.Decoration("  Prunable jobs:\n")
 		f.Decoration("    none\n")
 	}
-	return true
+	return nil
 }
 
-func (c *cmds) listClients(ua *uacontext.UA, mode listMode, opts *listOptions, name string, byName bool) bool {
+func (c *cmds) listClients(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions, name string, byName bool) error {
 	setACLFilter(ua, 1, uacontext.ACLClient)
 	if opts.current {
 		ua.Send.AddResourceFilter(1, int(uacontext.ResClient))
@@ -692,9 +725,9 @@ func (c *cmds) listClients(ua *uacontext.UA, mode listMode, opts *listOptions, n
 	if opts.disabled {
 		ua.Send.AddDisabledFilter(1, int(uacontext.ResClient))
 	}
-	recs, err := c.cat.ClientRecords(ctx(ua))
+	recs, err := c.cat.ClientRecords(ctx)
 	if err != nil {
-		return true
+		return catalogError(ctx, err)
 	}
 	rs := &resultSet{}
 	if mode == horzList {
@@ -717,10 +750,10 @@ func (c *cmds) listClients(ua *uacontext.UA, mode listMode, opts *listOptions, n
 	ua.Send.ArrayStart("clients", null)
 	render(ua.Send, rs, mode, ua.GUI)
 	ua.Send.ArrayEnd("clients", null)
-	return true
+	return nil
 }
 
-func (c *cmds) listStorages(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+func (c *cmds) listStorages(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	setACLFilter(ua, 1, uacontext.ACLStorage)
 	if opts.current {
 		ua.Send.AddResourceFilter(1, int(uacontext.ResStorage))
@@ -731,9 +764,9 @@ func (c *cmds) listStorages(ua *uacontext.UA, mode listMode, opts *listOptions) 
 	if opts.disabled {
 		ua.Send.AddDisabledFilter(1, int(uacontext.ResStorage))
 	}
-	recs, err := c.cat.StorageRecords(ctx(ua))
+	recs, err := c.cat.StorageRecords(ctx)
 	if err != nil {
-		return true
+		return catalogError(ctx, err)
 	}
 	rs := &resultSet{cols: []column{numCol("storageid"), textCol("name"), numCol("autochanger")}}
 	for _, r := range recs {
@@ -742,7 +775,7 @@ func (c *cmds) listStorages(ua *uacontext.UA, mode listMode, opts *listOptions) 
 	ua.Send.ArrayStart("storages", null)
 	render(ua.Send, rs, mode, ua.GUI)
 	ua.Send.ArrayEnd("storages", null)
-	return true
+	return nil
 }
 
 // Media.
@@ -788,12 +821,8 @@ func mediaRow(m Media, mode listMode) []cell {
 	}
 }
 
-// renderMedia lists the volumes selected by q.
-func (c *cmds) renderMedia(ua *uacontext.UA, mode listMode, q MediaQuery) {
-	media, err := c.cat.ListMedia(ctx(ua), q)
-	if err != nil {
-		return
-	}
+// renderMedia lists volumes as a result set.
+func renderMedia(ua *uacontext.UA, mode listMode, media []Media) {
 	rs := &resultSet{cols: mediaColumns}
 	if mode == vertList {
 		rs.cols = mediaLongColumns
@@ -804,17 +833,33 @@ func (c *cmds) renderMedia(ua *uacontext.UA, mode listMode, q MediaQuery) {
 	render(ua.Send, rs, mode, ua.GUI)
 }
 
-func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+// queryMedia returns the volumes selected by q, or none if the range is
+// one the catalog rejects.
+func (c *cmds) queryMedia(ctx context.Context, q MediaQuery, rng queryRange) ([]Media, error) {
+	if !rng.sqlOK() {
+		return nil, nil
+	}
+	media, err := c.cat.ListMedia(ctx, q)
+	if err != nil {
+		return nil, catalogError(ctx, err)
+	}
+	return media, nil
+}
+
+func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	rng := setQueryRange(ua) // the Director registers the range a second time
 	f := ua.Send
-	id, _ := c.jobIDFromArgs(ua)
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
+	}
 	switch {
 	case id < 0:
-		return true
+		return nil // no such job (or not the console's): nothing is listed
 	case id > 0:
-		jms, err := c.cat.JobMedia(ctx(ua), uint64(id))
+		jms, err := c.cat.JobMedia(ctx, uint64(id))
 		if err != nil {
-			return true
+			return catalogError(ctx, err)
 		}
 		rs := &resultSet{}
 		if mode == horzList {
@@ -835,17 +880,24 @@ func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) boo
 		f.ArrayStart("volumes", null)
 		render(f, rs, mode, ua.GUI)
 		f.ArrayEnd("volumes", null)
-		return true
+		return nil
 	}
 	if ua.Args[1].HasValue {
+		media, err := c.queryMedia(ctx, MediaQuery{VolumeName: ua.Args[1].Value}, queryRange{})
+		if err != nil {
+			return err
+		}
 		f.ObjectStart("volume", null)
-		c.renderMedia(ua, mode, MediaQuery{VolumeName: ua.Args[1].Value})
+		renderMedia(ua, mode, media)
 		f.ObjectEnd("volume", null)
-		return true
+		return nil
 	}
 	q := MediaQuery{HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
 	if name, ok := ua.ArgValue("pool"); ok {
-		pools, _ := c.selectPools(ua, name, 0)
+		pools, err := c.selectPools(ctx, name, 0)
+		if err != nil {
+			return err
+		}
 		allowed := ua.ACLAccessOK(uacontext.ACLPool, name)
 		if len(pools) == 0 || !allowed {
 			// The Director's GetPoolDbr: the lookup fails (its error text
@@ -857,20 +909,27 @@ func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) boo
 				ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", name, "")
 			}
 			ua.ErrorMsg("Pool %s doesn't exist.\n", name)
-			return true
+			return nil // sic: the Director reports success
 		}
 		q.PoolID = pools[0].PoolID
+		media, err := c.queryMedia(ctx, q, rng)
+		if err != nil {
+			return err
+		}
 		f.ArrayStart("volumes", null)
 		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+			renderMedia(ua, mode, media)
 		}
 		f.ArrayEnd("volumes", null)
-		return true
+		return nil
 	}
 	if ua.FindArg("all") > 0 {
 		if !ua.ACLNoRestrictions(uacontext.ACLPool) && mode != vertList {
-			ua.ErrorMsg("Restricted permission. Use the commands 'list media' or 'llist media all' instead\n")
-			return false
+			return uacontext.Errorf("Restricted permission. Use the commands 'list media' or 'llist media all' instead\n")
+		}
+		media, err := c.queryMedia(ctx, q, rng)
+		if err != nil {
+			return err
 		}
 		f.ArrayStart("volumes", null)
 		col := 4 // the pool name in the long listing
@@ -879,28 +938,40 @@ func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) boo
 			f.AddResourceFilter(col, int(uacontext.ResPool))
 		}
 		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+			renderMedia(ua, mode, media)
 		}
 		f.ArrayEnd("volumes", null)
-		return true
+		return nil
 	}
-	pools, ok := c.selectPools(ua, "", 0)
-	if !ok || len(pools) == 0 {
-		return true
+	pools, err := c.selectPools(ctx, "", 0)
+	if err != nil {
+		return err
+	}
+	if len(pools) == 0 {
+		return nil
+	}
+	perPool := make([][]Media, len(pools))
+	for i, p := range pools {
+		if !ua.ACLAccessOK(uacontext.ACLPool, p.Name) {
+			continue
+		}
+		q.PoolID = p.PoolID
+		if perPool[i], err = c.queryMedia(ctx, q, rng); err != nil {
+			return err
+		}
 	}
 	f.ObjectStart("volumes", null)
-	for _, p := range pools {
+	for i, p := range pools {
 		if !ua.ACLAccessOK(uacontext.ACLPool, p.Name) {
 			continue
 		}
 		f.Decoration("Pool: %s\n", p.Name)
 		f.ArrayStart(p.Name, null)
-		q.PoolID = p.PoolID
 		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+			renderMedia(ua, mode, perPool[i])
 		}
 		f.ArrayEnd(p.Name, null)
 	}
 	f.ObjectEnd("volumes", null)
-	return true
+	return nil
 }

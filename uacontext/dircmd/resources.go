@@ -1,6 +1,7 @@
 package dircmd
 
 import (
+	"context"
 	"slices"
 
 	"github.com/uaformat/uaformat/uacontext"
@@ -10,7 +11,7 @@ import (
 // nameless objects {"name": ..., ["enabled": ...]}; in the text modes each
 // name is printed on its own line (one packet per resource).
 
-func (c *cmds) dotJobs(ua *uacontext.UA) bool {
+func (c *cmds) dotJobs(_ context.Context, ua *uacontext.UA) error {
 	var typ byte
 	if i := ua.FindArgWithValue("type"); i >= 0 && ua.Args[i].Value != "" {
 		typ = ua.Args[i].Value[0]
@@ -20,7 +21,7 @@ func (c *cmds) dotJobs(ua *uacontext.UA) bool {
 		jobs = slices.DeleteFunc(slices.Clone(jobs), func(j JobResource) bool { return j.Type != typ })
 	}
 	enabledList(ua, "jobs", uacontext.ACLJob, jobs, func(j JobResource) (string, bool) { return j.Name, j.Enabled })
-	return true
+	return nil
 }
 
 // enabledList emits the array of {"name": ..., "enabled": ...} objects of
@@ -43,12 +44,12 @@ func enabledList[R any](ua *uacontext.UA, array string, kind uacontext.ACLKind, 
 	f.ArrayEnd(array, null)
 }
 
-func (c *cmds) dotClients(ua *uacontext.UA) bool {
+func (c *cmds) dotClients(_ context.Context, ua *uacontext.UA) error {
 	enabledList(ua, "clients", uacontext.ACLClient, c.cat.Clients(), func(x ClientResource) (string, bool) { return x.Name, x.Enabled })
-	return true
+	return nil
 }
 
-func (c *cmds) dotPools(ua *uacontext.UA) bool {
+func (c *cmds) dotPools(_ context.Context, ua *uacontext.UA) error {
 	typ, byType := ua.ArgValue("type")
 	f := ua.Send
 	f.ArrayStart("pools", null)
@@ -65,7 +66,7 @@ func (c *cmds) dotPools(ua *uacontext.UA) bool {
 		f.ObjectEnd(null, null)
 	}
 	f.ArrayEnd("pools", null)
-	return true
+	return nil
 }
 
 // prefixFold is strncasecmp(s, prefix, len(prefix)) == 0.
@@ -76,14 +77,14 @@ func prefixFold(s, prefix string) bool {
 	return equalFold(s[:len(prefix)], prefix)
 }
 
-func (c *cmds) dotStorages(ua *uacontext.UA) bool {
+func (c *cmds) dotStorages(_ context.Context, ua *uacontext.UA) error {
 	enabledList(ua, "storages", uacontext.ACLStorage, c.cat.Storages(), func(x StorageResource) (string, bool) { return x.Name, x.Enabled })
-	return true
+	return nil
 }
 
-func (c *cmds) dotSchedule(ua *uacontext.UA) bool {
+func (c *cmds) dotSchedule(_ context.Context, ua *uacontext.UA) error {
 	enabledList(ua, "schedules", uacontext.ACLSchedule, c.cat.Schedules(), func(x ScheduleResource) (string, bool) { return x.Name, x.Enabled })
-	return true
+	return nil
 }
 
 // namedList emits an array of {"<key>": name} objects for the resources
@@ -102,19 +103,19 @@ func namedList(ua *uacontext.UA, array, key string, kind uacontext.ACLKind, chec
 	f.ArrayEnd(array, null)
 }
 
-func (c *cmds) dotFileSets(ua *uacontext.UA) bool {
+func (c *cmds) dotFileSets(_ context.Context, ua *uacontext.UA) error {
 	namedList(ua, "filesets", "name", uacontext.ACLFileSet, true, c.cat.FileSets())
-	return true
+	return nil
 }
 
-func (c *cmds) dotCatalogs(ua *uacontext.UA) bool {
+func (c *cmds) dotCatalogs(_ context.Context, ua *uacontext.UA) error {
 	namedList(ua, "catalogs", "name", uacontext.ACLCatalog, true, c.cat.Catalogs())
-	return true
+	return nil
 }
 
 // dotMsgs lists the Messages resources; the Director applies no ACL and
 // names the key "text".
-func (c *cmds) dotMsgs(ua *uacontext.UA) bool {
+func (c *cmds) dotMsgs(_ context.Context, ua *uacontext.UA) error {
 	namedList(ua, "messages", "text", 0, false, c.cat.MessageResources())
-	return true
+	return nil
 }
