@@ -1,6 +1,8 @@
 package dircmd
 
 import (
+	"context"
+
 	"github.com/uaformat/uaformat/formatter"
 	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd/resource"
@@ -97,7 +99,7 @@ func (c *cmds) dumpResources(ua *uacontext.UA, t resource.Type, list []*resource
 // show prints configuration resources: show, show all, show <type>,
 // show <type>=<name>, show disabled [jobs|clients|schedules], each with
 // verbose.
-func (c *cmds) show(ua *uacontext.UA) bool {
+func (c *cmds) show(_ context.Context, ua *uacontext.UA) error {
 	opts := resource.PrintOptions{
 		HideSensitive: !ua.ACLAccessOK(uacontext.ACLCommand, "configure"),
 		Verbose:       ua.FindArg("verbose") > 0,
@@ -107,7 +109,7 @@ func (c *cmds) show(ua *uacontext.UA) bool {
 		for _, k := range showKeywords {
 			ua.InfoMsg("%s\n", k.kw)
 		}
-		return true
+		return nil
 	}
 	if len(ua.Args) == 1 || ua.FindArg("all") > 0 {
 		for t := range resource.Type(resource.NumTypes) {
@@ -115,7 +117,7 @@ func (c *cmds) show(ua *uacontext.UA) bool {
 				c.dumpResources(ua, t, list, opts)
 			}
 		}
-		return true
+		return nil
 	}
 	for i := 1; i < len(ua.Args); i++ {
 		arg := ua.Args[i]
@@ -124,7 +126,7 @@ func (c *cmds) show(ua *uacontext.UA) bool {
 		}
 		if equalFold(arg.Key, "disabled") {
 			c.showDisabled(ua, i)
-			return true
+			return nil
 		}
 		found := false
 		for _, k := range showKeywords {
@@ -139,7 +141,7 @@ func (c *cmds) show(ua *uacontext.UA) bool {
 			r := c.findResource(ua, k.t, arg.Value)
 			if r == nil {
 				ua.ErrorMsg("%s resource %s not found.\n", k.kw, arg.Value)
-				return true
+				return nil
 			}
 			c.dumpResources(ua, k.t, []*resource.Resource{r}, opts)
 			break
@@ -148,7 +150,7 @@ func (c *cmds) show(ua *uacontext.UA) bool {
 			ua.ErrorMsg("Resource %s not found\n", arg.Key)
 		}
 	}
-	return true
+	return nil
 }
 
 // showDisabled lists the disabled jobs, clients or schedules (all three
