@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/uaformat/uaformat/uacontext/dircmd"
@@ -61,6 +62,9 @@ type Director struct {
 	catalogs  []dircmd.NamedResource
 	messages  []dircmd.NamedResource
 	cfg       config
+
+	logOnce sync.Once
+	logIDs  []uint64 // logIDs[i]: the LogId before the first entry of job i
 
 	clients  []dircmd.ClientRecord
 	pools    []dircmd.PoolRecord
@@ -168,7 +172,7 @@ func (d *Director) resources() {
 		{Name: "File", Address: "bareos-sd.example.com", Port: 9103, MediaType: "File", Enabled: true},
 		{Name: "Tape", Address: "bareos-sd.example.com", Port: 9103, MediaType: "LTO-6", Enabled: true},
 	}
-	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}}
+	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}, {Name: "PostgreSQL"}}
 	d.schedules = []dircmd.ScheduleResource{
 		{Name: "WeeklyCycle", Enabled: true},
 		{Name: "WeeklyCycleAfterBackup", Enabled: true},

@@ -191,6 +191,14 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		return c.listFiles(ctx, ua)
 	case equalFold(kw, "jobmedia"):
 		return c.listJobMedia(ctx, ua, mode)
+	case equalFold(kw, "fileset"):
+		return c.listFileSets(ctx, ua, mode, &opts, rng, false)
+	case equalFold(kw, "filesets"):
+		return c.listFileSets(ctx, ua, mode, &opts, rng, true)
+	case equalFold(kw, "joblog"):
+		return c.listJobLog(ctx, ua, mode, &opts, rng)
+	case equalFold(kw, "log"):
+		return c.listLog(ctx, ua, mode, rng)
 	case equalFold(kw, "pool"), equalFold(kw, "pools"):
 		name := ""
 		if hasValue {
@@ -219,6 +227,14 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		}
 		ua.Send.ObjectEnd("volume", null)
 		return nil
+	}
+	if equalFold(kw, "backups") {
+		if ok, err := c.listBackups(ctx, ua, mode, &opts, rng); ok || err != nil {
+			return err
+		}
+	}
+	if equalFold(kw, "jobstatistics") || equalFold(kw, "jobstats") {
+		return c.listJobStats(ctx, ua, mode)
 	}
 	return uacontext.Errorf("Unknown list keyword: %s\n", kw)
 }

@@ -3,6 +3,7 @@ package dircmd
 import (
 	"context"
 
+	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
 	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd/resource"
@@ -192,4 +193,18 @@ func (c *cmds) disabledList(ua *uacontext.UA, t resource.Type, array, title stri
 		f.Decoration("No disabled " + title + ".\n")
 	}
 	f.ArrayEnd(array, null)
+}
+
+// ConfigText returns r in the Director's configuration syntax, exactly
+// as show prints it in API mode 0 (the Director keeps a FileSet's text
+// this way in the catalog's FileSet table).
+func ConfigText(r *resource.Resource, opts resource.PrintOptions) string {
+	var b []byte
+	f := formatter.New(formatter.SinkFunc(func(p []byte) error {
+		b = append(b, p...)
+		return nil
+	}), formatter.Options{Mode: apimode.Off})
+	resource.Print(newResPrinter(f), r, opts)
+	f.FinalizeResult(true)
+	return string(b)
 }
