@@ -95,6 +95,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"llist", c.llist},
 		{"status", c.status},
 		{"show", c.show},
+		{".defaults", c.dotDefaults},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {
