@@ -69,6 +69,8 @@ type cmds struct {
 	opts Options
 	res  uacontext.Resources
 	conf Configuration // nil: no configuration resources
+
+	lists restoreLists // .bvfs_restore's lists
 }
 
 // Commands returns the commands of this package for cat, with the names,
@@ -96,6 +98,10 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"status", c.status},
 		{"show", c.show},
 		{".defaults", c.dotDefaults},
+		{".bvfs_update", c.dotBvfsUpdate},
+		{".bvfs_clear_cache", c.dotBvfsClearCache},
+		{".bvfs_cleanup", c.dotBvfsCleanup},
+		{".bvfs_get_jobids", c.dotBvfsGetJobids},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {
