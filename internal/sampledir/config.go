@@ -60,6 +60,7 @@ func buildConfig(password string) (config, error) {
 		"Messages", "Daemon",
 		"MaximumConcurrentJobs", 10,
 		"Password", pw,
+		"Subscriptions", 10,
 		"Auditing", true,
 	)
 	b.set(dir, "Addresses", []resource.Address{{Family: "ipv4", Addr: "0.0.0.0", Port: 9101}})

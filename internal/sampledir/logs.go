@@ -63,7 +63,7 @@ func (d *Director) logLines(j *dircmd.Job) ([]string, []time.Duration) {
 	storage, device := "File", "FileStorage"
 	for _, jm := range d.jobMedia {
 		if jm.JobID == id {
-			m := d.media[jm.MediaID-1]
+			m := d.mediaSnapshot()[jm.MediaID-1]
 			if m.Storage == "Tape" {
 				storage, device = "Tape", "tapedrive-0"
 			}
@@ -266,7 +266,7 @@ func dircmdConfigText(r *resource.Resource) string {
 }
 
 func (d *Director) firstVolume() string {
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		if m.VolJobs > 0 {
 			return m.VolumeName
 		}

@@ -63,6 +63,11 @@ type Director struct {
 	messages  []dircmd.NamedResource
 	cfg       config
 
+	// mu guards media and pools, which the storage commands change
+	// (copy on write: readers take the slices under the read lock).
+	mu      sync.RWMutex
+	changer *changer // the tape library of storage Tape (guarded by mu)
+
 	logOnce sync.Once
 	logIDs  []uint64 // logIDs[i]: the LogId before the first entry of job i
 
@@ -110,6 +115,7 @@ func New(opts Options) *Director {
 		panic(err)
 	}
 	d.cfg = cfg
+	d.changer = newChanger()
 	d.resources()
 	d.buildTrees()
 	d.generate()
@@ -482,7 +488,9 @@ func (d *Director) ClientRecords(context.Context) ([]dircmd.ClientRecord, error)
 }
 
 // PoolRecords implements dircmd.Catalog.
-func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) { return d.pools, nil }
+func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) {
+	return d.poolSnapshot(), nil
+}
 
 // StorageRecords implements dircmd.Catalog.
 func (d *Director) StorageRecords(context.Context) ([]dircmd.StorageRecord, error) {
@@ -495,7 +503,7 @@ func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd
 		return nil, err
 	}
 	var out []dircmd.Media
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		switch {
 		case q.VolumeName != "":
 			if m.VolumeName != q.VolumeName {
@@ -592,7 +600,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 }
 
 func (d *Director) appendableVolume(pool string) string {
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		if m.Pool == pool && m.VolStatus == "Append" {
 			return m.VolumeName
 		}

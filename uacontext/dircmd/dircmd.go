@@ -95,13 +95,22 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{".bvfs_lsfiles", c.bvfsLsFiles},
 		{"list", c.list},
 		{"llist", c.llist},
-		{"status", c.status},
+		{"status", c.statusDispatch},
 		{"show", c.show},
 		{".defaults", c.dotDefaults},
 		{".bvfs_update", c.dotBvfsUpdate},
 		{".bvfs_clear_cache", c.dotBvfsClearCache},
 		{".bvfs_cleanup", c.dotBvfsCleanup},
 		{".bvfs_get_jobids", c.dotBvfsGetJobids},
+		{"mount", c.mountCmd("mount")},
+		{"unmount", c.mountCmd("unmount")},
+		{"umount", c.mountCmd("unmount")},
+		{"release", c.mountCmd("release")},
+		{"import", c.moveOp("import")},
+		{"export", c.moveOp("export")},
+		{"move", c.moveOp("move")},
+		{"update", c.updateCmd},
+		{"label", c.labelCmd},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {

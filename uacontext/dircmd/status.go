@@ -97,21 +97,6 @@ func withSuffix(v uint64) string {
 	return s + " " + suffixes[commas]
 }
 
-func (c *cmds) status(ctx context.Context, ua *uacontext.UA) error {
-	for _, a := range ua.Args[1:] {
-		k := a.Key
-		switch {
-		case equalFold(k, "all"), prefixFold(k, "dir"):
-			return c.directorStatus(ctx, ua)
-		default:
-			return uacontext.Errorf("Status of %s is not available from this Director.\n", k)
-		}
-	}
-	// Without arguments the Director asks which daemon; this one only
-	// has its own status to show.
-	return c.directorStatus(ctx, ua)
-}
-
 // directorStatus fetches everything from the catalog first, so that a
 // failing catalog call fails the command before any output.
 func (c *cmds) directorStatus(ctx context.Context, ua *uacontext.UA) error {
