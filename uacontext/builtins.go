@@ -5,6 +5,7 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Builtins returns the commands this package implements, with the
@@ -62,7 +63,11 @@ func quitCmd(_ context.Context, ua *UA) error {
 }
 
 func apiCmd(_ context.Context, ua *UA) error {
-	req, err := apimode.Parse(ua.Args)
+	words := make([]string, len(ua.Args))
+	for i, a := range ua.Args {
+		words[i] = a.String()
+	}
+	req, err := apimode.Parse(words)
 	if err != nil {
 		// The Director fails the command without a message.
 		return ErrReported
@@ -155,7 +160,7 @@ func helpCmd(_ context.Context, ua *UA) error {
 	if len(ua.Args) == 2 {
 		found := false
 		for _, c := range cmds {
-			if !equalFold(ua.Args[1].Key, c.Name) {
+			if !ascii.EqualFold(ua.Args[1].Key, c.Name) {
 				continue
 			}
 			f.ObjectStart(c.Name, null)

@@ -105,16 +105,15 @@ func ExampleServer() {
 	srv := &uacontext.Server{
 		Director:   uacontext.DirectorInfo{Name: "bareos-dir"},
 		DefaultKey: bsock.PasswordKey("secret"),
-		Consoles: []uacontext.Console{{
+		Consoles: uacontext.ConsoleList(uacontext.Console{
 			Name: "admin",
 			Key:  bsock.PasswordKey("admin-password"),
 			ACL: uacontext.ACLSet{
 				uacontext.ACLCommand: {"*all*"},
 				uacontext.ACLJob:     {"backup-.*"},
 			},
-		}},
-		Messages:  &uacontext.MessageQueue{},
-		FailDelay: bsock.DefaultFailDelay,
+		}),
+		Messages: &uacontext.MessageQueue{},
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:9101")
 	if err != nil {

@@ -27,6 +27,10 @@ const DefaultAuthTimeout = 60 * time.Second
 // loses its connection.
 const DefaultWriteTimeout = 5 * time.Minute
 
+// DefaultMaxConsoleConnections is the Director's default of "Maximum
+// Console Connections", used when Server.MaxConsoleConnections is zero.
+const DefaultMaxConsoleConnections = 20
+
 // ErrServerClosed is returned by Serve after Shutdown or Close, and is
 // the cause (context.Cause) of the contexts of the commands that Close
 // cancels.
@@ -56,8 +60,12 @@ type Server struct {
 	// Director's password, see bsock.PasswordKey) of the default console
 	// "*UserAgent*". Empty: the default console cannot log in.
 	DefaultKey string
-	// Consoles are the named consoles that may log in.
-	Consoles []Console
+	// Consoles looks up the named consoles at login time (ConsoleList
+	// serves a fixed list); nil: only the default console may log in. It
+	// is consulted for every login, so a source that changes (a reloaded
+	// configuration) takes effect for the next login; running sessions
+	// keep the Console they logged in with.
+	Consoles ConsoleSource
 	// Table is the command table; nil means DefaultTable().
 	Table *Table
 	// Messages is the console message queue shared by all sessions; may
@@ -75,9 +83,18 @@ type Server struct {
 	// means DefaultWriteTimeout.
 	WriteTimeout time.Duration
 	// FailDelay is waited after a failed login (twice) and before
-	// refusing a malformed Hello, as brute-force throttling. Zero means no
-	// delay; the Director uses bsock.DefaultFailDelay.
+	// refusing a malformed Hello, as brute-force throttling. Zero means
+	// the Director's bsock.DefaultFailDelay (5 s); a negative value
+	// disables the delay (for tests).
 	FailDelay time.Duration
+	// MaxConsoleConnections is the Director resource's "Maximum Console
+	// Connections": the number of console connections (past the Hello,
+	// for a known console) the server keeps at once. As the Director
+	// does, a named console beyond it is refused right after its Hello
+	// (BNET_TERMINATE, close) and the default console is let in anyway
+	// (with a log record). Zero means DefaultMaxConsoleConnections; a
+	// negative value means no limit.
+	MaxConsoleConnections int
 	// Rand and Now feed the login challenge (see bsock.ServerConfig); nil
 	// means crypto/rand and time.Now.
 	Rand io.Reader
@@ -85,13 +102,13 @@ type Server struct {
 
 	initOnce sync.Once
 	table    *Table
-	consoles map[string]*Console
 	log      *slog.Logger
 
 	mu         sync.Mutex
 	listeners  map[*net.Listener]struct{}
 	conns      map[*serverConn]struct{}
 	inShutdown atomic.Bool
+	leases     atomic.Int64 // console connections past a known console's Hello
 }
 
 func (s *Server) init() {
@@ -104,27 +121,84 @@ func (s *Server) init() {
 		if s.log == nil {
 			s.log = slog.New(slog.DiscardHandler)
 		}
-		s.consoles = make(map[string]*Console, len(s.Consoles))
-		for i := range s.Consoles {
-			c := s.Consoles[i] // copy: sessions must not see later edits
-			c.Key = strings.ToLower(c.Key)
-			if _, dup := s.consoles[c.Name]; !dup && c.Name != "" && c.Name != bsock.DefaultConsoleName {
-				s.consoles[c.Name] = &c
-			}
-		}
 	})
 }
 
-// lookupKey is the bsock.ServerConfig Lookup function.
-func (s *Server) lookupKey(name string) (string, bool) {
+// failDelay is the delay bsock waits after a failed login.
+func (s *Server) failDelay() time.Duration {
+	switch {
+	case s.FailDelay < 0:
+		return 0
+	case s.FailDelay == 0:
+		return bsock.DefaultFailDelay
+	}
+	return s.FailDelay
+}
+
+// maxConsoles is the connection limit, or -1 for none.
+func (s *Server) maxConsoles() int64 {
+	switch {
+	case s.MaxConsoleConnections < 0:
+		return -1
+	case s.MaxConsoleConnections == 0:
+		return DefaultMaxConsoleConnections
+	}
+	return int64(s.MaxConsoleConnections)
+}
+
+// loginLookup is the console lookup of one login (the bsock.ServerConfig
+// Lookup function): it finds the console's key, takes a connection lease
+// and applies Maximum Console Connections as the Director does.
+type loginLookup struct {
+	s       *Server
+	ctx     context.Context
+	log     *slog.Logger
+	console *Console // the named console found; nil for the default console
+	leased  bool
+}
+
+func (l *loginLookup) lookup(name string) (string, bool) {
+	s := l.s
+	var key string
 	if name == bsock.DefaultConsoleName {
-		return strings.ToLower(s.DefaultKey), s.DefaultKey != ""
+		if s.DefaultKey == "" {
+			return "", false
+		}
+		key = s.DefaultKey
+	} else {
+		if s.Consoles == nil {
+			return "", false
+		}
+		c, err := s.Consoles.LookupConsole(l.ctx, name)
+		switch {
+		case errors.Is(err, ErrUnknownConsole):
+			return "", false
+		case err != nil:
+			l.log.Error("console lookup failed", "console", name, "err", err)
+			return "", false
+		case c == nil || c.Key == "":
+			return "", false
+		}
+		l.console, key = c, c.Key
 	}
-	c, ok := s.consoles[name]
-	if !ok || c.Key == "" {
-		return "", false
+	n := s.leases.Add(1)
+	l.leased = true
+	if limit := s.maxConsoles(); limit >= 0 && n > limit {
+		if name != bsock.DefaultConsoleName {
+			l.log.Error("number of console connections exceeded; console refused", "console", name, "max", limit, "current", n)
+			return "", false
+		}
+		l.log.Info("number of console connections exceeded; the default console may connect anyway", "max", limit, "current", n)
 	}
-	return c.Key, true
+	return strings.ToLower(key), true
+}
+
+// release gives the connection lease back.
+func (l *loginLookup) release() {
+	if l.leased {
+		l.s.leases.Add(-1)
+		l.leased = false
+	}
 }
 
 // Serve accepts connections on ln and serves each in its own goroutine
@@ -371,13 +445,15 @@ func (s *Server) serve(sc *serverConn) {
 		authTimeout = DefaultAuthTimeout
 	}
 	actx, acancel := context.WithTimeout(sc.ctx, authTimeout)
-	login, err := bsock.ServerHandshake(actx, c, bsock.ServerConfig{
+	l := &loginLookup{s: s, ctx: actx, log: log}
+	defer l.release()
+	res, err := bsock.ServerHandshake(actx, c, bsock.ServerConfig{
 		DirectorName: s.director().Name,
 		Version:      s.director().Version,
 		Date:         s.director().Date,
 		Banner:       s.director().Banner,
-		Lookup:       s.lookupKey,
-		FailDelay:    s.FailDelay,
+		Lookup:       l.lookup,
+		FailDelay:    s.failDelay(),
 		Rand:         s.Rand,
 		Now:          s.Now,
 	})
@@ -386,12 +462,9 @@ func (s *Server) serve(sc *serverConn) {
 		log.Warn("console login failed", "err", err)
 		return
 	}
-	var console *Console
-	if login.Console != bsock.DefaultConsoleName {
-		console = s.consoles[login.Console]
-	}
-	log = log.With("console", login.Console)
-	log.Info("console logged in", "protocol", login.Protocol.String(), "hello_version", login.HelloVersion)
+	console := l.console
+	log = log.With("console", res.Console)
+	log.Info("console logged in", "protocol", res.Protocol.String(), "hello_version", res.HelloVersion)
 
 	w := writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}
 	ua := NewUA(w, Options{
@@ -583,7 +656,7 @@ func (ua *UA) afterCommand() {
 
 // redactedLine renders parsed arguments for the log, masking the values
 // of keywords that look like passwords.
-func redactedLine(args []apimode.Arg) string {
+func redactedLine(args []Arg) string {
 	var b strings.Builder
 	for i, a := range args {
 		if i > 0 {

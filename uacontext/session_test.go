@@ -41,13 +41,14 @@ type client struct {
 func testServer() *Server {
 	return &Server{
 		DefaultKey: bsock.PasswordKey(rootPassword),
-		Consoles: []Console{{
+		Consoles: ConsoleList(Console{
 			Name: "restricted",
 			Key:  bsock.PasswordKey("pw"),
 			ACL: ACLSet{ACLCommand: {
 				"version", ".api", ".help", "!gui", "auto.*", "messages",
 			}},
-		}},
+		}),
+		FailDelay: -1, // no throttling in tests
 	}
 }
 
@@ -458,7 +459,7 @@ func TestSessionMessages(t *testing.T) {
 func TestSessionMessagesACL(t *testing.T) {
 	srv := testServer()
 	srv.Messages = &MessageQueue{}
-	srv.Consoles[0].ACL[ACLCommand] = []string{"whoami", "version"}
+	srv.Consoles = ConsoleList(Console{Name: "restricted", Key: bsock.PasswordKey("pw"), ACL: ACLSet{ACLCommand: {"whoami", "version"}}})
 	cl := login(t, srv, "restricted", "pw")
 	srv.Messages.Post("hidden\n")
 	// A console that may not run "messages" is not told about messages.

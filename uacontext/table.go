@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // null is the C NULL pointer for nullable strings (see formatter.Null).
@@ -185,7 +186,7 @@ func (t *Table) Lookup(word string) (Command, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	for _, c := range t.cmds {
-		if hasPrefixFold(c.Name, word) {
+		if ascii.HasPrefixFold(c.Name, word) {
 			return c, true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Conn is the packet connection a UA writes to. *bsock.Conn implements
@@ -67,7 +68,7 @@ type UA struct {
 	Send *formatter.Formatter
 	// Args are the words of the current command line, split at '='
 	// (see ParseArgs); Args[0] is the command word as typed.
-	Args []apimode.Arg
+	Args []Arg
 	// Cmd is the current command line as received (up to its first NUL).
 	Cmd string
 	// Console is the logged-in console; nil is the default console.
@@ -91,6 +92,7 @@ type UA struct {
 	Log *slog.Logger
 
 	conn    Conn
+	acl     *ACL // the console's compiled ACLs; nil for the default console
 	current *Command
 	err     error
 }
@@ -107,6 +109,9 @@ func NewUA(c Conn, opts Options) *UA {
 		Resources: opts.Resources,
 		Log:       opts.Log,
 		conn:      c,
+	}
+	if opts.Console != nil {
+		ua.acl = opts.Console.ACL.Compile()
 	}
 	if ua.Table == nil {
 		ua.Table = DefaultTable()
@@ -196,16 +201,17 @@ func (ua *UA) ACLs() *ACLSet {
 }
 
 // ACLAccessOK reports whether the session's console may access item of
-// the given kind (see ACLSet.Allow). The default console may access every
-// valid name.
+// the given kind (see ACL.Allow). The default console may access every
+// valid name. The console's lists were compiled when the session began
+// (NewUA); later changes to its Console do not show.
 func (ua *UA) ACLAccessOK(kind ACLKind, item string) bool {
-	return ua.ACLs().Allow(kind, item)
+	return ua.acl.Allow(kind, item)
 }
 
 // ACLNoRestrictions reports whether the console's list of kind grants
-// everything (see ACLSet.Unrestricted).
+// everything (see ACL.Unrestricted).
 func (ua *UA) ACLNoRestrictions(kind ACLKind) bool {
-	return ua.ACLs().Unrestricted(kind)
+	return ua.acl.Unrestricted(kind)
 }
 
 // message is the Director's vSendMsg: flush the text buffer, send the
@@ -265,7 +271,7 @@ func (ua *UA) SendCmdUsage(msg string) {
 // equals keyword (ASCII case-insensitively), or -1.
 func (ua *UA) FindArg(keyword string) int {
 	for i := 1; i < len(ua.Args); i++ {
-		if equalFold(keyword, ua.Args[i].Key) {
+		if ascii.EqualFold(keyword, ua.Args[i].Key) {
 			return i
 		}
 	}
@@ -289,7 +295,7 @@ func (ua *UA) FindArgWithValue(keyword string) int {
 func (ua *UA) FindArgKeyword(list ...string) int {
 	for i := 1; i < len(ua.Args); i++ {
 		for j, kw := range list {
-			if equalFold(kw, ua.Args[i].Key) {
+			if ascii.EqualFold(kw, ua.Args[i].Key) {
 				return j
 			}
 		}

@@ -252,7 +252,8 @@ func TestResourceAllowed(t *testing.T) {
 	if !ua.ResourceAllowed(ResMsgs, "Standard") {
 		t.Error("configure not consulted for message resources")
 	}
-	ua.Console.ACL[ACLCommand] = nil
+	acl[ACLCommand] = nil
+	ua = NewUA(&recorder{}, Options{Console: &Console{Name: "n", ACL: acl}})
 	if ua.ResourceAllowed(ResConsole, "x") {
 		t.Error("console resource allowed without configure")
 	}

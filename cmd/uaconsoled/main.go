@@ -56,6 +56,7 @@ type config struct {
 	failDelay   time.Duration
 	logLevel    slog.Level
 	grace       time.Duration
+	maxConsoles int
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -72,8 +73,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.configFile, "config", "", "`file` with Bareos Console/Profile resources for named consoles")
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
-	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login")
+	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
+	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
@@ -86,6 +88,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if cfg.password == "" {
 		return cfg, errors.New("-password must not be empty")
+	}
+	if cfg.maxConsoles == 0 {
+		return cfg, errors.New("-max-console-connections must not be 0")
 	}
 	if cfg.grace < 0 {
 		return cfg, fmt.Errorf("-shutdown-grace must not be negative, got %v", cfg.grace)
@@ -129,7 +134,7 @@ func serve(stop <-chan os.Signal, srv *uacontext.Server, ln net.Listener, cfg co
 	fmt.Fprintf(stdout, "uaconsoled: Director %q listening on %s\n", srv.Director.Name, ln.Addr())
 	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", cfg.password)
 	log.Info("serving", "addr", ln.Addr().String(), "director", srv.Director.Name,
-		"consoles", len(srv.Consoles), "catalog_size", cfg.catalogSize)
+		"catalog_size", cfg.catalogSize)
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	select {
@@ -163,12 +168,18 @@ func serve(stop <-chan os.Signal, srv *uacontext.Server, ln net.Listener, cfg co
 // newServer builds the Director: the sample catalog, the command table
 // and the consoles of the configuration file.
 func newServer(cfg config, log *slog.Logger) (*uacontext.Server, error) {
+	failDelay := cfg.failDelay
+	if failDelay == 0 {
+		failDelay = -1 // -fail-delay 0: no delay
+	}
 	return demo.NewServer(demo.Config{
 		Password:    cfg.password,
 		ConfigFile:  cfg.configFile,
 		CatalogSize: cfg.catalogSize,
 		Seed:        cfg.seed,
-		FailDelay:   cfg.failDelay,
+		FailDelay:   failDelay,
 		Log:         log,
+
+		MaxConsoleConnections: cfg.maxConsoles,
 	})
 }

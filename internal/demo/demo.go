@@ -30,12 +30,16 @@ type Config struct {
 	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
 	CatalogSize int
 	Seed        uint64
-	// FailDelay throttles failed logins (0: none).
+	// FailDelay throttles failed logins: see uacontext.Server (0: the
+	// Director's 5 s, negative: none).
 	FailDelay time.Duration
 	// AuthTimeout bounds a login (0: uacontext.DefaultAuthTimeout).
 	AuthTimeout time.Duration
 	// WriteTimeout: see uacontext.Server (0: the default).
 	WriteTimeout time.Duration
+	// MaxConsoleConnections: see uacontext.Server (0: the Director's 20,
+	// negative: no limit).
+	MaxConsoleConnections int
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
 }
@@ -75,13 +79,15 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 	return &uacontext.Server{
 		Director:     uacontext.DirectorInfo{Name: sampledir.Name},
 		DefaultKey:   bsock.PasswordKey(cfg.Password),
-		Consoles:     consoles,
+		Consoles:     uacontext.ConsoleList(consoles...),
 		Table:        table,
 		Resources:    dircmd.ResourceFilter(dir),
 		Log:          log,
 		FailDelay:    cfg.FailDelay,
 		AuthTimeout:  cfg.AuthTimeout,
 		WriteTimeout: cfg.WriteTimeout,
+
+		MaxConsoleConnections: cfg.MaxConsoleConnections,
 	}, nil
 }
 

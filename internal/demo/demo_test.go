@@ -7,6 +7,7 @@ import (
 
 	"github.com/uaformat/uaformat/internal/demo"
 	"github.com/uaformat/uaformat/internal/dirconf"
+	"github.com/uaformat/uaformat/uacontext"
 )
 
 func TestNewServerErrors(t *testing.T) {
@@ -31,8 +32,11 @@ Console { Name = user1; Password = "pw1"; Command ACL = whoami, .jobs, .api; Job
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srv.Consoles) != 1 || srv.Consoles[0].Name != "user1" {
-		t.Fatalf("consoles = %+v", srv.Consoles)
+	if c, err := srv.Consoles.LookupConsole(context.Background(), "user1"); err != nil || c.Name != "user1" {
+		t.Fatalf("console user1 = %+v, %v", c, err)
+	}
+	if _, err := srv.Consoles.LookupConsole(context.Background(), "nobody"); !errors.Is(err, uacontext.ErrUnknownConsole) {
+		t.Errorf("unknown console: %v", err)
 	}
 	addr := startServer(t, srv)
 	root := dial(t, addr, true)

@@ -80,6 +80,9 @@ func startDaemon(tb testing.TB) *daemon {
 		ConfigText:  consoleConfig,
 		FailDelay:   failDelay,
 		AuthTimeout: authTimeout,
+		// The load tests run more consoles at once than the
+		// Director's default of 20.
+		MaxConsoleConnections: -1,
 	})
 	if err != nil {
 		tb.Fatal(err)

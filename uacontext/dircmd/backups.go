@@ -3,6 +3,7 @@ package dircmd
 import (
 	"context"
 	"errors"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"slices"
 
 	"github.com/uaformat/uaformat/uacontext"
@@ -49,7 +50,7 @@ func (c *cmds) listBackups(ctx context.Context, ua *uacontext.UA, mode listMode,
 	if v, ok := ua.ArgValue("level"); ok {
 		for _, item := range splitList(v) {
 			for _, l := range backupLevels {
-				if prefixFold(l.name, item) {
+				if ascii.HasPrefixFold(l.name, item) {
 					q.Levels = append(q.Levels, l.level)
 				}
 			}
@@ -62,7 +63,7 @@ func (c *cmds) listBackups(ctx context.Context, ua *uacontext.UA, mode listMode,
 	}
 	var filesets []string
 	fileset, hasFileSet := ua.ArgValue("fileset")
-	if !hasFileSet || equalFold(fileset, "any") {
+	if !hasFileSet || ascii.EqualFold(fileset, "any") {
 		for _, fs := range c.cat.FileSets() {
 			if ua.ACLAccessOK(uacontext.ACLFileSet, fs.Name) {
 				filesets = append(filesets, fs.Name)
@@ -80,8 +81,8 @@ func (c *cmds) listBackups(ctx context.Context, ua *uacontext.UA, mode listMode,
 	}
 	if order, ok := ua.ArgValue("order"); ok {
 		switch {
-		case prefixFold("ascending", order):
-		case prefixFold("descending", order):
+		case ascii.HasPrefixFold("ascending", order):
+		case ascii.HasPrefixFold("descending", order):
 			q.Descending = true
 		default:
 			return false, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -26,21 +27,21 @@ func parseBvfsArgs(ua *uacontext.UA) (bvfsArgs, bool) {
 	a := bvfsArgs{limit: 2000}
 	for _, arg := range ua.Args[1:] {
 		switch {
-		case equalFold(arg.Key, "pathid"):
+		case ascii.EqualFold(arg.Key, "pathid"):
 			if arg.HasValue && isANumber(arg.Value) {
 				a.pathID = uint64(strToInt64(arg.Value))
 			}
-		case equalFold(arg.Key, "path"):
+		case ascii.EqualFold(arg.Key, "path"):
 			a.path, a.hasPath = arg.Value, arg.HasValue
-		case equalFold(arg.Key, "jobid"):
+		case ascii.EqualFold(arg.Key, "jobid"):
 			if arg.HasValue && isANumberList(arg.Value) {
 				a.jobIDs, a.hasJobIDs = arg.Value, true
 			}
-		case equalFold(arg.Key, "limit"):
+		case ascii.EqualFold(arg.Key, "limit"):
 			if arg.HasValue && isANumber(arg.Value) {
 				a.limit = int64(int32(strToInt64(arg.Value)))
 			}
-		case equalFold(arg.Key, "offset"):
+		case ascii.EqualFold(arg.Key, "offset"):
 			if arg.HasValue && isANumber(arg.Value) {
 				a.offset = int64(int32(strToInt64(arg.Value)))
 			}

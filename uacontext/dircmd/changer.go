@@ -2,6 +2,7 @@ package dircmd
 
 import (
 	"context"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"strconv"
 	"strings"
 
@@ -498,7 +499,7 @@ func (c *cmds) updateSlots(ctx context.Context, ua *uacontext.UA) error {
 // "slots" form (the others prompt for what to update).
 func (c *cmds) updateCmd(ctx context.Context, ua *uacontext.UA) error {
 	for _, a := range ua.Args[1:] {
-		if equalFold(a.Key, "slots") || equalFold(a.Key, "slot") {
+		if ascii.EqualFold(a.Key, "slots") || ascii.EqualFold(a.Key, "slot") {
 			return c.updateSlots(ctx, ua)
 		}
 	}

@@ -3,6 +3,7 @@ package dircmd
 import (
 	"context"
 	"errors"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"strconv"
 	"strings"
 
@@ -236,7 +237,7 @@ func (c *cmds) storageArg(ua *uacontext.UA, useDefault bool) (*resource.Resource
 			name, found = a.Key, true
 			continue
 		}
-		if equalFold(a.Key, "storage") || equalFold(a.Key, "sd") {
+		if ascii.EqualFold(a.Key, "storage") || ascii.EqualFold(a.Key, "sd") {
 			name, found = a.Value, true
 			break
 		}

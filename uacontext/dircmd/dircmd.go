@@ -21,7 +21,6 @@ import (
 	"context"
 	"errors"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/uaformat/uaformat/formatter"
@@ -198,17 +197,6 @@ func argKey(ua *uacontext.UA, i int) string {
 
 // hasFlag reports whether a keyword appears among the arguments.
 func hasFlag(ua *uacontext.UA, kw string) bool { return ua.FindArg(kw) >= 0 }
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) && isASCII(a) && isASCII(b) }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
 
 // strToInt64 converts like the Director's str_to_int64: leading blanks,
 // an optional sign, then digits; anything else ends the number.

@@ -4,11 +4,13 @@ import (
 	"context"
 	"errors"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -48,11 +50,11 @@ func (o *listOptions) parse(ua *uacontext.UA) error {
 			switch {
 			case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
 				o.levels = append(o.levels, item[0])
-			case equalFold(item, "Full"):
+			case ascii.EqualFold(item, "Full"):
 				o.levels = append(o.levels, LevelFull)
-			case equalFold(item, "Differential"):
+			case ascii.EqualFold(item, "Differential"):
 				o.levels = append(o.levels, LevelDifferential)
-			case equalFold(item, "Incremental"):
+			case ascii.EqualFold(item, "Incremental"):
 				o.levels = append(o.levels, LevelIncremental)
 			default:
 				return uacontext.Errorf("invalid joblevel parameter\n")
@@ -94,17 +96,17 @@ func parseStatuses(v string) (out []byte, bad bool) {
 		switch {
 		case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
 			out = append(out, item[0])
-		case equalFold(item, "terminated"):
+		case ascii.EqualFold(item, "terminated"):
 			out = append(out, JobStatusTerminated)
-		case equalFold(item, "warnings"):
+		case ascii.EqualFold(item, "warnings"):
 			out = append(out, JobStatusWarnings)
-		case equalFold(item, "canceled"):
+		case ascii.EqualFold(item, "canceled"):
 			out = append(out, JobStatusCanceled)
-		case equalFold(item, "running"):
+		case ascii.EqualFold(item, "running"):
 			out = append(out, JobStatusRunning)
-		case equalFold(item, "error"):
+		case ascii.EqualFold(item, "error"):
 			out = append(out, JobStatusError)
-		case equalFold(item, "fatal"):
+		case ascii.EqualFold(item, "fatal"):
 			out = append(out, JobStatusFatal)
 		default:
 			return nil, true
@@ -179,45 +181,45 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 	kw := argKey(ua, 1)
 	hasValue := ua.Args[1].HasValue
 	switch {
-	case equalFold(kw, "jobs"), equalFold(kw, "job"), equalFold(kw, "jobname"),
-		equalFold(kw, "jobid"), equalFold(kw, "ujobid"):
+	case ascii.EqualFold(kw, "jobs"), ascii.EqualFold(kw, "job"), ascii.EqualFold(kw, "jobname"),
+		ascii.EqualFold(kw, "jobid"), ascii.EqualFold(kw, "ujobid"):
 		return c.listJobs(ctx, ua, mode, &opts)
 	}
 	rng := setQueryRange(ua)
 	switch {
-	case equalFold(kw, "jobtotals"):
+	case ascii.EqualFold(kw, "jobtotals"):
 		return c.listJobTotals(ctx, ua)
-	case equalFold(kw, "files"):
+	case ascii.EqualFold(kw, "files"):
 		return c.listFiles(ctx, ua)
-	case equalFold(kw, "jobmedia"):
+	case ascii.EqualFold(kw, "jobmedia"):
 		return c.listJobMedia(ctx, ua, mode)
-	case equalFold(kw, "fileset"):
+	case ascii.EqualFold(kw, "fileset"):
 		return c.listFileSets(ctx, ua, mode, &opts, rng, false)
-	case equalFold(kw, "filesets"):
+	case ascii.EqualFold(kw, "filesets"):
 		return c.listFileSets(ctx, ua, mode, &opts, rng, true)
-	case equalFold(kw, "joblog"):
+	case ascii.EqualFold(kw, "joblog"):
 		return c.listJobLog(ctx, ua, mode, &opts, rng)
-	case equalFold(kw, "log"):
+	case ascii.EqualFold(kw, "log"):
 		return c.listLog(ctx, ua, mode, rng)
-	case equalFold(kw, "pool"), equalFold(kw, "pools"):
+	case ascii.EqualFold(kw, "pool"), ascii.EqualFold(kw, "pools"):
 		name := ""
 		if hasValue {
 			name = ua.Args[1].Value
 		}
 		return c.listPools(ctx, ua, mode, &opts, name, 0)
-	case equalFold(kw, "poolid") && hasValue:
+	case ascii.EqualFold(kw, "poolid") && hasValue:
 		return c.listPools(ctx, ua, mode, &opts, "", uint64(strToInt64(ua.Args[1].Value)))
-	case equalFold(kw, "clients"):
+	case ascii.EqualFold(kw, "clients"):
 		return c.listClients(ctx, ua, mode, &opts, "", false)
-	case equalFold(kw, "client") && hasValue:
+	case ascii.EqualFold(kw, "client") && hasValue:
 		return c.listClients(ctx, ua, mode, &opts, ua.Args[1].Value, true)
-	case equalFold(kw, "storages"):
+	case ascii.EqualFold(kw, "storages"):
 		return c.listStorages(ctx, ua, mode, &opts)
-	case equalFold(kw, "media"), equalFold(kw, "volume"), equalFold(kw, "volumes"):
+	case ascii.EqualFold(kw, "media"), ascii.EqualFold(kw, "volume"), ascii.EqualFold(kw, "volumes"):
 		return c.listMedia(ctx, ua, mode, &opts)
-	case (equalFold(kw, "mediaid") || equalFold(kw, "volumeid")) && hasValue:
+	case (ascii.EqualFold(kw, "mediaid") || ascii.EqualFold(kw, "volumeid")) && hasValue:
 		q := MediaQuery{MediaID: uint64(strToInt64(ua.Args[1].Value)), HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
-		media, err := c.queryMedia(ctx, q, rng)
+		media, err := c.queryMedia(ctx, ua, q, rng)
 		if err != nil {
 			return err
 		}
@@ -228,12 +230,12 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		ua.Send.ObjectEnd("volume", null)
 		return nil
 	}
-	if equalFold(kw, "backups") {
+	if ascii.EqualFold(kw, "backups") {
 		if ok, err := c.listBackups(ctx, ua, mode, &opts, rng); ok || err != nil {
 			return err
 		}
 	}
-	if equalFold(kw, "jobstatistics") || equalFold(kw, "jobstats") {
+	if ascii.EqualFold(kw, "jobstatistics") || ascii.EqualFold(kw, "jobstats") {
 		return c.listJobStats(ctx, ua, mode)
 	}
 	return uacontext.Errorf("Unknown list keyword: %s\n", kw)
@@ -380,7 +382,7 @@ func (c *cmds) jobRow(j Job, mode listMode) []cell {
 
 func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	kw := argKey(ua, 1)
-	if equalFold(kw, "jobs") && ua.Args[1].HasValue {
+	if ascii.EqualFold(kw, "jobs") && ua.Args[1].HasValue {
 		return uacontext.Errorf("'list jobs' does not allow an jobs parameter\n")
 	}
 	var q JobQuery
@@ -388,7 +390,7 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 		q.Name = v
 	} else if v, ok := ua.ArgValue("job"); ok {
 		q.Name = v
-	} else if equalFold(kw, "job") || equalFold(kw, "jobname") {
+	} else if ascii.EqualFold(kw, "job") || ascii.EqualFold(kw, "jobname") {
 		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
 	id, err := c.jobIDFromArgs(ctx, ua)
@@ -404,7 +406,7 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 		ua.Send.ObjectStart("jobs", null)
 		ua.Send.ObjectEnd("jobs", null)
 		return nil
-	case equalFold(kw, "jobid") || equalFold(kw, "ujobid"):
+	case ascii.EqualFold(kw, "jobid") || ascii.EqualFold(kw, "ujobid"):
 		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
 	now := c.opts.Now()
@@ -462,8 +464,16 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 		if err != nil {
 			return catalogError(ctx, err)
 		}
+		// Deviation from the Director, which counts every job: only the
+		// jobs the console may see are counted.
+		n := 0
+		for _, j := range all {
+			if jobVisible(ua, j) {
+				n++
+			}
+		}
 		rs.cols = []column{numCol("count")}
-		rows := [][]cell{{num(uint64(len(all)))}}
+		rows := [][]cell{{num(uint64(n))}}
 		if rng.has {
 			rows = page(rows, rng.limit, rng.offset)
 		}
@@ -488,10 +498,29 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 	return nil
 }
 
+// jobVisible reports whether the console may see the job: its Job ACL
+// allows the job's name and its Client ACL the job's client, as the ACL
+// filters of "list jobs" decide (a job without client passes that check).
+func jobVisible(ua *uacontext.UA, j Job) bool {
+	if !ua.ACLNoRestrictions(uacontext.ACLJob) && !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+		return false
+	}
+	return j.Client == "" || ua.ACLNoRestrictions(uacontext.ACLClient) || ua.ACLAccessOK(uacontext.ACLClient, j.Client)
+}
+
+// listJobTotals deviates from the Director, which applies no ACL here:
+// jobs the console may not see are neither listed nor counted in the
+// totals.
 func (c *cmds) listJobTotals(ctx context.Context, ua *uacontext.UA) error {
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
+	listed, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
 	if err != nil {
 		return catalogError(ctx, err)
+	}
+	jobs := listed[:0:0]
+	for _, j := range listed {
+		if jobVisible(ua, j) {
+			jobs = append(jobs, j)
+		}
 	}
 	type total struct {
 		n, files, bytes uint64
@@ -587,6 +616,9 @@ func (c *cmds) listJobMedia(ctx context.Context, ua *uacontext.UA, mode listMode
 			return catalogError(ctx, err)
 		}
 		for _, j := range jobs {
+			if !jobVisible(ua, j) {
+				continue // deviation: the Director lists every job's media
+			}
 			x, err := c.cat.JobMedia(ctx, j.JobID)
 			if err != nil {
 				return catalogError(ctx, err)
@@ -849,15 +881,23 @@ func renderMedia(ua *uacontext.UA, mode listMode, media []Media) {
 	render(ua.Send, rs, mode, ua.GUI)
 }
 
-// queryMedia returns the volumes selected by q, or none if the range is
-// one the catalog rejects.
-func (c *cmds) queryMedia(ctx context.Context, q MediaQuery, rng queryRange) ([]Media, error) {
+// queryMedia returns the volumes selected by q that are in pools the
+// console may see, or none if the range is one the catalog rejects.
+// (The Director does not check the pool of "list volume=NAME" and "list
+// mediaid=N"; this package does, so no listing shows a forbidden pool's
+// volume.)
+func (c *cmds) queryMedia(ctx context.Context, ua *uacontext.UA, q MediaQuery, rng queryRange) ([]Media, error) {
 	if !rng.sqlOK() {
 		return nil, nil
 	}
 	media, err := c.cat.ListMedia(ctx, q)
 	if err != nil {
 		return nil, catalogError(ctx, err)
+	}
+	if !ua.ACLNoRestrictions(uacontext.ACLPool) {
+		media = slices.DeleteFunc(slices.Clone(media), func(m Media) bool {
+			return m.Pool != "" && !ua.ACLAccessOK(uacontext.ACLPool, m.Pool)
+		})
 	}
 	return media, nil
 }
@@ -899,7 +939,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 		return nil
 	}
 	if ua.Args[1].HasValue {
-		media, err := c.queryMedia(ctx, MediaQuery{VolumeName: ua.Args[1].Value}, queryRange{})
+		media, err := c.queryMedia(ctx, ua, MediaQuery{VolumeName: ua.Args[1].Value}, queryRange{})
 		if err != nil {
 			return err
 		}
@@ -928,7 +968,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 			return nil // sic: the Director reports success
 		}
 		q.PoolID = pools[0].PoolID
-		media, err := c.queryMedia(ctx, q, rng)
+		media, err := c.queryMedia(ctx, ua, q, rng)
 		if err != nil {
 			return err
 		}
@@ -943,7 +983,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 		if !ua.ACLNoRestrictions(uacontext.ACLPool) && mode != vertList {
 			return uacontext.Errorf("Restricted permission. Use the commands 'list media' or 'llist media all' instead\n")
 		}
-		media, err := c.queryMedia(ctx, q, rng)
+		media, err := c.queryMedia(ctx, ua, q, rng)
 		if err != nil {
 			return err
 		}
@@ -972,7 +1012,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 			continue
 		}
 		q.PoolID = p.PoolID
-		if perPool[i], err = c.queryMedia(ctx, q, rng); err != nil {
+		if perPool[i], err = c.queryMedia(ctx, ua, q, rng); err != nil {
 			return err
 		}
 	}

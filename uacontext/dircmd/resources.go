@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -58,7 +59,7 @@ func (c *cmds) dotPools(_ context.Context, ua *uacontext.UA) error {
 			continue
 		}
 		// The Director compares the first len(type) bytes, ignoring case.
-		if byType && !prefixFold(p.PoolType, typ) {
+		if byType && !ascii.HasPrefixFold(p.PoolType, typ) {
 			continue
 		}
 		f.ObjectStart(null, null)
@@ -67,14 +68,6 @@ func (c *cmds) dotPools(_ context.Context, ua *uacontext.UA) error {
 	}
 	f.ArrayEnd("pools", null)
 	return nil
-}
-
-// prefixFold is strncasecmp(s, prefix, len(prefix)) == 0.
-func prefixFold(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	return equalFold(s[:len(prefix)], prefix)
 }
 
 func (c *cmds) dotStorages(_ context.Context, ua *uacontext.UA) error {

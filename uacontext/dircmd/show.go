@@ -2,6 +2,7 @@ package dircmd
 
 import (
 	"context"
+	"github.com/uaformat/uaformat/internal/ascii"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
@@ -89,7 +90,7 @@ func (c *cmds) dumpResources(ua *uacontext.UA, t resource.Type, list []*resource
 		ua.Send.Message(formatter.MsgInfo, "No "+t.String()+" resource defined\n")
 		return
 	}
-	p := newResPrinter(ua.Send)
+	p := formatter.NewResourcePrinter(ua.Send)
 	for _, r := range list {
 		if resourceAllowed(ua, t, r.Name()) {
 			resource.Print(p, r, opts)
@@ -122,16 +123,16 @@ func (c *cmds) show(_ context.Context, ua *uacontext.UA) error {
 	}
 	for i := 1; i < len(ua.Args); i++ {
 		arg := ua.Args[i]
-		if equalFold(arg.Key, "verbose") {
+		if ascii.EqualFold(arg.Key, "verbose") {
 			continue
 		}
-		if equalFold(arg.Key, "disabled") {
+		if ascii.EqualFold(arg.Key, "disabled") {
 			c.showDisabled(ua, i)
 			return nil
 		}
 		found := false
 		for _, k := range showKeywords {
-			if !prefixFold(k.kw, arg.Key) {
+			if !ascii.HasPrefixFold(k.kw, arg.Key) {
 				continue
 			}
 			found = true
@@ -161,11 +162,11 @@ func (c *cmds) showDisabled(ua *uacontext.UA, i int) {
 	f := ua.Send
 	f.ObjectStart("disabled", null)
 	switch {
-	case equalFold(next, "jobs"):
+	case ascii.EqualFold(next, "jobs"):
 		c.disabledList(ua, resource.Job, "jobs", "Jobs")
-	case equalFold(next, "clients"):
+	case ascii.EqualFold(next, "clients"):
 		c.disabledList(ua, resource.Client, "clients", "Clients")
-	case equalFold(next, "schedules"):
+	case ascii.EqualFold(next, "schedules"):
 		c.disabledList(ua, resource.Schedule, "schedules", "Schedules")
 	default:
 		c.disabledList(ua, resource.Job, "jobs", "Jobs")
@@ -204,7 +205,7 @@ func ConfigText(r *resource.Resource, opts resource.PrintOptions) string {
 		b = append(b, p...)
 		return nil
 	}), formatter.Options{Mode: apimode.Off})
-	resource.Print(newResPrinter(f), r, opts)
+	resource.Print(formatter.NewResourcePrinter(f), r, opts)
 	f.FinalizeResult(true)
 	return string(b)
 }

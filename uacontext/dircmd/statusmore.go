@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"fmt"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"math"
 	"sort"
 	"strconv"
@@ -21,17 +22,17 @@ func (c *cmds) statusDispatch(ctx context.Context, ua *uacontext.UA) error {
 	for _, a := range ua.Args[1:] {
 		k := a.Key
 		switch {
-		case equalFold(k, "all"):
+		case ascii.EqualFold(k, "all"):
 			return c.allStatus(ctx, ua)
-		case prefixFold(k, "dir"):
+		case ascii.HasPrefixFold(k, "dir"):
 			return c.directorStatus(ctx, ua)
-		case equalFold(k, "client"):
+		case ascii.EqualFold(k, "client"):
 			return c.clientStatus(ctx, ua)
-		case prefixFold(k, "sched"):
+		case ascii.HasPrefixFold(k, "sched"):
 			return c.schedulerStatus(ctx, ua)
-		case prefixFold(k, "sub"):
+		case ascii.HasPrefixFold(k, "sub"):
 			return c.subscriptionStatus(ctx, ua)
-		case prefixFold(k, "conf"):
+		case ascii.HasPrefixFold(k, "conf"):
 			return c.configurationStatus(ua)
 		default:
 			return c.storageStatus(ctx, ua)
@@ -72,7 +73,7 @@ func (c *cmds) allStatus(ctx context.Context, ua *uacontext.UA) error {
 func (c *cmds) clientStatus(ctx context.Context, ua *uacontext.UA) error {
 	var cl *resource.Resource
 	for _, a := range ua.Args[1:] {
-		if (equalFold(a.Key, "client") || equalFold(a.Key, "fd")) && a.HasValue {
+		if (ascii.EqualFold(a.Key, "client") || ascii.EqualFold(a.Key, "fd")) && a.HasValue {
 			if cl = c.findResource(ua, resource.Client, a.Value); cl == nil {
 				ua.ErrorMsg("Error: Client resource %s does not exist.\n", a.Value)
 			}

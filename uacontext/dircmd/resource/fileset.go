@@ -63,7 +63,7 @@ func (r *Resource) printFileSet(p Printer) {
 	if len(r.include) > 0 {
 		p.ArrayStart("Include", false, "")
 		for _, inc := range r.include {
-			p.SubResourceStart(null, false, "Include {\n")
+			p.SubResourceStartFormat(null, false, "Include {\n")
 			if len(inc.Options) > 0 {
 				p.ArrayStart("Options", false, "")
 				for _, o := range inc.Options {
@@ -74,24 +74,24 @@ func (r *Resource) printFileSet(p Printer) {
 			p.KeyMultipleStringsOnePerLine("File", inc.Files, false, true, true)
 			p.KeyMultipleStringsOnePerLine("Plugin", inc.Plugins, false, true, false)
 			p.KeyMultipleStringsOnePerLine("ExcludeDirContaining", inc.ExcludeDirContaining, false, true, false)
-			p.SubResourceEnd(null, false, "}\n")
+			p.SubResourceEndFormat(null, false, "}\n")
 		}
 		p.ArrayEnd("Include", false, "")
 	}
 	if len(r.exclude) > 0 {
 		p.ArrayStart("Exclude", false, "")
 		for _, exc := range r.exclude {
-			p.SubResourceStart(null, false, "Exclude {\n")
+			p.SubResourceStartFormat(null, false, "Exclude {\n")
 			p.KeyMultipleStringsOnePerLine("File", exc.Files, false, true, false)
-			p.SubResourceEnd(null, false, "}\n")
+			p.SubResourceEndFormat(null, false, "}\n")
 		}
 		p.ArrayEnd("Exclude", false, "")
 	}
-	p.ResourceEnd("FileSets", "FileSet", r.name, false)
+	p.ResourceEnd("FileSets", r.name, false)
 }
 
 func printOptions(p Printer, o Options) {
-	p.SubResourceStart(null, false, "Options {\n")
+	p.SubResourceStartFormat(null, false, "Options {\n")
 	for _, s := range o.Settings {
 		switch {
 		case s.IsBool:
@@ -99,7 +99,7 @@ func printOptions(p Printer, o Options) {
 		case s.Quoted:
 			p.KeyQuotedString(s.Key, s.Value, false)
 		default:
-			p.KeyString(s.Key, s.Value, false)
+			p.KeyUnquotedString(s.Key, s.Value, false)
 		}
 	}
 	lists := []struct {
@@ -115,13 +115,13 @@ func printOptions(p Printer, o Options) {
 		p.KeyMultipleStringsOnePerLine(l.key, l.list, false, true, false)
 	}
 	if o.Plugin != "" {
-		p.KeyString("Plugin", o.Plugin, false)
+		p.KeyUnquotedString("Plugin", o.Plugin, false)
 	}
 	if o.Reader != "" {
-		p.KeyString("Reader", o.Reader, false)
+		p.KeyUnquotedString("Reader", o.Reader, false)
 	}
 	if o.Writer != "" {
-		p.KeyString("Writer", o.Writer, false)
+		p.KeyUnquotedString("Writer", o.Writer, false)
 	}
-	p.SubResourceEnd(null, false, "}\n")
+	p.SubResourceEndFormat(null, false, "}\n")
 }

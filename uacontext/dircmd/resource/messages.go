@@ -2,6 +2,7 @@ package resource
 
 import (
 	"fmt"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"strings"
 )
 
@@ -44,7 +45,7 @@ func AllTypes(except ...string) []string {
 	for _, t := range MessageTypes {
 		skip := false
 		for _, e := range except {
-			if strings.EqualFold(e, t) {
+			if ascii.EqualFold(e, t) {
 				skip = true
 			}
 		}
@@ -135,5 +136,5 @@ func (r *Resource) printMessages(p Printer, verbose bool) {
 		f.KVString("what", null, d.typesString(verbose), " = %s")
 		f.ObjectEnd(d.Kind, "\n")
 	}
-	p.ResourceEnd("Messages", "Messages", r.name, false)
+	p.ResourceEnd("Messages", r.name, false)
 }

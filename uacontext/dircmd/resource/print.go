@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"github.com/uaformat/uaformat/internal/ascii"
 	"strconv"
 	"strings"
 
@@ -15,31 +16,33 @@ const null = formatter.Null
 const HiddenPassword = "****************"
 
 // Printer is the resource printer Print writes to: the Director's
-// OutputFormatterResource. Its methods and their arguments are those of
-// the reference (asComment prints the line as a "# " comment in the text
-// modes; baseFormat is the printf format of a block's opening or closing
-// line). Strings may be formatter.Null, the C NULL pointer.
+// OutputFormatterResource, which *formatter.ResourcePrinter implements.
+// asComment prints a line as a "# " comment in the text modes; a
+// baseformat is the printf format of a block's opening or closing line.
+// Strings may be formatter.Null, the C NULL pointer.
 type Printer interface {
 	ResourceStart(group, typ, name string, asComment bool)
-	ResourceEnd(group, typ, name string, asComment bool)
-	SubResourceStart(name string, asComment bool, baseFormat string)
-	SubResourceEnd(name string, asComment bool, baseFormat string)
-	ArrayStart(name string, asComment bool, baseFormat string)
-	ArrayEnd(name string, asComment bool, baseFormat string)
-	KeyBool(key string, v, asComment bool)
-	KeySignedInt(key string, v int64, asComment bool)
-	KeyUnsignedInt(key string, v int64, asComment bool)
-	KeyString(key, v string, asComment bool)
-	KeyQuotedString(key, v string, asComment bool)
+	ResourceEnd(group, name string, asComment bool)
+	SubResourceStartFormat(name string, asComment bool, baseformat string)
+	SubResourceEndFormat(name string, asComment bool, baseformat string)
+	ArrayStart(key string, asComment bool, baseformat string)
+	ArrayEnd(key string, asComment bool, baseformat string)
+	KeyBool(name string, v, asComment bool)
+	KeySignedInt(name string, v int64, asComment bool)
+	KeyUnsignedInt(name string, v uint64, asComment bool)
+	KeyUnquotedString(name, v string, asComment bool)
+	KeyQuotedString(name, v string, asComment bool)
 	KeyMultipleStringsInOneLine(key string, list []string, asComment, quoted bool)
 	KeyMultipleStringsOnePerLine(key string, list []string, asComment, quoted, escape bool)
 	// KeyFormat returns the line prefix of the current indentation
-	// followed by baseFormat (GetKeyFormatString).
-	KeyFormat(asComment bool, baseFormat string) string
+	// followed by baseformat (the reference's GetKeyFormatString).
+	KeyFormat(asComment bool, baseformat string) string
 	// Formatter returns the output formatter the printer writes to; the
 	// Messages layout mixes plain formatter calls in.
 	Formatter() *formatter.Formatter
 }
+
+var _ Printer = (*formatter.ResourcePrinter)(nil)
 
 // PrintOptions control Print.
 type PrintOptions struct {
@@ -71,7 +74,7 @@ func Print(p Printer, r *Resource, opts PrintOptions) {
 	for i := range schemas[r.typ] {
 		r.printItem(p, i, opts)
 	}
-	p.ResourceEnd(r.typ.Group(), r.typ.String(), r.name, r.internal)
+	p.ResourceEnd(r.typ.Group(), r.name, r.internal)
 }
 
 // effective returns the value of item i and whether it counts as
@@ -136,7 +139,7 @@ func isDefault(it *item, v any) bool {
 	case kBool:
 		return v.(bool) == (it.def == "true" || it.def == "yes")
 	case kKeyword:
-		return it.def != "" && strings.EqualFold(v.(string), it.def)
+		return it.def != "" && ascii.EqualFold(v.(string), it.def)
 	case kJobType, kLevel, kMigType, kRun, kRunScript:
 		return v == nil
 	case kACL, kAudit, kDevice:
@@ -202,26 +205,26 @@ func (r *Resource) printItem(p Printer, i int, opts PrintOptions) {
 	case kInt32, kInt64:
 		p.KeySignedInt(it.name, v.(int64), inherited)
 	case kPint32, kSpeed:
-		p.KeyUnsignedInt(it.name, v.(int64), inherited)
+		p.KeyUnsignedInt(it.name, uint64(v.(int64)), inherited)
 	case kSize64, kSize32:
-		p.KeyString(it.name, SizeString(uint64(v.(int64))), inherited)
+		p.KeyUnquotedString(it.name, SizeString(uint64(v.(int64))), inherited)
 	case kTime:
-		p.KeyString(it.name, TimeString(v.(int64)), inherited)
+		p.KeyUnquotedString(it.name, TimeString(v.(int64)), inherited)
 	case kBool, kBit:
 		p.KeyBool(it.name, v.(bool), inherited)
 	case kLabel:
 		p.KeyQuotedString(it.name, str(), inherited)
 	case kKeyword:
-		p.KeyString(it.name, str(), inherited)
+		p.KeyUnquotedString(it.name, str(), inherited)
 	case kJobType, kMigType:
 		if s := str(); s != null {
-			p.KeyString(it.name, s, inherited)
+			p.KeyUnquotedString(it.name, s, inherited)
 		}
 	case kLevel:
 		if s := str(); s != null {
-			p.KeyString(it.name, s, inherited)
+			p.KeyUnquotedString(it.name, s, inherited)
 		} else {
-			p.KeyString(it.name, "", true)
+			p.KeyUnquotedString(it.name, "", true)
 		}
 	case kACL, kAudit:
 		p.KeyMultipleStringsInOneLine(it.name, list(), inherited, true)
@@ -231,12 +234,12 @@ func (r *Resource) printItem(p Printer, i int, opts PrintOptions) {
 		addrs, _ := v.([]Address)
 		p.ArrayStart(it.name, inherited, "%s = {\n")
 		for _, a := range addrs {
-			p.SubResourceStart(null, inherited, "")
-			p.SubResourceStart(a.Family, inherited, "%s = {\n")
-			p.KeyString("addr", a.Addr, inherited)
-			p.KeyUnsignedInt("port", int64(a.Port), inherited)
-			p.SubResourceEnd(a.Family, inherited, "}\n")
-			p.SubResourceEnd(null, inherited, "")
+			p.SubResourceStartFormat(null, inherited, "")
+			p.SubResourceStartFormat(a.Family, inherited, "%s = {\n")
+			p.KeyUnquotedString("addr", a.Addr, inherited)
+			p.KeyUnsignedInt("port", uint64(a.Port), inherited)
+			p.SubResourceEndFormat(a.Family, inherited, "}\n")
+			p.SubResourceEndFormat(null, inherited, "")
 		}
 		p.ArrayEnd(it.name, inherited, "}\n")
 	case kRunScript:
@@ -270,7 +273,7 @@ func printRunScripts(p Printer, name string, scripts []RunScript, inherited, ver
 		}
 		cmd := Escape(rs.Command)
 		if rs.Short != "" {
-			p.SubResourceStart(null, comment, "")
+			p.SubResourceStartFormat(null, comment, "")
 			local := !rs.RunsOnClient
 			switch {
 			case rs.When == Before && local:
@@ -284,10 +287,10 @@ func printRunScripts(p Printer, name string, scripts []RunScript, inherited, ver
 			case rs.When == After && rs.RunsOnFailure && !rs.RunsOnSuccess && !rs.FailJobOnError && local:
 				p.KeyQuotedString("RunAfterFailedJob", cmd, comment)
 			}
-			p.SubResourceEnd(null, comment, "")
+			p.SubResourceEndFormat(null, comment, "")
 			continue
 		}
-		p.SubResourceStart(null, comment, "RunScript {\n")
+		p.SubResourceStartFormat(null, comment, "RunScript {\n")
 		if rs.Console {
 			p.KeyQuotedString("Console", cmd, comment)
 		} else {
@@ -321,7 +324,7 @@ func printRunScripts(p Printer, name string, scripts []RunScript, inherited, ver
 				p.KeyBool("RunsOnClient", true, true)
 			}
 		}
-		p.SubResourceEnd(null, comment, "}\n")
+		p.SubResourceEndFormat(null, comment, "}\n")
 	}
 	p.ArrayEnd(name, inherited, "")
 }

@@ -3,6 +3,7 @@ package resource
 import (
 	"errors"
 	"fmt"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"math"
 	"slices"
 	"strings"
@@ -459,7 +460,7 @@ func checkRange(k kind, n int64) error {
 // or "".
 func keywordOf(set []string, s string) string {
 	for _, k := range set {
-		if strings.EqualFold(k, s) {
+		if ascii.EqualFold(k, s) {
 			return k
 		}
 	}

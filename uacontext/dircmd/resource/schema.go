@@ -1,6 +1,7 @@
 package resource
 
 import (
+	"github.com/uaformat/uaformat/internal/ascii"
 	"strconv"
 	"strings"
 )
@@ -71,7 +72,7 @@ func (t Type) Group() string {
 // ParseType returns the type whose keyword is name, ignoring case.
 func ParseType(name string) (Type, bool) {
 	for t := range Type(NumTypes) {
-		if strings.EqualFold(typeNames[t].name, name) {
+		if ascii.EqualFold(typeNames[t].name, name) {
 			return t, true
 		}
 	}
