@@ -110,6 +110,8 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"move", c.moveOp("move")},
 		{"update", c.updateCmd},
 		{"label", c.labelCmd},
+		{"use", c.useCmd},
+		{"configure", c.configureCmd},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {
