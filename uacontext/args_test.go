@@ -75,8 +75,8 @@ func TestASCIIFolding(t *testing.T) {
 	if err := ua.Execute(ctx, ".api jſon"); err == nil || ua.Mode() != apimode.Off {
 		t.Errorf(".api jſon: err %v, mode %v; want a failure and mode 0", err, ua.Mode())
 	}
-	if err := ua.Execute(ctx, ".api JSON compact=yeſ"); err != nil || ua.Mode() != apimode.JSON || ua.Send.Compact() {
-		t.Errorf(".api JSON compact=yeſ: err %v, mode %v, compact %v; want mode 2 and compact off", err, ua.Mode(), ua.Send.Compact())
+	if err := ua.Execute(ctx, ".api JSON compact=yeſ"); err != nil || ua.Mode() != apimode.JSON || ua.Formatter().Compact() {
+		t.Errorf(".api JSON compact=yeſ: err %v, mode %v, compact %v; want mode 2 and compact off", err, ua.Mode(), ua.Formatter().Compact())
 	}
 	ua.Execute(ctx, ".api 0")
 	r.take()

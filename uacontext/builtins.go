@@ -77,12 +77,12 @@ func apiCmd(_ context.Context, ua *UA) error {
 	}
 	switch req.Compact {
 	case apimode.CompactOn:
-		ua.Send.SetCompact(true)
+		ua.Formatter().SetCompact(true)
 	case apimode.CompactOff:
-		ua.Send.SetCompact(false)
+		ua.Formatter().SetCompact(false)
 	}
 	ua.SetMode(req.Mode)
-	ua.Send.KVUint("api", "%s: ", uint64(req.Mode), "%d\n")
+	ua.Formatter().KVUint("api", "%s: ", uint64(req.Mode), "%d\n")
 	return nil
 }
 
@@ -107,13 +107,13 @@ func guiCmd(_ context.Context, ua *UA) error {
 }
 
 func whoamiCmd(_ context.Context, ua *UA) error {
-	ua.Send.KVString("whoami", null, ua.ConsoleName(), "%s\n")
+	ua.Formatter().KVString("whoami", null, ua.ConsoleName(), "%s\n")
 	return nil
 }
 
 func versionCmd(_ context.Context, ua *UA) error {
 	d := ua.Director
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart("version", null)
 	f.KVString("name", null, d.Name, "%s ")
 	f.KVString("type", null, "bareos-director", null)
@@ -141,7 +141,7 @@ func messagesCmd(_ context.Context, ua *UA) error {
 	if ua.Messages.Pending() && ua.ACLAccessOK(ACLCommand, ua.Cmd) {
 		ua.doMessages()
 	} else {
-		ua.Send.Decoration("You have no messages.\n")
+		ua.Formatter().Decoration("You have no messages.\n")
 	}
 	return nil
 }
@@ -154,7 +154,7 @@ func dotMessagesCmd(_ context.Context, ua *UA) error {
 }
 
 func helpCmd(_ context.Context, ua *UA) error {
-	f := ua.Send
+	f := ua.Formatter()
 	f.Decoration("%s", "  Command            Description\n  =======            ===========\n")
 	cmds := ua.Table.Commands()
 	if len(ua.Args) == 2 {
@@ -193,7 +193,7 @@ func helpCmd(_ context.Context, ua *UA) error {
 }
 
 func dotHelpCmd(_ context.Context, ua *UA) error {
-	f := ua.Send
+	f := ua.Formatter()
 	full := false
 	if j := ua.FindArg("full"); j >= 0 {
 		if ua.Args[j].HasValue {

@@ -22,11 +22,11 @@ func contractTable() *Table {
 	tab := DefaultTable()
 	tab.Add(
 		Command{Name: "ok", Handler: func(_ context.Context, ua *UA) error {
-			ua.Send.KVString("k", "%s=", "v", "%s\n")
+			ua.Formatter().KVString("k", "%s=", "v", "%s\n")
 			return nil
 		}},
 		Command{Name: "backend", Handler: func(_ context.Context, ua *UA) error {
-			ua.Send.KVString("k", "%s=", "v", "%s\n")
+			ua.Formatter().KVString("k", "%s=", "v", "%s\n")
 			return fmt.Errorf("list: %w", errCatalog)
 		}},
 		Command{Name: "director", Handler: func(context.Context, *UA) error {
@@ -43,7 +43,7 @@ func contractTable() *Table {
 			return ErrReported
 		}},
 		Command{Name: "gone", Handler: func(ctx context.Context, ua *UA) error {
-			ua.Send.KVString("k", "%s=", "v", "%s\n")
+			ua.Formatter().KVString("k", "%s=", "v", "%s\n")
 			<-ctx.Done()
 			return fmt.Errorf("query: %w", ctx.Err())
 		}},

@@ -75,7 +75,7 @@ func ExampleUA_Execute() {
 			if name == "nobody" {
 				return uacontext.NotFound("Client", name)
 			}
-			ua.Send.KVString("greeting", formatter.Null, "hello "+name, "%s\n")
+			ua.Formatter().KVString("greeting", formatter.Null, "hello "+name, "%s\n")
 			return nil
 		},
 	})

@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,7 +73,7 @@ type Server struct {
 	// be nil.
 	Messages *MessageQueue
 	// Resources answers resource output filters; may be nil.
-	Resources Resources
+	Resources ResourceLookup
 	// Log receives connection, login and command records; nil discards
 	// them. Passwords and keys are never logged, and values of command
 	// arguments whose keyword contains "password" are masked.
@@ -367,6 +368,38 @@ type serverConn struct {
 	state    int
 	draining chan struct{} // closed when a graceful shutdown began
 	drained  bool
+	session  *SessionInfo // set once the console logged in
+}
+
+// SessionInfo describes a console session a Server runs.
+type SessionInfo struct {
+	Console   string    // the console's name; "*UserAgent*" for the default console
+	Remote    string    // the console's network address
+	Connected time.Time // when the connection was accepted
+}
+
+// Sessions returns the sessions of the consoles logged in now, in the
+// order they connected (status director lists them).
+func (s *Server) Sessions() []SessionInfo {
+	s.mu.Lock()
+	out := make([]SessionInfo, 0, len(s.conns))
+	for c := range s.conns {
+		c.mu.Lock()
+		if c.session != nil {
+			out = append(out, *c.session)
+		}
+		c.mu.Unlock()
+	}
+	s.mu.Unlock()
+	slices.SortFunc(out, func(a, b SessionInfo) int { return a.Connected.Compare(b.Connected) })
+	return out
+}
+
+func (s *Server) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // newConn registers a connection; false after Shutdown or Close.
@@ -436,6 +469,7 @@ func (s *Server) serve(sc *serverConn) {
 	defer stop()
 
 	nc := sc.nc
+	connected := s.now()
 	log := s.log.With("remote", nc.RemoteAddr().String())
 	log.Info("console connection")
 	c := sc.c
@@ -463,6 +497,10 @@ func (s *Server) serve(sc *serverConn) {
 		return
 	}
 	console := l.console
+	info := &SessionInfo{Console: res.Console, Remote: nc.RemoteAddr().String(), Connected: connected}
+	sc.mu.Lock()
+	sc.session = info
+	sc.mu.Unlock()
 	log = log.With("console", res.Console)
 	log.Info("console logged in", "protocol", res.Protocol.String(), "hello_version", res.HelloVersion)
 
@@ -474,6 +512,8 @@ func (s *Server) serve(sc *serverConn) {
 		Messages:  s.Messages,
 		Resources: s.Resources,
 		Log:       log,
+		Connected: connected,
+		Sessions:  s.Sessions,
 	})
 	err = runSession(sc.ctx, w, ua, sc)
 	log.Info("console session ended", "reason", sessionEnd(err))

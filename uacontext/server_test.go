@@ -119,7 +119,7 @@ func TestServeGracefulShutdown(t *testing.T) {
 		<-release
 		// A graceful shutdown does not cancel a running command.
 		cmdErr <- ctx.Err()
-		ua.Send.KVString("slow", null, "done", "%s\n")
+		ua.Formatter().KVString("slow", null, "done", "%s\n")
 		return nil
 	}})
 	ln := listen(t)
@@ -318,7 +318,7 @@ func TestPipelinedCommand(t *testing.T) {
 		case <-ctx.Done():
 			return ctx.Err()
 		}
-		ua.Send.KVString("wait", null, "done", "%s\n")
+		ua.Formatter().KVString("wait", null, "done", "%s\n")
 		return nil
 	}})
 	ln := listen(t)

@@ -38,8 +38,13 @@ type client struct {
 	c *bsock.Conn
 }
 
+// testDirector fixes the Director's description, which otherwise
+// describes the host.
+var testDirector = DirectorInfo{OSInfo: "Debian GNU/Linux 12 (bookworm)", Platform: "debian", Date: "21 August 2026"}
+
 func testServer() *Server {
 	return &Server{
+		Director:   testDirector,
 		DefaultKey: bsock.PasswordKey(rootPassword),
 		Consoles: ConsoleList(Console{
 			Name: "restricted",

@@ -12,7 +12,7 @@ import (
 const null = formatter.Null
 
 // HandlerFunc runs one console command. It reads the command line from
-// ua (ua.Args, ua.Cmd), produces output through ua.Send and the messaging
+// ua (ua.Args, ua.Cmd), produces output through ua.Formatter() and the messaging
 // methods, and returns nil on success or the error that failed the
 // command.
 //

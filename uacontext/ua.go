@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
@@ -48,9 +49,14 @@ type Options struct {
 	Messages *MessageQueue
 	// Resources answers resource and enabled/disabled output filters;
 	// nil lets such filters show every row.
-	Resources Resources
+	Resources ResourceLookup
 	// Log receives audit events (denied commands); nil discards them.
 	Log *slog.Logger
+	// Connected is when the console connected; zero means now.
+	Connected time.Time
+	// Sessions lists the sessions of the server the session runs in
+	// (Server.Sessions); nil means this session is the only one.
+	Sessions func() []SessionInfo
 }
 
 // UA is the user agent context of one console session, the state the
@@ -58,14 +64,12 @@ type Options struct {
 // formatter (which owns the API mode), the parsed command line, the
 // console and its ACLs, and the session flags.
 //
-// Command handlers produce their result through Send (key/value and
-// object calls that the formatter renders for the current mode) and the
-// messaging methods (SendMsg, InfoMsg, WarningMsg, ErrorMsg, ...). A UA is
+// Command handlers produce their result through the session's formatter
+// (Formatter: key/value and object calls that it renders for the current
+// mode) and the messaging methods (SendMsg, InfoMsg, WarningMsg,
+// ErrorMsg, ...); SendPacket and Signal bypass the formatter. A UA is
 // used by one goroutine at a time.
 type UA struct {
-	// Send is the output formatter ("ua->send"). It owns the session's
-	// API mode (see Mode and SetMode).
-	Send *formatter.Formatter
 	// Args are the words of the current command line, split at '='
 	// (see ParseArgs); Args[0] is the command word as typed.
 	Args []Arg
@@ -87,14 +91,18 @@ type UA struct {
 	// Messages is the shared console message queue (may be nil).
 	Messages *MessageQueue
 	// Resources answers resource output filters (may be nil).
-	Resources Resources
+	Resources ResourceLookup
 	// Log receives audit events; never nil after NewUA.
 	Log *slog.Logger
+	// Connected is when the console connected.
+	Connected time.Time
 
-	conn    Conn
-	acl     *ACL // the console's compiled ACLs; nil for the default console
-	current *Command
-	err     error
+	out      *formatter.Formatter // the session's formatter ("ua->send")
+	conn     Conn
+	sessions func() []SessionInfo
+	acl      *ACL // the console's compiled ACLs; nil for the default console
+	current  *Command
+	err      error
 }
 
 // NewUA returns the context of a new session that sends its output to c.
@@ -108,7 +116,12 @@ func NewUA(c Conn, opts Options) *UA {
 		Messages:  opts.Messages,
 		Resources: opts.Resources,
 		Log:       opts.Log,
+		Connected: opts.Connected,
 		conn:      c,
+		sessions:  opts.Sessions,
+	}
+	if ua.Connected.IsZero() {
+		ua.Connected = time.Now()
 	}
 	if opts.Console != nil {
 		ua.acl = opts.Console.ACL.Compile()
@@ -119,17 +132,23 @@ func NewUA(c Conn, opts Options) *UA {
 	if ua.Log == nil {
 		ua.Log = slog.New(slog.DiscardHandler)
 	}
-	ua.Send = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off})
-	ua.Send.SetFilterFunc(ua.Filter)
+	ua.out = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off})
+	ua.out.SetFilterFunc(ua.Filter)
 	return ua
 }
 
+// Formatter returns the session's output formatter (the Director's
+// ua->send). It owns the session's API mode (see Mode and SetMode); what
+// a command renders through it is buffered and sent as the mode requires
+// (in mode 2 as one JSON document at the end of the command).
+func (ua *UA) Formatter() *formatter.Formatter { return ua.out }
+
 // Mode returns the session's API mode, which the formatter holds.
-func (ua *UA) Mode() apimode.Mode { return ua.Send.Mode() }
+func (ua *UA) Mode() apimode.Mode { return ua.out.Mode() }
 
 // SetMode switches the session's API mode (as .api does), effective at
 // once for the formatter and the session's signals.
-func (ua *UA) SetMode(m apimode.Mode) { ua.Send.SetMode(m) }
+func (ua *UA) SetMode(m apimode.Mode) { ua.out.SetMode(m) }
 
 // Err returns the first error met while sending to the connection, if
 // any. The Director ignores send errors while a command runs; the session
@@ -182,6 +201,20 @@ func (ua *UA) Current() (Command, bool) {
 	return *ua.current, true
 }
 
+// Sessions returns the console sessions of the server this session runs
+// in, in the order they connected (see Server.Sessions); outside a server
+// just this one.
+func (ua *UA) Sessions() []SessionInfo {
+	if ua.sessions != nil {
+		return ua.sessions()
+	}
+	name := bsock.DefaultConsoleName
+	if ua.Console != nil {
+		name = ua.Console.Name
+	}
+	return []SessionInfo{{Console: name, Connected: ua.Connected}}
+}
+
 // ConsoleName returns the name whoami prints: the console's name, or
 // "root" for the default console.
 func (ua *UA) ConsoleName() string {
@@ -217,11 +250,11 @@ func (ua *UA) ACLNoRestrictions(kind ACLKind) bool {
 // message is the Director's vSendMsg: flush the text buffer, send the
 // signal in the API modes, then hand the text to the formatter.
 func (ua *UA) message(sig bsock.Signal, typ, text string) {
-	ua.Send.SendBuffer()
+	ua.Formatter().SendBuffer()
 	if sig != 0 && ua.Mode() != apimode.Off {
 		ua.Signal(sig)
 	}
-	ua.Send.Message(typ, text)
+	ua.Formatter().Message(typ, text)
 }
 
 // SendMsg formats a message and shows it to the user without a type: in
@@ -364,7 +397,7 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 	}
 	if !found {
 		ua.ErrorMsg("%s: is an invalid command.\n", word)
-		ua.Send.FinalizeResult(false)
+		ua.Formatter().FinalizeResult(false)
 		return ErrInvalidCommand
 	}
 	if ua.Mode() != apimode.Off {
@@ -394,7 +427,7 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 			ua.Signal(bsock.CmdFailed)
 		}
 	}
-	ua.Send.FinalizeResult(err == nil)
+	ua.Formatter().FinalizeResult(err == nil)
 	return err
 }
 
@@ -425,133 +458,4 @@ func (ua *UA) run(ctx context.Context, cmd *Command) (err error) {
 
 func bypassesACL(name string) bool {
 	return name == "exit" || name == "quit" || name == "whoami"
-}
-
-// Resources answers the resource-based output filters for a session.
-type Resources interface {
-	// Resource reports whether a resource of type resType (a
-	// ResourceType value) named name is configured and, for clients,
-	// jobs, storages and schedules, whether it is enabled.
-	Resource(resType int, name string) (found, enabled bool)
-}
-
-// ResourceType is a Director resource type code (R_DIRECTOR ...), used as
-// the resource type of formatter resource and enabled/disabled filters.
-type ResourceType int
-
-// The Director's resource type codes.
-const (
-	ResDirector ResourceType = iota
-	ResClient
-	ResJobDefs
-	ResJob
-	ResStorage
-	ResCatalog
-	ResSchedule
-	ResFileSet
-	ResPool
-	ResMsgs
-	ResCounter
-	ResProfile
-	ResConsole
-	ResUser
-)
-
-// ACLKind returns the ACL kind that guards resources of type t, and false
-// for types without one (the Director then asks the Command ACL for
-// "configure").
-func (t ResourceType) ACLKind() (ACLKind, bool) {
-	switch t {
-	case ResClient:
-		return ACLClient, true
-	case ResJobDefs, ResJob:
-		return ACLJob, true
-	case ResStorage:
-		return ACLStorage, true
-	case ResCatalog:
-		return ACLCatalog, true
-	case ResSchedule:
-		return ACLSchedule, true
-	case ResFileSet:
-		return ACLFileSet, true
-	case ResPool:
-		return ACLPool, true
-	}
-	return 0, false
-}
-
-// ResourceAllowed reports whether the console may see the resource of
-// type t named name: the ACL of the type's kind, or for types without an
-// ACL kind the Command ACL entry "configure".
-func (ua *UA) ResourceAllowed(t ResourceType, name string) bool {
-	if k, ok := t.ACLKind(); ok {
-		return ua.ACLAccessOK(k, name)
-	}
-	return ua.ACLAccessOK(ACLCommand, "configure")
-}
-
-// Filter is the formatter filter callback of the session (installed by
-// NewUA), the Director's filterit:
-//
-//   - limit and offset filters: show;
-//   - ACL filters (Type = ACLKind): unknown if the column is missing or
-//     empty, suppress if the console may not access the value, else show;
-//   - resource filters (Type = ResourceType): unknown if the column is
-//     empty, suppress if no such resource is configured;
-//   - enabled/disabled filters: unknown if the column is empty; for
-//     clients, jobs, storages and schedules suppress unless the resource
-//     exists, the console may access it, and its enabled state is the one
-//     wanted; other types show;
-//   - any other filter kind: suppress.
-//
-// Without Resources, resource and enabled/disabled filters show the row.
-func (ua *UA) Filter(row []string, f formatter.Filter) formatter.FilterState {
-	col := ""
-	if f.Column >= 0 && f.Column < len(row) {
-		col = row[f.Column]
-	}
-	switch f.Kind {
-	case formatter.FilterLimit, formatter.FilterOffset:
-		return formatter.FilterShow
-	case formatter.FilterACL:
-		if col == "" || col == null {
-			return formatter.FilterUnknown
-		}
-		if !ua.ACLAccessOK(ACLKind(f.Type), col) {
-			return formatter.FilterSuppress
-		}
-		return formatter.FilterShow
-	case formatter.FilterResource:
-		if col == "" || col == null {
-			return formatter.FilterUnknown
-		}
-		if ua.Resources == nil {
-			return formatter.FilterShow
-		}
-		if found, _ := ua.Resources.Resource(f.Type, col); !found {
-			return formatter.FilterSuppress
-		}
-		return formatter.FilterShow
-	case formatter.FilterEnabled, formatter.FilterDisabled:
-		if col == "" || col == null {
-			return formatter.FilterUnknown
-		}
-		want := f.Kind == formatter.FilterEnabled
-		switch t := ResourceType(f.Type); t {
-		case ResClient, ResJob, ResStorage, ResSchedule:
-			if ua.Resources == nil {
-				return formatter.FilterShow
-			}
-			k, _ := t.ACLKind()
-			if !ua.ACLAccessOK(k, col) {
-				return formatter.FilterSuppress
-			}
-			found, enabled := ua.Resources.Resource(f.Type, col)
-			if !found || enabled != want {
-				return formatter.FilterSuppress
-			}
-		}
-		return formatter.FilterShow
-	}
-	return formatter.FilterSuppress
 }

@@ -58,7 +58,7 @@ func TestSprintf(t *testing.T) {
 
 func newTestUA(api apimode.Mode) (*UA, *recorder) {
 	r := &recorder{}
-	ua := NewUA(r, Options{})
+	ua := NewUA(r, Options{Director: testDirector})
 	ua.SetMode(api)
 	return ua, r
 }
@@ -75,17 +75,17 @@ func TestMessaging(t *testing.T) {
 	}
 	for _, tt := range tests {
 		ua, r := newTestUA(tt.api)
-		ua.Send.SetCompact(true)
+		ua.Formatter().SetCompact(true)
 		ver, _ := Reference("version")
 		ua.current = &ver
-		ua.Send.KVString("k", null, "buffered", "%s")
+		ua.Formatter().KVString("k", null, "buffered", "%s")
 		ua.SendMsg("plain %d\n", 1)
 		ua.InfoMsg("info\n")
 		ua.WarningMsg("%s\n", "warning")
 		ua.ErrorMsg("error\n")
 		ua.SendCmdUsage("oops")
-		ua.Send.KVString("k", null, "tail", "%s")
-		ua.Send.FinalizeResult(true)
+		ua.Formatter().KVString("k", null, "tail", "%s")
+		ua.Formatter().FinalizeResult(true)
 		if diff := cmp.Diff(tt.want, r.take()); diff != "" {
 			t.Errorf("mode %v (-want +got):\n%s", tt.api, diff)
 		}
@@ -142,7 +142,7 @@ func TestDispatchHandlers(t *testing.T) {
 		Command{Name: "stub"},
 	)
 	r := &recorder{}
-	ua := NewUA(r, Options{Table: tab})
+	ua := NewUA(r, Options{Table: tab, Director: testDirector})
 	ctx := context.Background()
 	if err := ua.Execute(ctx, "li"); !errors.Is(err, ErrReported) {
 		t.Errorf("li: err = %v, want ErrReported", err)
@@ -182,8 +182,8 @@ func TestDispatchHandlers(t *testing.T) {
 
 type fakeResources map[string]bool // "type/name" -> enabled
 
-func (f fakeResources) Resource(t int, name string) (bool, bool) {
-	en, ok := f[ResourceType(t).key(name)]
+func (f fakeResources) Resource(t ResourceType, name string) (bool, bool) {
+	en, ok := f[t.key(name)]
 	return ok, en
 }
 

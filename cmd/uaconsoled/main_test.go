@@ -38,19 +38,28 @@ Console {
 func TestParseFlags(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	cfg, err := parseFlags(nil, env(nil), io.Discard)
-	if err != nil || cfg.listen != "127.0.0.1:9101" || cfg.password != "secret" || cfg.catalogSize != 250 {
+	if err != nil || cfg.listen != "127.0.0.1:9101" || cfg.password != "secret" || cfg.catalogSize != 250 ||
+		cfg.listenSet || cfg.passwordSet || cfg.configPath != "" {
 		t.Errorf("defaults: %+v, %v", cfg, err)
 	}
 	cfg, err = parseFlags(nil, env(map[string]string{"UACONSOLED_PASSWORD": "fromenv"}), io.Discard)
-	if err != nil || cfg.password != "fromenv" {
+	if err != nil || cfg.password != "fromenv" || !cfg.passwordSet {
 		t.Errorf("env password: %+v, %v", cfg, err)
 	}
 	cfg, err = parseFlags([]string{"-password", "x", "-catalog-size", "10", "-listen", "127.0.0.1:0"},
 		env(map[string]string{"UACONSOLED_PASSWORD": "fromenv"}), io.Discard)
-	if err != nil || cfg.password != "x" || cfg.catalogSize != 10 || cfg.listen != "127.0.0.1:0" {
+	if err != nil || cfg.password != "x" || cfg.catalogSize != 10 || cfg.listen != "127.0.0.1:0" || !cfg.listenSet || !cfg.passwordSet {
 		t.Errorf("flags: %+v, %v", cfg, err)
 	}
-	for _, bad := range [][]string{{"-catalog-size", "0"}, {"-password", ""}, {"extra"}, {"-nosuchflag"}} {
+	if cfg, err := parseFlags([]string{"-max-console-connections", "5"}, env(nil), io.Discard); err != nil || cfg.maxConsoles != 5 || !cfg.maxSet {
+		t.Errorf("-max-console-connections: %+v, %v", cfg, err)
+	}
+	for _, args := range [][]string{{"-c", "dir"}, {"-config", "dir"}, {"--c=dir"}} {
+		if cfg, err := parseFlags(args, env(nil), io.Discard); err != nil || cfg.configPath != "dir" {
+			t.Errorf("parseFlags(%q): %+v, %v", args, cfg, err)
+		}
+	}
+	for _, bad := range [][]string{{"-catalog-size", "0"}, {"-password", ""}, {"-listen", ""}, {"extra"}, {"-nosuchflag"}} {
 		if _, err := parseFlags(bad, env(nil), io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) succeeded", bad)
 		}
@@ -87,7 +96,7 @@ func TestSmoke(t *testing.T) {
 	}
 	var logs safeBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	srv, err := newServer(cfg, log)
+	d, err := newDaemon(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +107,7 @@ func TestSmoke(t *testing.T) {
 	stop := make(chan os.Signal, 2)
 	var stdout safeBuffer
 	done := make(chan error, 1)
-	go func() { done <- serve(stop, srv, ln, cfg, &stdout, log) }()
+	go func() { done <- d.serve(stop, []net.Listener{ln}, &stdout) }()
 	defer func() {
 		stop <- syscall.SIGTERM
 		if err := <-done; err != nil {
@@ -171,11 +180,11 @@ func TestRunBadConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	code := run(nil, []string{"-config", p, "-listen", "127.0.0.1:0"}, func(string) string { return "" }, io.Discard, &stderr)
+	code := run(nil, nil, []string{"-config", p, "-listen", "127.0.0.1:0"}, func(string) string { return "" }, io.Discard, &stderr)
 	if code != 1 || !strings.Contains(stderr.String(), "bad.conf:3") {
 		t.Errorf("code %d, stderr %q", code, stderr.String())
 	}
-	if code := run(nil, []string{"-catalog-size", "-1"}, func(string) string { return "" }, io.Discard, io.Discard); code != 2 {
+	if code := run(nil, nil, []string{"-catalog-size", "-1"}, func(string) string { return "" }, io.Discard, io.Discard); code != 2 {
 		t.Errorf("bad flag: code %d", code)
 	}
 }
@@ -184,7 +193,7 @@ func TestRunShutdown(t *testing.T) {
 	stop := make(chan os.Signal, 1)
 	stop <- os.Interrupt // already stopped: run listens, serves nothing and returns
 	var stdout bytes.Buffer
-	if code := run(stop, []string{"-listen", "127.0.0.1:0", "-catalog-size", "5"}, func(string) string { return "" }, &stdout, io.Discard); code != 0 {
+	if code := run(stop, nil, []string{"-listen", "127.0.0.1:0", "-catalog-size", "5"}, func(string) string { return "" }, &stdout, io.Discard); code != 0 {
 		t.Errorf("code %d", code)
 	}
 }

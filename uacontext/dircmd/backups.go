@@ -97,16 +97,16 @@ func (c *cmds) listBackups(ctx context.Context, ua *uacontext.UA, mode listMode,
 		setACLFilter(ua, poolCol, uacontext.ACLPool)
 	}
 	if opts.current {
-		ua.Send.AddResourceFilter(jobCol, int(uacontext.ResJob))
+		ua.AddResourceFilter(jobCol, uacontext.ResJob)
 		if poolCol > 0 {
-			ua.Send.AddResourceFilter(poolCol, int(uacontext.ResPool))
+			ua.AddResourceFilter(poolCol, uacontext.ResPool)
 		}
 	}
 	if opts.enabled {
-		ua.Send.AddEnabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddEnabledFilter(jobCol, uacontext.ResJob)
 	}
 	if opts.disabled {
-		ua.Send.AddDisabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddDisabledFilter(jobCol, uacontext.ResJob)
 	}
 	if !rng.sqlOK() {
 		return true, uacontext.ErrReported
@@ -126,8 +126,8 @@ func (c *cmds) listBackups(ctx context.Context, ua *uacontext.UA, mode listMode,
 	for _, j := range jobs {
 		rs.rows = append(rs.rows, c.jobRow(j, mode))
 	}
-	ua.Send.ArrayStart("backups", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("backups", null)
+	ua.Formatter().ArrayStart("backups", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("backups", null)
 	return true, nil
 }

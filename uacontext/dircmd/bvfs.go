@@ -120,7 +120,7 @@ func typeString(t byte) string {
 
 // emitEntry sends one bvfs row as the Director's BvfsResultHandler does.
 func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
-	f := ua.Send
+	f := ua.Formatter()
 	lstat, jobID, fileID := e.LStat, e.JobID, e.FileID
 	if !e.HasAttr {
 		lstat, jobID, fileID = emptyLStat, 0, 0
@@ -187,7 +187,7 @@ func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 	if err != nil {
 		return catalogError(ctx, err)
 	}
-	ua.Send.ArrayStart("directories", null)
+	ua.Formatter().ArrayStart("directories", null)
 	prev := ""
 	for i, e := range entries {
 		// The Director shows a directory only once even if the catalog
@@ -198,7 +198,7 @@ func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 		prev = e.Name
 		c.emitEntry(ua, e)
 	}
-	ua.Send.ArrayEnd("directories", null)
+	ua.Formatter().ArrayEnd("directories", null)
 	return nil
 }
 
@@ -237,10 +237,10 @@ func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 			return catalogError(ctx, err)
 		}
 	}
-	ua.Send.ArrayStart("files", null)
+	ua.Formatter().ArrayStart("files", null)
 	for _, e := range entries {
 		c.emitEntry(ua, e)
 	}
-	ua.Send.ArrayEnd("files", null)
+	ua.Formatter().ArrayEnd("files", null)
 	return nil
 }

@@ -194,7 +194,7 @@ func (c *cmds) dotBvfsGetJobids(ctx context.Context, ua *uacontext.UA) error {
 		allowed = append(allowed, strconv.FormatUint(id, 10))
 	}
 	if ua.Mode() == apimode.JSON {
-		f := ua.Send
+		f := ua.Formatter()
 		f.ArrayStart("jobids", null)
 		for _, id := range allowed {
 			f.ObjectStart(null, null)

@@ -83,7 +83,7 @@ func (c *cmds) configureCmd(_ context.Context, ua *uacontext.UA) error {
 	content.WriteString("  Password = \"" + pw + "\"\n")
 	content.WriteString("}\n")
 	filename := ExportDir + "/bareos-dir-export/client/" + client + "/bareos-fd.d/director/" + dirName + ".conf"
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart("configure", null)
 	f.ObjectStart("export", null)
 	f.KVString("clientname", null, client, null)

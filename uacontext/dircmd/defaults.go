@@ -13,7 +13,7 @@ import (
 // resource gives a new job (the web UI fills its run and restore forms
 // with them). An unknown or forbidden name gives an empty object.
 func (c *cmds) dotDefaults(_ context.Context, ua *uacontext.UA) error {
-	f := ua.Send
+	f := ua.Formatter()
 	kv := func(key, value string) { f.KVString(key, "%s=", value, "%s\n") }
 	kn := func(key string, value uint64) { f.KVUint(key, "%s=", value, "%d\n") }
 	f.ObjectStart("defaults", null)

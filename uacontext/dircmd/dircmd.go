@@ -66,7 +66,7 @@ func defaultIDName(id uint32) string {
 type cmds struct {
 	cat  Catalog
 	opts Options
-	res  uacontext.Resources
+	res  uacontext.ResourceLookup
 	conf Configuration // nil: no configuration resources
 
 	lists restoreLists // .bvfs_restore's lists
@@ -146,16 +146,16 @@ func catalogError(ctx context.Context, err error) error {
 	return &uacontext.CommandError{Msg: "Query failed: " + err.Error() + "\n", Err: err}
 }
 
-// ResourceFilter adapts the resources of r to uacontext.Resources, which
+// ResourceFilter adapts the resources of r to uacontext.ResourceLookup, which
 // the session's output filter uses for the resource ("current") and
 // enabled/disabled filters of catalog listings.
-func ResourceFilter(r Resources) uacontext.Resources { return resourceFilter{r} }
+func ResourceFilter(r Resources) uacontext.ResourceLookup { return resourceFilter{r} }
 
 type resourceFilter struct{ r Resources }
 
-func (rf resourceFilter) Resource(resType int, name string) (found, enabled bool) {
+func (rf resourceFilter) Resource(t uacontext.ResourceType, name string) (found, enabled bool) {
 	r := rf.r
-	switch uacontext.ResourceType(resType) {
+	switch t {
 	case uacontext.ResJob:
 		return lookup(r.Jobs(), name, func(x JobResource) (string, bool) { return x.Name, x.Enabled })
 	case uacontext.ResClient:

@@ -31,7 +31,7 @@ func Example() {
 	ua.Execute(ctx, ".storages")
 
 	ua.SetMode(apimode.JSON)
-	ua.Send.SetCompact(true)
+	ua.Formatter().SetCompact(true)
 	fmt.Println()
 	ua.Execute(ctx, ".pools type=Scratch")
 	// Output:

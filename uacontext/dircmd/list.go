@@ -148,10 +148,10 @@ func setQueryRange(ua *uacontext.UA) queryRange {
 	}
 	r.has = true
 	r.limit, _ = stoull(v)
-	ua.Send.AddLimitFilter(r.limit)
+	ua.Formatter().AddLimitFilter(r.limit)
 	if v, ok := ua.ArgValue("offset"); ok {
 		r.offset, _ = stoull(v)
-		ua.Send.AddOffsetFilter(r.offset)
+		ua.Formatter().AddOffsetFilter(r.offset)
 	}
 	return r
 }
@@ -166,7 +166,7 @@ func (r queryRange) sqlOK() bool {
 // that kind, as the Director does.
 func setACLFilter(ua *uacontext.UA, col int, kind uacontext.ACLKind) {
 	if !ua.ACLNoRestrictions(kind) {
-		ua.Send.AddACLFilter(col, int(kind))
+		ua.AddACLFilter(col, kind)
 	}
 }
 
@@ -223,11 +223,11 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		if err != nil {
 			return err
 		}
-		ua.Send.ObjectStart("volume", null)
+		ua.Formatter().ObjectStart("volume", null)
 		if rng.sqlOK() {
 			renderMedia(ua, mode, media)
 		}
-		ua.Send.ObjectEnd("volume", null)
+		ua.Formatter().ObjectEnd("volume", null)
 		return nil
 	}
 	if ascii.EqualFold(kw, "backups") {
@@ -403,8 +403,8 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 	case id < 0:
 		// No such job, or one the console may not see: the Director
 		// answers with an empty list.
-		ua.Send.ObjectStart("jobs", null)
-		ua.Send.ObjectEnd("jobs", null)
+		ua.Formatter().ObjectStart("jobs", null)
+		ua.Formatter().ObjectEnd("jobs", null)
 		return nil
 	case ascii.EqualFold(kw, "jobid") || ascii.EqualFold(kw, "ujobid"):
 		return uacontext.Errorf("Missing %s parameter\n", kw)
@@ -438,19 +438,19 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 			setACLFilter(ua, 25, uacontext.ACLFileSet)
 		}
 		if opts.current {
-			ua.Send.AddResourceFilter(jobCol, int(uacontext.ResJob))
-			ua.Send.AddResourceFilter(clientCol, int(uacontext.ResClient))
+			ua.AddResourceFilter(jobCol, uacontext.ResJob)
+			ua.AddResourceFilter(clientCol, uacontext.ResClient)
 			if mode == vertList {
-				ua.Send.AddResourceFilter(22, int(uacontext.ResPool))
-				ua.Send.AddResourceFilter(25, int(uacontext.ResFileSet))
+				ua.AddResourceFilter(22, uacontext.ResPool)
+				ua.AddResourceFilter(25, uacontext.ResFileSet)
 			}
 		}
 	}
 	if opts.enabled {
-		ua.Send.AddEnabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddEnabledFilter(jobCol, uacontext.ResJob)
 	}
 	if opts.disabled {
-		ua.Send.AddDisabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddDisabledFilter(jobCol, uacontext.ResJob)
 	}
 	rng := setQueryRange(ua)
 	q.Descending = hasFlag(ua, "reverse")
@@ -492,9 +492,9 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 			rs.rows = append(rs.rows, c.jobRow(j, mode))
 		}
 	}
-	ua.Send.ArrayStart("jobs", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("jobs", null)
+	ua.Formatter().ArrayStart("jobs", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("jobs", null)
 	return nil
 }
 
@@ -547,9 +547,9 @@ func (c *cmds) listJobTotals(ctx context.Context, ua *uacontext.UA) error {
 		t := per[n]
 		rs.rows = append(rs.rows, []cell{num(t.n), num(t.files), num(t.bytes), str(n)})
 	}
-	ua.Send.ArrayStart("jobs", null)
-	render(ua.Send, rs, horzList, ua.GUI)
-	ua.Send.ArrayEnd("jobs", null)
+	ua.Formatter().ArrayStart("jobs", null)
+	render(ua.Formatter(), rs, horzList, ua.GUI)
+	ua.Formatter().ArrayEnd("jobs", null)
 	tot := &resultSet{cols: []column{numCol("jobs"), numCol("files"), numCol("bytes")}}
 	if all.n == 0 {
 		// SUM over no rows is NULL.
@@ -557,9 +557,9 @@ func (c *cmds) listJobTotals(ctx context.Context, ua *uacontext.UA) error {
 	} else {
 		tot.rows = [][]cell{{num(all.n), num(all.files), num(all.bytes)}}
 	}
-	ua.Send.ObjectStart("jobtotals", null)
-	render(ua.Send, tot, horzList, ua.GUI)
-	ua.Send.ObjectEnd("jobtotals", null)
+	ua.Formatter().ObjectStart("jobtotals", null)
+	render(ua.Formatter(), tot, horzList, ua.GUI)
+	ua.Formatter().ObjectEnd("jobtotals", null)
 	return nil
 }
 
@@ -575,7 +575,7 @@ func (c *cmds) listFiles(ctx context.Context, ua *uacontext.UA) error {
 	if id <= 0 {
 		return &uacontext.CommandError{Msg: errNoJob, Err: ErrNotFound}
 	}
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart("filenames", null)
 	err = c.cat.JobFiles(ctx, uint64(id), func(name string) error {
 		row := []string{name}
@@ -651,9 +651,9 @@ func (c *cmds) listJobMedia(ctx context.Context, ua *uacontext.UA, mode listMode
 				num(1), num(1), num(0), num(m.EndFile), num(0), num(m.EndBlock)})
 		}
 	}
-	ua.Send.ArrayStart("jobmedia", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("jobmedia", null)
+	ua.Formatter().ArrayStart("jobmedia", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("jobmedia", null)
 	return nil
 }
 
@@ -700,13 +700,13 @@ func (c *cmds) selectPools(ctx context.Context, name string, id uint64) ([]PoolR
 func (c *cmds) listPools(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions, name string, id uint64) error {
 	setACLFilter(ua, 1, uacontext.ACLPool)
 	if opts.current {
-		ua.Send.AddResourceFilter(1, int(uacontext.ResPool))
+		ua.AddResourceFilter(1, uacontext.ResPool)
 	}
 	pools, err := c.selectPools(ctx, name, id)
 	if err != nil {
 		return err
 	}
-	f := ua.Send
+	f := ua.Formatter()
 	if mode == vertList || (ua.Mode() == apimode.JSON && name != "") {
 		f.ArrayStart("pools", null)
 		for _, p := range pools {
@@ -765,13 +765,13 @@ func (c *cmds) listPools(ctx context.Context, ua *uacontext.UA, mode listMode, o
 func (c *cmds) listClients(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions, name string, byName bool) error {
 	setACLFilter(ua, 1, uacontext.ACLClient)
 	if opts.current {
-		ua.Send.AddResourceFilter(1, int(uacontext.ResClient))
+		ua.AddResourceFilter(1, uacontext.ResClient)
 	}
 	if opts.enabled {
-		ua.Send.AddEnabledFilter(1, int(uacontext.ResClient))
+		ua.AddEnabledFilter(1, uacontext.ResClient)
 	}
 	if opts.disabled {
-		ua.Send.AddDisabledFilter(1, int(uacontext.ResClient))
+		ua.AddDisabledFilter(1, uacontext.ResClient)
 	}
 	recs, err := c.cat.ClientRecords(ctx)
 	if err != nil {
@@ -795,22 +795,22 @@ func (c *cmds) listClients(ctx context.Context, ua *uacontext.UA, mode listMode,
 				num(r.FileRetention), num(r.JobRetention)})
 		}
 	}
-	ua.Send.ArrayStart("clients", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("clients", null)
+	ua.Formatter().ArrayStart("clients", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("clients", null)
 	return nil
 }
 
 func (c *cmds) listStorages(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	setACLFilter(ua, 1, uacontext.ACLStorage)
 	if opts.current {
-		ua.Send.AddResourceFilter(1, int(uacontext.ResStorage))
+		ua.AddResourceFilter(1, uacontext.ResStorage)
 	}
 	if opts.enabled {
-		ua.Send.AddEnabledFilter(1, int(uacontext.ResStorage))
+		ua.AddEnabledFilter(1, uacontext.ResStorage)
 	}
 	if opts.disabled {
-		ua.Send.AddDisabledFilter(1, int(uacontext.ResStorage))
+		ua.AddDisabledFilter(1, uacontext.ResStorage)
 	}
 	recs, err := c.cat.StorageRecords(ctx)
 	if err != nil {
@@ -820,9 +820,9 @@ func (c *cmds) listStorages(ctx context.Context, ua *uacontext.UA, mode listMode
 	for _, r := range recs {
 		rs.rows = append(rs.rows, []cell{num(r.StorageID), str(r.Name), boolNum(r.AutoChanger)})
 	}
-	ua.Send.ArrayStart("storages", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("storages", null)
+	ua.Formatter().ArrayStart("storages", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("storages", null)
 	return nil
 }
 
@@ -878,7 +878,7 @@ func renderMedia(ua *uacontext.UA, mode listMode, media []Media) {
 	for _, m := range media {
 		rs.rows = append(rs.rows, mediaRow(m, mode))
 	}
-	render(ua.Send, rs, mode, ua.GUI)
+	render(ua.Formatter(), rs, mode, ua.GUI)
 }
 
 // queryMedia returns the volumes selected by q that are in pools the
@@ -904,7 +904,7 @@ func (c *cmds) queryMedia(ctx context.Context, ua *uacontext.UA, q MediaQuery, r
 
 func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	rng := setQueryRange(ua) // the Director registers the range a second time
-	f := ua.Send
+	f := ua.Formatter()
 	id, err := c.jobIDFromArgs(ctx, ua)
 	if err != nil {
 		return err
@@ -991,7 +991,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 		col := 4 // the pool name in the long listing
 		setACLFilter(ua, col, uacontext.ACLPool)
 		if opts.current {
-			f.AddResourceFilter(col, int(uacontext.ResPool))
+			ua.AddResourceFilter(col, uacontext.ResPool)
 		}
 		if rng.sqlOK() {
 			renderMedia(ua, mode, media)

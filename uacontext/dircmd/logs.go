@@ -110,9 +110,9 @@ func (c *cmds) listJobLog(ctx context.Context, ua *uacontext.UA, mode listMode, 
 			mode = rawList
 		}
 	}
-	ua.Send.ArrayStart("joblog", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("joblog", null)
+	ua.Formatter().ArrayStart("joblog", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("joblog", null)
 	return nil
 }
 
@@ -131,12 +131,12 @@ func (c *cmds) listLog(ctx context.Context, ua *uacontext.UA, mode listMode, rng
 		limit, offset = rng.limit, rng.offset
 	}
 	if ua.Mode() != apimode.JSON {
-		ua.Send.AddHiddenColumn(0)
-		ua.Send.AddHiddenColumn(1)
+		ua.Formatter().AddHiddenColumn(0)
+		ua.Formatter().AddHiddenColumn(1)
 		setACLFilter(ua, 1, uacontext.ACLJob)
-		ua.Send.AddHiddenColumn(2)
+		ua.Formatter().AddHiddenColumn(2)
 		setACLFilter(ua, 2, uacontext.ACLClient)
-		ua.Send.AddHiddenColumn(3)
+		ua.Formatter().AddHiddenColumn(3)
 	} else {
 		setACLFilter(ua, 1, uacontext.ACLJob)
 		setACLFilter(ua, 2, uacontext.ACLClient)
@@ -182,9 +182,9 @@ func (c *cmds) listLog(ctx context.Context, ua *uacontext.UA, mode listMode, rng
 	if mode != vertList {
 		mode = rawList
 	}
-	ua.Send.ArrayStart("log", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("log", null)
+	ua.Formatter().ArrayStart("log", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("log", null)
 	return nil
 }
 
@@ -209,9 +209,9 @@ func (c *cmds) listJobStats(ctx context.Context, ua *uacontext.UA, mode listMode
 		rs.rows = append(rs.rows, []cell{num(s.DeviceID), timestamp(s.SampleTime), num(s.JobID),
 			num(s.JobFiles), num(s.JobBytes)})
 	}
-	ua.Send.ArrayStart("jobstats", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("jobstats", null)
+	ua.Formatter().ArrayStart("jobstats", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("jobstats", null)
 	return nil
 }
 
@@ -240,7 +240,7 @@ func (c *cmds) listFileSets(ctx context.Context, ua *uacontext.UA, mode listMode
 	}
 	setACLFilter(ua, 1, uacontext.ACLFileSet)
 	if opts.current {
-		ua.Send.AddResourceFilter(1, int(uacontext.ResFileSet))
+		ua.AddResourceFilter(1, uacontext.ResFileSet)
 	}
 	var recs []FileSetRecord
 	if fr, ok := c.cat.(FileSetRecords); ok {
@@ -274,8 +274,8 @@ func (c *cmds) listFileSets(ctx context.Context, ua *uacontext.UA, mode listMode
 		rs.rows = append(rs.rows, []cell{num(r.FileSetID), str(r.FileSet), str(r.MD5),
 			timestamp(r.CreateTime), str(r.FileSetText)})
 	}
-	ua.Send.ArrayStart("filesets", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("filesets", null)
+	ua.Formatter().ArrayStart("filesets", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("filesets", null)
 	return nil
 }

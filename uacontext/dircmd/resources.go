@@ -30,7 +30,7 @@ func (c *cmds) dotJobs(_ context.Context, ua *uacontext.UA) error {
 // "enabled" and "disabled" keywords.
 func enabledList[R any](ua *uacontext.UA, array string, kind uacontext.ACLKind, res []R, get func(R) (name string, enabled bool)) {
 	enabled, disabled := hasFlag(ua, "enabled"), hasFlag(ua, "disabled")
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart(array, null)
 	for _, r := range res {
 		name, on := get(r)
@@ -52,7 +52,7 @@ func (c *cmds) dotClients(_ context.Context, ua *uacontext.UA) error {
 
 func (c *cmds) dotPools(_ context.Context, ua *uacontext.UA) error {
 	typ, byType := ua.ArgValue("type")
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart("pools", null)
 	for _, p := range c.cat.Pools() {
 		if !ua.ACLAccessOK(uacontext.ACLPool, p.Name) {
@@ -83,7 +83,7 @@ func (c *cmds) dotSchedule(_ context.Context, ua *uacontext.UA) error {
 // namedList emits an array of {"<key>": name} objects for the resources
 // the ACL kind allows (kind < 0: no ACL check).
 func namedList(ua *uacontext.UA, array, key string, kind uacontext.ACLKind, check bool, res []NamedResource) {
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart(array, null)
 	for _, x := range res {
 		if check && !ua.ACLAccessOK(kind, x.Name) {

@@ -87,10 +87,10 @@ func (c *cmds) findResource(ua *uacontext.UA, t resource.Type, name string) *res
 // type (or just one), each if the console may see it.
 func (c *cmds) dumpResources(ua *uacontext.UA, t resource.Type, list []*resource.Resource, opts resource.PrintOptions) {
 	if len(list) == 0 {
-		ua.Send.Message(formatter.MsgInfo, "No "+t.String()+" resource defined\n")
+		ua.Formatter().Message(formatter.MsgInfo, "No "+t.String()+" resource defined\n")
 		return
 	}
-	p := formatter.NewResourcePrinter(ua.Send)
+	p := formatter.NewResourcePrinter(ua.Formatter())
 	for _, r := range list {
 		if resourceAllowed(ua, t, r.Name()) {
 			resource.Print(p, r, opts)
@@ -159,7 +159,7 @@ func (c *cmds) show(_ context.Context, ua *uacontext.UA) error {
 // without a further keyword).
 func (c *cmds) showDisabled(ua *uacontext.UA, i int) {
 	next := argKey(ua, i+1)
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart("disabled", null)
 	switch {
 	case ascii.EqualFold(next, "jobs"):
@@ -177,7 +177,7 @@ func (c *cmds) showDisabled(ua *uacontext.UA, i int) {
 }
 
 func (c *cmds) disabledList(ua *uacontext.UA, t resource.Type, array, title string) {
-	f := ua.Send
+	f := ua.Formatter()
 	first := true
 	f.ArrayStart(array, null)
 	for _, r := range c.configResources(t) {

@@ -137,7 +137,7 @@ func (c *cmds) statusHeader(ua *uacontext.UA, st DirectorStatus) {
 	d := ua.Director
 	started := shortTime(st.Started)
 	if ua.Mode() == apimode.JSON {
-		f := ua.Send
+		f := ua.Formatter()
 		f.ObjectStart("header", null)
 		f.KVString("director", null, d.Name, "%s\n")
 		f.KVString("version", null, d.Version, "%s\n")
@@ -177,7 +177,7 @@ func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 		}
 		return allowed[a].Priority < allowed[b].Priority
 	})
-	f := ua.Send
+	f := ua.Formatter()
 	if ua.Mode() == apimode.JSON {
 		f.ArrayStart("scheduled", null)
 	}
@@ -225,22 +225,25 @@ func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 	}
 }
 
-// statusRunning shows the console's own session (text mode) and no
+// statusRunning shows, in text mode, every connected console with its
+// connect time (as the Director lists its console control jobs) and no
 // running jobs: this Director does not run jobs.
 func (c *cmds) statusRunning(ua *uacontext.UA) {
 	if ua.Mode() == apimode.Off {
 		ua.SendMsg("\nRunning Jobs:\n")
-		ua.SendMsg("Console connected at %s\n", shortTime(c.opts.Now()))
+		for _, s := range ua.Sessions() {
+			ua.SendMsg("Console connected at %s\n", shortTime(s.Connected))
+		}
 		ua.SendMsg("No Jobs running.\n====\n")
 	}
 	if ua.Mode() == apimode.JSON {
-		ua.Send.ArrayStart("running", null)
-		ua.Send.ArrayEnd("running", null)
+		ua.Formatter().ArrayStart("running", null)
+		ua.Formatter().ArrayEnd("running", null)
 	}
 }
 
 func (c *cmds) statusTerminated(ua *uacontext.UA, jobs []TerminatedJob) {
-	f := ua.Send
+	f := ua.Formatter()
 	if len(jobs) == 0 {
 		if ua.Mode() == apimode.Off {
 			ua.SendMsg("No Terminated Jobs.\n")
@@ -327,7 +330,7 @@ func (c *cmds) statusTerminated(ua *uacontext.UA, jobs []TerminatedJob) {
 // statusClientConnections lists client-initiated connections; there are
 // none.
 func (c *cmds) statusClientConnections(ua *uacontext.UA) {
-	f := ua.Send
+	f := ua.Formatter()
 	sep := "===================="
 	f.Decoration("\n")
 	f.Decoration("Client Initiated Connections (waiting for jobs):\n")

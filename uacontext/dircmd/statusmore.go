@@ -269,7 +269,7 @@ func (c *cmds) statusContentJSON(ctx context.Context, ua *uacontext.UA, st *reso
 		ua.WarningMsg("No Volumes found, or no barcodes.\n")
 		return
 	}
-	f := ua.Send
+	f := ua.Formatter()
 	info := func(typ string, slot int, vol string) {
 		m, pool, found := c.volumeRecord(ctx, vol)
 		f.ObjectStart(null, null)
@@ -552,7 +552,7 @@ func (c *cmds) schedulerStatus(ctx context.Context, ua *uacontext.UA) error {
 		return out
 	}
 	if ua.Mode() == apimode.JSON {
-		f := ua.Send
+		f := ua.Formatter()
 		f.ArrayStart("schedules", null)
 		for _, s := range schedules {
 			if !visible(s) {
@@ -778,9 +778,9 @@ func (c *cmds) subscriptionStatus(ctx context.Context, ua *uacontext.UA) error {
 	}
 	gb := func(v float64) cell { return str(strconv.FormatFloat(math.Round(v*100)/100, 'f', 2, 64)) }
 	table := func(name string, rs *resultSet) {
-		ua.Send.ArrayStart(name, null)
-		render(ua.Send, rs, horzList, ua.GUI)
-		ua.Send.ArrayEnd(name, null)
+		ua.Formatter().ArrayStart(name, null)
+		render(ua.Formatter(), rs, horzList, ua.GUI)
+		ua.Formatter().ArrayEnd(name, null)
 	}
 	if byClient {
 		if clients || plugins || anon || all {
@@ -848,7 +848,7 @@ func (c *cmds) subscriptionStatus(ctx context.Context, ua *uacontext.UA) error {
 	now := c.opts.Now().Format("2006-01-02 15:04:05")
 	if all || (!clients && !plugins) {
 		d := ua.Director
-		f := ua.Send
+		f := ua.Formatter()
 		f.KVString("version", "Bareos version: ", d.Version, "%s")
 		f.KVString("os", null, d.OSInfo, " (%s)\n")
 		binary := "self-compiled"
@@ -948,9 +948,9 @@ func (c *cmds) subscriptionStatus(ctx context.Context, ua *uacontext.UA) error {
 	used := max(totalCount, sizeUnits)
 	summary := &resultSet{cols: []column{textCol("accounting_mode"), numCol("used"), numCol("configured"), numCol("remaining")},
 		rows: [][]cell{{str(mode), num(used), inum(configured), inum(configured - int64(used))}}}
-	ua.Send.ObjectStart("unit-summary", null)
-	render(ua.Send, summary, vertList, ua.GUI)
-	ua.Send.ObjectEnd("unit-summary", null)
+	ua.Formatter().ObjectStart("unit-summary", null)
+	render(ua.Formatter(), summary, vertList, ua.GUI)
+	ua.Formatter().ObjectEnd("unit-summary", null)
 	// The checksum is taken over the summary as the Director renders it.
 	var text strings.Builder
 	sf := formatter.New(formatter.SinkFunc(func(p []byte) error { text.Write(p); return nil }), formatter.Options{Mode: apimode.Off})
@@ -959,7 +959,7 @@ func (c *cmds) subscriptionStatus(ctx context.Context, ua *uacontext.UA) error {
 	sf.ArrayEnd("query", null)
 	sf.FinalizeResult(true)
 	sum := sha256.Sum256([]byte("SECRETSALT\n" + now + "\n" + text.String()))
-	ua.Send.KVString("checksum", "Checksum: ", checksumString(sum[:]), "%s\n")
+	ua.Formatter().KVString("checksum", "Checksum: ", checksumString(sum[:]), "%s\n")
 	return nil
 }
 
