@@ -157,7 +157,7 @@ var webuiCommands = []webuiCommand{
 // interactive commands, restore) or that are still being written; their
 // entries are skipped until the list is empty.
 var webuiPending = []string{"run", "rerun", "cancel", "enable", "disable", "restore",
-	".bvfs_versions", ".bvfs_restore"}
+	".bvfs_versions"}
 
 func pending(word string) bool { return slices.Contains(webuiPending, word) }
 
