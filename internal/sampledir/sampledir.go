@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/uaformat/uaformat/uacontext/dircmd"
@@ -38,6 +39,9 @@ type Options struct {
 	// job); it decides "status director" and the durations of running
 	// jobs.
 	Now func() time.Time
+	// Password is the Director's password, which show prints in its
+	// Director resource and the default console (default "secret").
+	Password string
 }
 
 // Name is the sample Director's name.
@@ -57,6 +61,15 @@ type Director struct {
 	schedules []dircmd.ScheduleResource
 	catalogs  []dircmd.NamedResource
 	messages  []dircmd.NamedResource
+	cfg       config
+
+	// mu guards media and pools, which the storage commands change
+	// (copy on write: readers take the slices under the read lock).
+	mu      sync.RWMutex
+	changer *changer // the tape library of storage Tape (guarded by mu)
+
+	logOnce sync.Once
+	logIDs  []uint64 // logIDs[i]: the LogId before the first entry of job i
 
 	clients  []dircmd.ClientRecord
 	pools    []dircmd.PoolRecord
@@ -92,7 +105,17 @@ func New(opts Options) *Director {
 	if opts.Start.IsZero() {
 		opts.Start = time.Date(2024, 1, 1, 21, 0, 0, 0, time.UTC)
 	}
+	if opts.Password == "" {
+		opts.Password = "secret"
+	}
 	d := &Director{opts: opts}
+	cfg, err := buildConfig(opts.Password)
+	if err != nil {
+		// The configuration is static; TestConfiguration keeps it valid.
+		panic(err)
+	}
+	d.cfg = cfg
+	d.changer = newChanger()
 	d.resources()
 	d.buildTrees()
 	d.generate()
@@ -155,7 +178,7 @@ func (d *Director) resources() {
 		{Name: "File", Address: "bareos-sd.example.com", Port: 9103, MediaType: "File", Enabled: true},
 		{Name: "Tape", Address: "bareos-sd.example.com", Port: 9103, MediaType: "LTO-6", Enabled: true},
 	}
-	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}}
+	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}, {Name: "PostgreSQL"}}
 	d.schedules = []dircmd.ScheduleResource{
 		{Name: "WeeklyCycle", Enabled: true},
 		{Name: "WeeklyCycleAfterBackup", Enabled: true},
@@ -465,7 +488,9 @@ func (d *Director) ClientRecords(context.Context) ([]dircmd.ClientRecord, error)
 }
 
 // PoolRecords implements dircmd.Catalog.
-func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) { return d.pools, nil }
+func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) {
+	return d.poolSnapshot(), nil
+}
 
 // StorageRecords implements dircmd.Catalog.
 func (d *Director) StorageRecords(context.Context) ([]dircmd.StorageRecord, error) {
@@ -478,7 +503,7 @@ func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd
 		return nil, err
 	}
 	var out []dircmd.Media
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		switch {
 		case q.VolumeName != "":
 			if m.VolumeName != q.VolumeName {
@@ -575,7 +600,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 }
 
 func (d *Director) appendableVolume(pool string) string {
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		if m.Pool == pool && m.VolStatus == "Append" {
 			return m.VolumeName
 		}

@@ -67,6 +67,9 @@ type cmds struct {
 	cat  Catalog
 	opts Options
 	res  uacontext.ResourceLookup
+	conf Configuration // nil: no configuration resources
+
+	lists restoreLists // .bvfs_restore's lists
 }
 
 // Commands returns the commands of this package for cat, with the names,
@@ -74,6 +77,7 @@ type cmds struct {
 // them to a uacontext.Table (together with uacontext.Builtins).
 func Commands(cat Catalog, opts Options) []uacontext.Command {
 	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	c.conf, _ = cat.(Configuration)
 	handlers := []struct {
 		name string
 		h    uacontext.HandlerFunc
@@ -90,7 +94,24 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{".bvfs_lsfiles", c.bvfsLsFiles},
 		{"list", c.list},
 		{"llist", c.llist},
-		{"status", c.status},
+		{"status", c.statusDispatch},
+		{"show", c.show},
+		{".defaults", c.dotDefaults},
+		{".bvfs_update", c.dotBvfsUpdate},
+		{".bvfs_clear_cache", c.dotBvfsClearCache},
+		{".bvfs_cleanup", c.dotBvfsCleanup},
+		{".bvfs_get_jobids", c.dotBvfsGetJobids},
+		{"mount", c.mountCmd("mount")},
+		{"unmount", c.mountCmd("unmount")},
+		{"umount", c.mountCmd("unmount")},
+		{"release", c.mountCmd("release")},
+		{"import", c.moveOp("import")},
+		{"export", c.moveOp("export")},
+		{"move", c.moveOp("move")},
+		{"update", c.updateCmd},
+		{"label", c.labelCmd},
+		{"use", c.useCmd},
+		{"configure", c.configureCmd},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {

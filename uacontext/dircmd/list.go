@@ -193,6 +193,14 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		return c.listFiles(ctx, ua)
 	case ascii.EqualFold(kw, "jobmedia"):
 		return c.listJobMedia(ctx, ua, mode)
+	case ascii.EqualFold(kw, "fileset"):
+		return c.listFileSets(ctx, ua, mode, &opts, rng, false)
+	case ascii.EqualFold(kw, "filesets"):
+		return c.listFileSets(ctx, ua, mode, &opts, rng, true)
+	case ascii.EqualFold(kw, "joblog"):
+		return c.listJobLog(ctx, ua, mode, &opts, rng)
+	case ascii.EqualFold(kw, "log"):
+		return c.listLog(ctx, ua, mode, rng)
 	case ascii.EqualFold(kw, "pool"), ascii.EqualFold(kw, "pools"):
 		name := ""
 		if hasValue {
@@ -221,6 +229,14 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		}
 		ua.Formatter().ObjectEnd("volume", null)
 		return nil
+	}
+	if ascii.EqualFold(kw, "backups") {
+		if ok, err := c.listBackups(ctx, ua, mode, &opts, rng); ok || err != nil {
+			return err
+		}
+	}
+	if ascii.EqualFold(kw, "jobstatistics") || ascii.EqualFold(kw, "jobstats") {
+		return c.listJobStats(ctx, ua, mode)
 	}
 	return uacontext.Errorf("Unknown list keyword: %s\n", kw)
 }

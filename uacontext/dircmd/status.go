@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
-	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -96,21 +95,6 @@ func withSuffix(v uint64) string {
 		commas = len(suffixes) - 1
 	}
 	return s + " " + suffixes[commas]
-}
-
-func (c *cmds) status(ctx context.Context, ua *uacontext.UA) error {
-	for _, a := range ua.Args[1:] {
-		k := a.Key
-		switch {
-		case ascii.EqualFold(k, "all"), ascii.HasPrefixFold(k, "dir"):
-			return c.directorStatus(ctx, ua)
-		default:
-			return uacontext.Errorf("Status of %s is not available from this Director.\n", k)
-		}
-	}
-	// Without arguments the Director asks which daemon; this one only
-	// has its own status to show.
-	return c.directorStatus(ctx, ua)
 }
 
 // directorStatus fetches everything from the catalog first, so that a
