@@ -3,6 +3,7 @@ package dircmd
 import (
 	"context"
 	"errors"
+	"iter"
 	"strings"
 
 	"github.com/uaformat/uaformat/internal/ascii"
@@ -63,7 +64,7 @@ func (c *cmds) allowedJobIDs(ctx context.Context, ua *uacontext.UA, list string)
 		if jid == 0 {
 			continue
 		}
-		j, err := c.cat.JobByID(ctx, uint64(jid))
+		j, err := c.jobs.JobByID(ctx, uint64(jid))
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -157,9 +158,43 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f.ObjectEnd(null, null)
 }
 
+// streamEntries sends the entries of seq inside the array name, each as
+// it comes. An entry equal in name to the one before is skipped if
+// dedup (the Director shows a directory only once even if the catalog
+// returns it twice in a row). A failing iterator fails the command
+// after the entries sent so far, like a catalog query that breaks off.
+func (c *cmds) streamEntries(ctx context.Context, ua *uacontext.UA, name string, seq iter.Seq2[BvfsEntry, error], dedup bool) error {
+	f := ua.Formatter()
+	f.ArrayStart(name, null)
+	prev, first := "", true
+	var failed error
+	for e, err := range seq {
+		if err != nil {
+			failed = err
+			break
+		}
+		if dedup && !first && e.Name == prev {
+			continue
+		}
+		if dedup {
+			prev = e.Name
+		}
+		first = false
+		c.emitEntry(ua, e)
+	}
+	f.ArrayEnd(name, null)
+	if failed == nil {
+		failed = ctx.Err()
+	}
+	if failed != nil {
+		return catalogError(ctx, failed)
+	}
+	return nil
+}
+
 func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 	a, ok := parseBvfsArgs(ua)
-	if !ok {
+	if !ok || !c.openCatalog(ua, c.has.jobs, c.has.bvfs) {
 		ua.ErrorMsg("Can't find jobid, pathid or path argument\n")
 		return nil // sic: the Director reports success here
 	}
@@ -172,7 +207,7 @@ func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 	}
 	pathID := a.pathID
 	if pathID == 0 {
-		id, err := c.cat.BvfsPathID(ctx, a.path)
+		id, err := c.bvfs.BvfsPathID(ctx, a.path)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return catalogError(ctx, err)
 		}
@@ -183,28 +218,13 @@ func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 		}
 		pathID = id
 	}
-	entries, err := c.cat.BvfsLsDirs(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Limit: a.limit, Offset: a.offset})
-	if err != nil {
-		return catalogError(ctx, err)
-	}
-	ua.Formatter().ArrayStart("directories", null)
-	prev := ""
-	for i, e := range entries {
-		// The Director shows a directory only once even if the catalog
-		// returns it twice in a row.
-		if i > 0 && e.Name == prev {
-			continue
-		}
-		prev = e.Name
-		c.emitEntry(ua, e)
-	}
-	ua.Formatter().ArrayEnd("directories", null)
-	return nil
+	q := BvfsQuery{JobIDs: ids, PathID: pathID, Limit: a.limit, Offset: a.offset}
+	return c.streamEntries(ctx, ua, "directories", c.bvfs.BvfsLsDirs(ctx, q), true)
 }
 
 func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 	a, ok := parseBvfsArgs(ua)
-	if !ok {
+	if !ok || !c.openCatalog(ua, c.has.jobs, c.has.bvfs) {
 		return uacontext.Errorf("Can't find jobid, pathid or path argument\n")
 	}
 	ids, err := c.allowedJobIDs(ctx, ua, a.jobIDs)
@@ -217,10 +237,10 @@ func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 	pattern, _ := ua.ArgValue("pattern")
 	pathID := a.pathID
 	if pathID == 0 {
-		id, err := c.cat.BvfsPathID(ctx, a.path)
+		id, err := c.bvfs.BvfsPathID(ctx, a.path)
 		if errors.Is(err, ErrNotFound) || err == nil && id == 0 {
 			// Unknown path: the Director lists the root of the tree.
-			id, err = c.cat.BvfsPathID(ctx, "")
+			id, err = c.bvfs.BvfsPathID(ctx, "")
 			if errors.Is(err, ErrNotFound) {
 				id, err = 0, nil // an empty tree: nothing to list
 			}
@@ -230,17 +250,9 @@ func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 		}
 		pathID = id
 	}
-	var entries []BvfsEntry
+	seq := none{}.BvfsLsFiles(ctx, BvfsQuery{})
 	if pathID != 0 {
-		entries, err = c.cat.BvfsLsFiles(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
-		if err != nil {
-			return catalogError(ctx, err)
-		}
+		seq = c.bvfs.BvfsLsFiles(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
 	}
-	ua.Formatter().ArrayStart("files", null)
-	for _, e := range entries {
-		c.emitEntry(ua, e)
-	}
-	ua.Formatter().ArrayEnd("files", null)
-	return nil
+	return c.streamEntries(ctx, ua, "files", seq, false)
 }
