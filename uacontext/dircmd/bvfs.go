@@ -119,7 +119,10 @@ func typeString(t byte) string {
 	return string([]byte{t})
 }
 
-// emitEntry sends one bvfs row as the Director's BvfsResultHandler does.
+// emitEntry sends one bvfs row as the Director's BvfsResultHandler does:
+// directories with their base name and full path, files with their name,
+// versions with MD5 and volume instead of a name, all with the decoded
+// attributes.
 func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f := ua.Formatter()
 	lstat, jobID, fileID := e.LStat, e.JobID, e.FileID
@@ -132,10 +135,19 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f.KVUint("FileId", null, fileID, "%d\t")
 	f.KVUint("JobId", null, jobID, "%d\t")
 	f.KVString("lstat", null, lstat, "%s\t")
-	if e.Type == 'D' {
+	switch e.Type {
+	case 'D':
 		f.KVString("Name", null, basenameDir(e.Name), "%s\n")
 		f.KVString("Fullpath", null, e.Name, null)
-	} else {
+	case 'V':
+		f.KVString("MD5", null, e.MD5, "%s\t")
+		f.KVString("VolumeName", null, e.VolumeName, "%s\t")
+		inChanger := uint64(0)
+		if e.VolumeInChanger {
+			inChanger = 1
+		}
+		f.KVUint("VolumeInChanger", null, inChanger, "%d\n")
+	default:
 		f.KVString("Name", null, e.Name, "%s\n")
 	}
 	st := DecodeStat(lstat)
@@ -154,7 +166,9 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f.KVUint("mtime", null, uint64(st.Mtime), null)
 	f.KVUint("ctime", null, uint64(st.Ctime), null)
 	f.ObjectEnd("stat", null)
-	f.KVUint("LinkFileIndex", null, uint64(int64(int32(st.LinkFI))), null)
+	if e.Type != 'V' {
+		f.KVUint("LinkFileIndex", null, uint64(int64(int32(st.LinkFI))), null)
+	}
 	f.ObjectEnd(null, null)
 }
 
@@ -255,4 +269,46 @@ func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 		seq = c.bvfs.BvfsLsFiles(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
 	}
 	return c.streamEntries(ctx, ua, "files", seq, false)
+}
+
+// bvfsVersions is ".bvfs_versions jobid=0 client=<name> fname=<name>
+// pathid=<id>|path=<dir> [copies] [versions]": every backed-up version
+// of one file of a client. The jobid list is required but not used, as
+// by the Director; "versions" is accepted and changes nothing.
+func (c *cmds) bvfsVersions(ctx context.Context, ua *uacontext.UA) error {
+	a, ok := parseBvfsArgs(ua)
+	if !ok || !c.openCatalog(ua, c.has.bvfs) {
+		return uacontext.Errorf("Can't find jobid, pathid or path argument\n")
+	}
+	var client, fname string
+	var hasClient, hasName, copies bool
+	for _, arg := range ua.Args[1:] {
+		switch {
+		case ascii.EqualFold(arg.Key, "name"), ascii.EqualFold(arg.Key, "fname"), ascii.EqualFold(arg.Key, "filename"):
+			fname, hasName = arg.Value, arg.HasValue
+		case ascii.EqualFold(arg.Key, "client"):
+			client, hasClient = arg.Value, arg.HasValue
+		case ascii.EqualFold(arg.Key, "copies"):
+			copies = true
+		}
+	}
+	if !hasClient || !hasName {
+		return uacontext.Errorf("Can't find client or fname argument\n")
+	}
+	if !ua.ACLAccessOK(uacontext.ACLClient, client) {
+		return uacontext.Errorf("Unauthorized command from this console.\n")
+	}
+	pathID := a.pathID
+	if pathID == 0 {
+		id, err := c.bvfs.BvfsPathID(ctx, a.path)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return catalogError(ctx, err)
+		}
+		pathID = id // 0 for an unknown path: no versions
+	}
+	seq := none{}.BvfsVersions(ctx, BvfsVersionQuery{})
+	if pathID != 0 {
+		seq = c.bvfs.BvfsVersions(ctx, BvfsVersionQuery{Client: client, PathID: pathID, Name: fname, Copies: copies, Limit: a.limit, Offset: a.offset})
+	}
+	return c.streamEntries(ctx, ua, "versions", seq, false)
 }

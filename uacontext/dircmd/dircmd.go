@@ -129,6 +129,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{".msgs", c.dotMsgs},
 		{".bvfs_lsdirs", c.bvfsLsDirs},
 		{".bvfs_lsfiles", c.bvfsLsFiles},
+		{".bvfs_versions", c.bvfsVersions},
 		{"list", c.list},
 		{"llist", c.llist},
 		{"status", c.statusDispatch},
