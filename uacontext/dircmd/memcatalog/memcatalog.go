@@ -180,7 +180,11 @@ func (c *Catalog) Clients() []dircmd.ClientResource {
 }
 
 // Pools implements dircmd.Resources.
-func (c *Catalog) Pools() []dircmd.PoolResource { c.mu.RLock(); defer c.mu.RUnlock(); return c.res.Pools }
+func (c *Catalog) Pools() []dircmd.PoolResource {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.res.Pools
+}
 
 // Storages implements dircmd.Resources.
 func (c *Catalog) Storages() []dircmd.StorageResource {
@@ -446,4 +450,3 @@ func (c *Catalog) SetScheduled(runs []dircmd.ScheduledRun) {
 	c.scheduled = slices.Clone(runs)
 	slices.SortStableFunc(c.scheduled, func(a, b dircmd.ScheduledRun) int { return a.Time.Compare(b.Time) })
 }
-
