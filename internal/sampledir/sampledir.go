@@ -82,11 +82,30 @@ type Director struct {
 	paths    []string          // paths[id-1] is the path of PathId id
 	pathIDs  map[string]uint64 // path -> PathId
 	parents  []uint64          // parents[id-1]: PathId of the parent (0: none)
+	children [][]uint64        // children[id-1]: PathIds of the sub-directories
 	trees    map[string]*tree  // per client: backed-up tree
 	jobFiles []jobContent      // per job (index JobID-1)
 }
 
-var _ dircmd.Catalog = (*Director)(nil)
+// The sample has every capability of a Director's catalog.
+var _ interface {
+	dircmd.Catalog
+	dircmd.JobRecords
+	dircmd.FileRecords
+	dircmd.MediaRecords
+	dircmd.ClientRecords
+	dircmd.PoolRecords
+	dircmd.StorageRecords
+	dircmd.Bvfs
+	dircmd.StatusReporter
+	dircmd.JobLogs
+	dircmd.JobStatistics
+	dircmd.FileSetRecords
+	dircmd.MediaUpdater
+	dircmd.FileDaemons
+	dircmd.StorageDaemons
+	dircmd.Configuration
+} = (*Director)(nil)
 
 // New builds the sample Director.
 func New(opts Options) *Director {
@@ -446,7 +465,7 @@ func (d *Director) jobIndex(id uint64) int {
 	return int(id - 1)
 }
 
-// ListJobs implements dircmd.Catalog.
+// ListJobs implements dircmd.JobRecords.
 func (d *Director) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -463,7 +482,7 @@ func (d *Director) wroteVolume(jobID uint64, volume string) bool {
 	return false
 }
 
-// JobByID implements dircmd.Catalog.
+// JobByID implements dircmd.JobRecords.
 func (d *Director) JobByID(_ context.Context, id uint64) (dircmd.Job, error) {
 	i := d.jobIndex(id)
 	if i < 0 {
@@ -472,7 +491,7 @@ func (d *Director) JobByID(_ context.Context, id uint64) (dircmd.Job, error) {
 	return d.jobs[i], nil
 }
 
-// JobByUnique implements dircmd.Catalog.
+// JobByUnique implements dircmd.JobRecords.
 func (d *Director) JobByUnique(_ context.Context, job string) (dircmd.Job, error) {
 	for _, j := range d.jobs {
 		if j.Job == job {
@@ -482,22 +501,22 @@ func (d *Director) JobByUnique(_ context.Context, job string) (dircmd.Job, error
 	return dircmd.Job{}, fmt.Errorf("job %q: %w", job, dircmd.ErrNotFound)
 }
 
-// ClientRecords implements dircmd.Catalog.
+// ClientRecords implements dircmd.ClientRecords.
 func (d *Director) ClientRecords(context.Context) ([]dircmd.ClientRecord, error) {
 	return d.clients, nil
 }
 
-// PoolRecords implements dircmd.Catalog.
+// PoolRecords implements dircmd.PoolRecords.
 func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) {
 	return d.poolSnapshot(), nil
 }
 
-// StorageRecords implements dircmd.Catalog.
+// StorageRecords implements dircmd.StorageRecords.
 func (d *Director) StorageRecords(context.Context) ([]dircmd.StorageRecord, error) {
 	return d.storages, nil
 }
 
-// ListMedia implements dircmd.Catalog.
+// ListMedia implements dircmd.MediaRecords.
 func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd.Media, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -526,7 +545,7 @@ func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd
 	return out, nil
 }
 
-// JobMedia implements dircmd.Catalog.
+// JobMedia implements dircmd.MediaRecords.
 func (d *Director) JobMedia(_ context.Context, jobID uint64) ([]dircmd.JobMedia, error) {
 	var out []dircmd.JobMedia
 	for _, jm := range d.jobMedia {
@@ -537,7 +556,7 @@ func (d *Director) JobMedia(_ context.Context, jobID uint64) ([]dircmd.JobMedia,
 	return out, nil
 }
 
-// Status implements dircmd.Catalog.
+// Status implements dircmd.StatusReporter.
 func (d *Director) Status(context.Context) (dircmd.DirectorStatus, error) {
 	return dircmd.DirectorStatus{
 		BinaryInfo: "self-compiled",
@@ -546,7 +565,7 @@ func (d *Director) Status(context.Context) (dircmd.DirectorStatus, error) {
 	}, nil
 }
 
-// Scheduled implements dircmd.Catalog: the jobs with schedule WeeklyCycle
+// Scheduled implements dircmd.StatusReporter: the jobs with schedule WeeklyCycle
 // run at 21:00 (Full on the first Saturday of the month, Differential on
 // the other Saturdays, Incremental otherwise), BackupCatalog
 // (WeeklyCycleAfterBackup) at 21:10 as Full.
@@ -608,7 +627,7 @@ func (d *Director) appendableVolume(pool string) string {
 	return ""
 }
 
-// Terminated implements dircmd.Catalog: the last ten jobs.
+// Terminated implements dircmd.StatusReporter: the last ten jobs.
 func (d *Director) Terminated(context.Context) ([]dircmd.TerminatedJob, error) {
 	var out []dircmd.TerminatedJob
 	for _, j := range d.jobs[max(0, len(d.jobs)-10):] {

@@ -111,7 +111,7 @@ func (c *cmds) listBackups(ctx context.Context, ua *uacontext.UA, mode listMode,
 	if !rng.sqlOK() {
 		return true, uacontext.ErrReported
 	}
-	jobs, err := c.cat.ListJobs(ctx, q)
+	jobs, err := c.jobs.ListJobs(ctx, q)
 	if err != nil {
 		return true, catalogError(ctx, err)
 	}

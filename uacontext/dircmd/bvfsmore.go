@@ -142,7 +142,7 @@ func (c *cmds) dotBvfsGetJobids(ctx context.Context, ua *uacontext.UA) error {
 	switch {
 	case ua.FindArgWithValue("ujobid") >= 0:
 		arg, _ = ua.ArgValue("ujobid")
-		ref, err = c.cat.JobByUnique(ctx, arg)
+		ref, err = c.jobs.JobByUnique(ctx, arg)
 		if errors.Is(err, ErrNotFound) {
 			return uacontext.Errorf("Unable to get Job record for JobId=%s: ERR=%s\n", arg, "No Job found for JobName '"+arg+"'\n")
 		}
@@ -153,7 +153,7 @@ func (c *cmds) dotBvfsGetJobids(ctx context.Context, ua *uacontext.UA) error {
 			// The Director looks up the job by its empty unique name.
 			return uacontext.Errorf("Unable to get Job record for JobId=%s: ERR=%s\n", arg, "No Job found for JobName ''\n")
 		}
-		ref, err = c.cat.JobByID(ctx, uint64(id))
+		ref, err = c.jobs.JobByID(ctx, uint64(id))
 		if errors.Is(err, ErrNotFound) {
 			return uacontext.Errorf("Unable to get Job record for JobId=%s: ERR=%s\n", arg, "No Job found for JobId "+strconv.FormatUint(uint64(id), 10)+"\n")
 		}
@@ -167,7 +167,7 @@ func (c *cmds) dotBvfsGetJobids(ctx context.Context, ua *uacontext.UA) error {
 	if ref.Level == 'B' {
 		ids = []uint64{ref.JobID}
 	} else {
-		jobs, err := c.cat.ListJobs(ctx, JobQuery{Client: ref.Client})
+		jobs, err := c.jobs.ListJobs(ctx, JobQuery{Client: ref.Client})
 		if err != nil {
 			return catalogError(ctx, err)
 		}
@@ -186,7 +186,7 @@ func (c *cmds) dotBvfsGetJobids(ctx context.Context, ua *uacontext.UA) error {
 	}
 	var allowed []string
 	for _, id := range ids {
-		j, err := c.cat.JobByID(ctx, id)
+		j, err := c.jobs.JobByID(ctx, id)
 		if err != nil || !ua.ACLAccessOK(uacontext.ACLJob, j.Name) ||
 			j.ClientID != 0 && !ua.ACLAccessOK(uacontext.ACLClient, j.Client) {
 			continue
@@ -220,7 +220,7 @@ func (c *cmds) fileSetNames(ctx context.Context) map[uint64]string {
 			return names
 		}
 	}
-	if jobs, err := c.cat.ListJobs(ctx, JobQuery{}); err == nil {
+	if jobs, err := c.jobs.ListJobs(ctx, JobQuery{}); err == nil {
 		for _, j := range jobs {
 			if j.FileSetID != 0 {
 				names[j.FileSetID] = j.FileSet
@@ -386,7 +386,7 @@ func (c *cmds) dotBvfsRestore(ctx context.Context, ua *uacontext.UA) error {
 	var order []key
 	for _, f := range files {
 		if _, ok := tdate[f.JobID]; !ok {
-			if j, err := c.cat.JobByID(ctx, f.JobID); err == nil {
+			if j, err := c.jobs.JobByID(ctx, f.JobID); err == nil {
 				tdate[f.JobID] = j.JobTDate
 			}
 		}

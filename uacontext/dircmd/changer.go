@@ -28,7 +28,7 @@ type MediaUpdater interface {
 }
 
 func (c *cmds) storageID(ctx context.Context, name string) uint64 {
-	recs, err := c.cat.StorageRecords(ctx)
+	recs, err := c.storages.StorageRecords(ctx)
 	if err != nil {
 		return 0
 	}
@@ -557,7 +557,7 @@ func (c *cmds) labelCmd(ctx context.Context, ua *uacontext.UA) error {
 	if !ok {
 		return c.selectionUnavailable(ua, "pool")
 	}
-	pools, err := c.cat.PoolRecords(ctx)
+	pools, err := c.pools.PoolRecords(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}

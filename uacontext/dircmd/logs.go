@@ -160,7 +160,7 @@ func (c *cmds) listLog(ctx context.Context, ua *uacontext.UA, mode listMode, rng
 	for _, e := range entries {
 		j, ok := jobs[e.JobID]
 		if !ok {
-			if j, err = c.cat.JobByID(ctx, e.JobID); err != nil && !errors.Is(err, ErrNotFound) {
+			if j, err = c.jobs.JobByID(ctx, e.JobID); err != nil && !errors.Is(err, ErrNotFound) {
 				return catalogError(ctx, err)
 			}
 			jobs[e.JobID] = j
@@ -252,7 +252,7 @@ func (c *cmds) listFileSets(ctx context.Context, ua *uacontext.UA, mode listMode
 	switch {
 	case jobID > 0:
 		var fsID uint64
-		if j, err := c.cat.JobByID(ctx, jobID); err == nil {
+		if j, err := c.jobs.JobByID(ctx, jobID); err == nil {
 			fsID = j.FileSetID
 		} else if !errors.Is(err, ErrNotFound) {
 			return catalogError(ctx, err)

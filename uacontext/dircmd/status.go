@@ -100,7 +100,7 @@ func withSuffix(v uint64) string {
 // directorStatus fetches everything from the catalog first, so that a
 // failing catalog call fails the command before any output.
 func (c *cmds) directorStatus(ctx context.Context, ua *uacontext.UA) error {
-	st, err := c.cat.Status(ctx)
+	st, err := c.status.Status(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -113,11 +113,11 @@ func (c *cmds) directorStatus(ctx context.Context, ua *uacontext.UA) error {
 			days = 1
 		}
 	}
-	runs, err := c.cat.Scheduled(ctx, c.opts.Now(), int(max(0, min(days, 500))))
+	runs, err := c.status.Scheduled(ctx, c.opts.Now(), int(max(0, min(days, 500))))
 	if err != nil {
 		return catalogError(ctx, err)
 	}
-	terminated, err := c.cat.Terminated(ctx)
+	terminated, err := c.status.Terminated(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}

@@ -159,13 +159,13 @@ func (c *cmds) nativeStorageStatus(ctx context.Context, ua *uacontext.UA, st *re
 // volumeRecord returns the catalog's record of a volume and the name of
 // its pool ("?" if the pool is unknown).
 func (c *cmds) volumeRecord(ctx context.Context, name string) (Media, string, bool) {
-	media, err := c.cat.ListMedia(ctx, MediaQuery{VolumeName: name})
+	media, err := c.media.ListMedia(ctx, MediaQuery{VolumeName: name})
 	if err != nil || len(media) == 0 || name == "" {
 		return Media{}, "", false
 	}
 	m := media[0]
 	pool := "?"
-	if pools, err := c.cat.PoolRecords(ctx); err == nil {
+	if pools, err := c.pools.PoolRecords(ctx); err == nil {
 		for _, p := range pools {
 			if p.PoolID == m.PoolID {
 				pool = p.Name
@@ -709,7 +709,7 @@ type subscriptionUnit struct {
 // subscriptionUnits is the Director's client_detail: per client and
 // FileSet name, the newest terminated Full backup with data.
 func (c *cmds) subscriptionUnits(ctx context.Context) ([]subscriptionUnit, error) {
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{JobTypeBackup}, Levels: []byte{LevelFull},
+	jobs, err := c.jobs.ListJobs(ctx, JobQuery{Types: []byte{JobTypeBackup}, Levels: []byte{LevelFull},
 		Statuses: []byte{JobStatusTerminated, JobStatusWarnings}})
 	if err != nil {
 		return nil, err
@@ -852,7 +852,7 @@ func (c *cmds) subscriptionStatus(ctx context.Context, ua *uacontext.UA) error {
 		f.KVString("version", "Bareos version: ", d.Version, "%s")
 		f.KVString("os", null, d.OSInfo, " (%s)\n")
 		binary := "self-compiled"
-		if st, err := c.cat.Status(ctx); err == nil && st.BinaryInfo != "" {
+		if st, err := c.status.Status(ctx); err == nil && st.BinaryInfo != "" {
 			binary = st.BinaryInfo
 		}
 		f.KVString("binary-info", "Binary info: ", binary, "%s\n")
