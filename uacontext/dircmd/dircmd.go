@@ -79,6 +79,9 @@ type Options struct {
 	// its own user database. Default: 0 is "root", others their number.
 	UserName  func(uid uint32) string
 	GroupName func(gid uint32) string
+	// Poll is how often the wait command looks at the running jobs;
+	// zero means DefaultPoll.
+	Poll time.Duration
 }
 
 func (o Options) withDefaults() Options {
