@@ -428,7 +428,8 @@ func lookupStorage(r Resources, name string) (StorageResource, bool) {
 // SelectClientRecord offers the clients of the catalog the console may
 // see (SelectClientDbr).
 func SelectClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (ClientRecord, error) {
-	recs, err := cat.ClientRecords(ctx)
+	clients, _ := capability[ClientRecords](cat)
+	recs, err := clients.ClientRecords(ctx)
 	if err != nil {
 		ua.ErrorMsg("Error obtaining client ids. ERR=%s\n", err.Error())
 		return ClientRecord{}, reportedf("dircmd: client ids: %v", err)
@@ -464,7 +465,8 @@ func GetClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Client
 			if !ua.ACLAccessOK(uacontext.ACLClient, a.Value) {
 				break
 			}
-			recs, err := cat.ClientRecords(ctx)
+			clients, _ := capability[ClientRecords](cat)
+			recs, err := clients.ClientRecords(ctx)
 			if err != nil {
 				return ClientRecord{}, catalogError(ctx, err)
 			}
@@ -485,7 +487,8 @@ func GetClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Client
 // (SelectPoolDbr). For "recyclepool" the list starts with "*None*",
 // which selects the zero PoolRecord named "*None*".
 func SelectPoolRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, argk string) (PoolRecord, error) {
-	recs, err := cat.PoolRecords(ctx)
+	pools, _ := capability[PoolRecords](cat)
+	recs, err := pools.PoolRecords(ctx)
 	if err != nil {
 		ua.ErrorMsg("Error obtaining pool ids. ERR=%s\n", err.Error())
 		return PoolRecord{}, reportedf("dircmd: pool ids: %v", err)
@@ -545,6 +548,7 @@ func GetPoolRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (PoolReco
 // "*<MediaId>" (SelectMediaDbr). A name that is not a valid resource
 // name fails without a message, as in the Director.
 func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Media, error) {
+	mr, _ := capability[MediaRecords](cat)
 	var q MediaQuery
 	if name, ok := ua.ArgValue("volume"); ok {
 		if !uacontext.IsNameValid(name) {
@@ -556,7 +560,7 @@ func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Medi
 		if err != nil {
 			return Media{}, err
 		}
-		media, err := cat.ListMedia(ctx, MediaQuery{PoolID: pool.PoolID})
+		media, err := mr.ListMedia(ctx, MediaQuery{PoolID: pool.PoolID})
 		if err != nil {
 			return Media{}, catalogError(ctx, err)
 		}
@@ -577,7 +581,7 @@ func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Medi
 			return Media{}, reportedf("dircmd: bad volume name")
 		}
 	}
-	media, err := cat.ListMedia(ctx, q)
+	media, err := mr.ListMedia(ctx, q)
 	if err != nil {
 		return Media{}, catalogError(ctx, err)
 	}
