@@ -163,7 +163,7 @@ func (c *Catalog) BvfsLsFiles(ctx context.Context, q dircmd.BvfsQuery) iter.Seq2
 
 		limit, skip := uint64(q.Limit), uint64(q.Offset)
 		for n := 0; limit > 0; n++ {
-			if n%1024 == 0 {
+			if n%256 == 0 {
 				if err := ctx.Err(); err != nil {
 					yield(dircmd.BvfsEntry{}, err)
 					return
