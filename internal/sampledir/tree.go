@@ -8,6 +8,7 @@ import (
 	"iter"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -603,7 +604,7 @@ func (d *Director) BvfsVersions(ctx context.Context, q dircmd.BvfsVersionQuery) 
 			}
 			c := &d.jobFiles[ji]
 			t := d.trees[c.tree]
-			if j.Client != q.Client || t == nil {
+			if j.Client != q.Client || t == nil || q.JobIDs != nil && !slices.Contains(q.JobIDs, j.JobID) {
 				continue
 			}
 			di, ok := t.idx[q.PathID]

@@ -30,8 +30,8 @@
 //     .bvfs_lsfiles, .bvfs_versions: the same message, the command fails
 //     (needs: JobRecords and Bvfs; .bvfs_versions only Bvfs);
 //   - status director, which does not read the catalog database, shows a
-//     Director without a start time, scheduled or terminated jobs when
-//     the catalog is no StatusReporter.
+//     Director started when Commands was called, with no jobs run,
+//     scheduled or terminated, when the catalog is no StatusReporter.
 //
 // The web UI's capabilities (JobLogs, JobStatistics, FileSetRecords,
 // BvfsCache, MediaUpdater, FileDaemons, StorageDaemons, Configuration)
@@ -50,7 +50,10 @@
 // session's filter callback (uacontext.UA.Filter) applies to every row.
 // The ResourceFilter adapter answers the resource and enabled/disabled
 // filters from the Catalog's resources; Commands installs it on sessions
-// that have none.
+// that have none. Where the Director applies no ACL (list jobtotals, the
+// count of list jobs, list jobmedia without a job, volumes named
+// directly, the jobs of .bvfs_versions), these commands confine the
+// console all the same.
 package dircmd
 
 import (
@@ -114,6 +117,9 @@ type cmds struct {
 // them to a uacontext.Table (together with uacontext.Builtins).
 func Commands(cat Catalog, opts Options) []uacontext.Command {
 	c := &cmds{cat: cat, capabilities: resolve(cat), opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	if !c.has.status {
+		c.status = noStatus{started: c.opts.Now()}
+	}
 	c.conf, _ = cat.(Configuration)
 	handlers := []struct {
 		name string

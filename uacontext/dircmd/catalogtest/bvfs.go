@@ -234,6 +234,11 @@ func testVersions(t *testing.T, b dircmd.Bvfs, f Fixture) {
 	qp := qc
 	qp.Limit, qp.Offset = 1, 1
 	check("versions paged", versions(qp), v{3, "Incr-0001", false})
+	qj := qc
+	qj.JobIDs = []uint64{5, 3}
+	check("versions of some jobs", versions(qj), v{3, "Incr-0001", false}, v{5, "Full-0002", true})
+	qj.JobIDs = []uint64{}
+	check("versions of no jobs", versions(qj))
 	for what, q := range map[string]dircmd.BvfsVersionQuery{
 		"another client": {Client: "beta-fd", PathID: etc, Name: "hosts", Limit: 100},
 		"no such file":   {Client: "alpha-fd", PathID: etc, Name: "nope", Limit: 100},

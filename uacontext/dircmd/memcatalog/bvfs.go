@@ -226,7 +226,8 @@ func (c *Catalog) BvfsVersions(ctx context.Context, q dircmd.BvfsVersionQuery) i
 		c.mu.RLock()
 		for _, j := range c.jobs {
 			jf := c.files[j.JobID]
-			if jf == nil || j.Client != q.Client || !strings.ContainsRune(types, rune(j.Type)) {
+			if jf == nil || j.Client != q.Client || !strings.ContainsRune(types, rune(j.Type)) ||
+				q.JobIDs != nil && !slices.Contains(q.JobIDs, j.JobID) {
 				continue
 			}
 			idx := jf.byDir[q.PathID]
