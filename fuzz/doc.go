@@ -40,6 +40,12 @@
 //   - FuzzDaemonSession: the demo Director (internal/demo) behind a fixed
 //     login, fed a fuzzed packet stream as its session.
 //
+// The TLS-PSK package keeps its own targets next to its unexported
+// parsers (tlspsk: FuzzParseClientHello, FuzzParseServerHello,
+// FuzzParseMessages, FuzzRecordRoundTrip, FuzzRecordOpen,
+// FuzzServerHandshake, FuzzServerHandshakeKnownKey, FuzzClientHandshake,
+// FuzzPostHandshake); run.sh finds them like these.
+//
 // Run them all with fuzz/run.sh SECONDS. A crasher found by go test -fuzz
 // is written to testdata/fuzz/FuzzX/ and stays there as a regression case;
 // the seeds derived from the golden cases and the recorded logins are

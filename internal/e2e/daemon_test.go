@@ -73,7 +73,12 @@ type daemon struct {
 }
 
 // startDaemon runs the demo Director until the test ends.
-func startDaemon(tb testing.TB) *daemon {
+func startDaemon(tb testing.TB) *daemon { return startDaemonAuth(tb, authTimeout) }
+
+// startDaemonAuth is startDaemon with the given login timeout. The load
+// tests log many consoles in at once on a machine that may be busy, where
+// the short timeout of the hostile-peer tests is too tight.
+func startDaemonAuth(tb testing.TB, authTimeout time.Duration) *daemon {
 	tb.Helper()
 	srv, err := demo.NewServer(demo.Config{
 		Password:    rootPassword,
