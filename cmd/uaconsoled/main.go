@@ -221,12 +221,13 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		failDelay = -1 // -fail-delay 0: no delay
 	}
 	dc := demo.Config{
-		Password:    cfg.password,
-		Consoles:    d.cons,
-		CatalogSize: cfg.catalogSize,
-		Seed:        cfg.seed,
-		FailDelay:   failDelay,
-		Log:         log,
+		Password:      cfg.password,
+		Consoles:      d.cons,
+		Configuration: d.cons.cur.Load,
+		CatalogSize:   cfg.catalogSize,
+		Seed:          cfg.seed,
+		FailDelay:     failDelay,
+		Log:           log,
 
 		MaxConsoleConnections: cfg.maxConsoles,
 	}

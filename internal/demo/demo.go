@@ -39,6 +39,10 @@ type Config struct {
 	// ConfigText, if set, is parsed like ConfigFile (named "config" in
 	// errors); both may be given.
 	ConfigText string
+	// Configuration, if set, returns the configuration whose Director,
+	// Console, Profile and User resources show prints (the current one,
+	// after a reload); nil means those of ConfigFile and ConfigText.
+	Configuration func() *config.Config
 	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
 	CatalogSize int
 	Seed        uint64
@@ -69,6 +73,7 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 	if consoles != nil && (cfg.ConfigFile != "" || cfg.ConfigText != "") {
 		return nil, errors.New("demo: Consoles excludes ConfigFile and ConfigText")
 	}
+	showConf := cfg.Configuration
 	if consoles == nil {
 		var confs []*config.Config
 		if cfg.ConfigFile != "" {
@@ -90,11 +95,16 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 			list = append(list, Consoles(conf)...)
 		}
 		consoles = uacontext.ConsoleList(list...)
+		if showConf == nil && len(confs) > 0 {
+			merged := merge(confs)
+			showConf = func() *config.Config { return merged }
+		}
 	}
-	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize})
+	sample := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, Password: cfg.Password})
+	dir := director{Director: sample, conf: showConf}
 	table := uacontext.NewTable(uacontext.ReferenceCommands()...)
 	table.Add(uacontext.Builtins()...)
-	table.Add(dircmd.Commands(dir, dircmd.Options{Now: dir.Now})...)
+	table.Add(dircmd.Commands(dir, dircmd.Options{Now: sample.Now})...)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -128,6 +138,21 @@ func Consoles(conf *config.Config) []uacontext.Console {
 			continue // not from Load or Parse
 		}
 		out = append(out, *uc)
+	}
+	return out
+}
+
+// merge joins the resources of several configurations (the first
+// Director resource wins).
+func merge(confs []*config.Config) *config.Config {
+	out := &config.Config{}
+	for _, c := range confs {
+		if out.Director == nil {
+			out.Director = c.Director
+		}
+		out.Consoles = append(out.Consoles, c.Consoles...)
+		out.Profiles = append(out.Profiles, c.Profiles...)
+		out.Users = append(out.Users, c.Users...)
 	}
 	return out
 }

@@ -97,16 +97,16 @@ func (c *cmds) listBackups(ctx context.Context, ua *uacontext.UA, mode listMode,
 		setACLFilter(ua, poolCol, uacontext.ACLPool)
 	}
 	if opts.current {
-		ua.Formatter().AddResourceFilter(jobCol, int(uacontext.ResJob))
+		ua.AddResourceFilter(jobCol, uacontext.ResJob)
 		if poolCol > 0 {
-			ua.Formatter().AddResourceFilter(poolCol, int(uacontext.ResPool))
+			ua.AddResourceFilter(poolCol, uacontext.ResPool)
 		}
 	}
 	if opts.enabled {
-		ua.Formatter().AddEnabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddEnabledFilter(jobCol, uacontext.ResJob)
 	}
 	if opts.disabled {
-		ua.Formatter().AddDisabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddDisabledFilter(jobCol, uacontext.ResJob)
 	}
 	if !rng.sqlOK() {
 		return true, uacontext.ErrReported

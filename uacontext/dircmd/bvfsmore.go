@@ -314,3 +314,100 @@ func accurateJobIDs(jobs []Job, ref Job, fs uint64, names map[uint64]string) []u
 	}
 	return out
 }
+
+// BvfsSelection is the capability behind .bvfs_restore: the catalog's
+// File table as the restore selection reads it. Without it no restore
+// list can be made.
+type BvfsSelection interface {
+	// BvfsSelect returns every file version the selection names: the
+	// files with the given FileIds (in any job), the files in the
+	// directories with the given PathIds and below them in the given jobs,
+	// and the files of the given (JobId, FileIndex) pairs.
+	BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uint64, hardlinks [][2]uint64) ([]RestoreFile, error)
+}
+
+// parseIDs parses a number list ("1,2,3"); "" is none.
+func parseIDs(s string) []uint64 {
+	var out []uint64
+	for _, f := range splitList(s) {
+		n, _ := strconv.ParseUint(f, 10, 64)
+		out = append(out, n)
+	}
+	return out
+}
+
+// dotBvfsRestore is ".bvfs_restore path=b2<number> jobid=<list>
+// [fileid=<list>] [dirid=<list>] [hardlink=<jobid,fileindex,...>]": the
+// newest version of every selected file among the jobs becomes the
+// restore list named by path, which "restore file=?<path>" restores and
+// .bvfs_cleanup drops.
+func (c *cmds) dotBvfsRestore(ctx context.Context, ua *uacontext.UA) error {
+	a, ok := parseBvfsArgs(ua)
+	if !ok {
+		return uacontext.Errorf("Can't find jobid, pathid or path argument\n")
+	}
+	ids, err := c.allowedJobIDs(ctx, ua, a.jobIDs)
+	if err != nil {
+		return err
+	}
+	if len(ids) == 0 {
+		return uacontext.Errorf("Unauthorized command from this console.\n")
+	}
+	fileID, _ := ua.ArgValue("fileid")
+	dirID, _ := ua.ArgValue("dirid")
+	hardlink, _ := ua.ArgValue("hardlink")
+	valid := (fileID == "" || isANumberList(fileID)) && (dirID == "" || isANumberList(dirID)) &&
+		(hardlink == "" || isANumberList(hardlink)) && (fileID != "" || dirID != "" || hardlink != "")
+	hl := parseIDs(hardlink)
+	var pairs [][2]uint64
+	for i := 0; i+1 < len(hl); i += 2 {
+		pairs = append(pairs, [2]uint64{hl[i], hl[i+1]})
+	}
+	sel, hasSel := c.cat.(BvfsSelection)
+	if !valid || len(hl)%2 != 0 || !isRestoreTable(a.path) || !hasSel {
+		ua.ErrorMsg("Can't create restore list\n")
+		return nil
+	}
+	files, err := sel.BvfsSelect(ctx, ids, parseIDs(fileID), parseIDs(dirID), pairs)
+	if err != nil {
+		if ctx.Err() != nil {
+			return err
+		}
+		ua.ErrorMsg("Can't create restore list\n")
+		return nil
+	}
+	// The newest version (highest JobTDate) of each file.
+	tdate := map[uint64]int64{}
+	type key struct {
+		path uint64
+		name string
+	}
+	best := map[key]RestoreFile{}
+	var order []key
+	for _, f := range files {
+		if _, ok := tdate[f.JobID]; !ok {
+			if j, err := c.jobs.JobByID(ctx, f.JobID); err == nil {
+				tdate[f.JobID] = j.JobTDate
+			}
+		}
+		k := key{f.PathID, f.Name}
+		old, seen := best[k]
+		if !seen {
+			order = append(order, k)
+		}
+		if !seen || tdate[f.JobID] > tdate[old.JobID] {
+			best[k] = f
+		}
+	}
+	list := make([]RestoreFile, 0, len(order))
+	for _, k := range order {
+		list = append(list, best[k])
+	}
+	c.lists.put(a.path, list)
+	ua.SendMsg("OK\n")
+	return nil
+}
+
+// RestoreList returns the restore list .bvfs_restore made under name (a
+// "b2<number>" handle), for the restore command's file=?<name>.
+func (c *cmds) RestoreList(name string) ([]RestoreFile, bool) { return c.lists.get(name) }

@@ -145,6 +145,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{".bvfs_clear_cache", c.dotBvfsClearCache},
 		{".bvfs_cleanup", c.dotBvfsCleanup},
 		{".bvfs_get_jobids", c.dotBvfsGetJobids},
+		{".bvfs_restore", c.dotBvfsRestore},
 		{"mount", c.mountCmd("mount")},
 		{"unmount", c.mountCmd("unmount")},
 		{"umount", c.mountCmd("unmount")},

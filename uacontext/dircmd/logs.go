@@ -240,7 +240,7 @@ func (c *cmds) listFileSets(ctx context.Context, ua *uacontext.UA, mode listMode
 	}
 	setACLFilter(ua, 1, uacontext.ACLFileSet)
 	if opts.current {
-		ua.Formatter().AddResourceFilter(1, int(uacontext.ResFileSet))
+		ua.AddResourceFilter(1, uacontext.ResFileSet)
 	}
 	var recs []FileSetRecord
 	if fr, ok := c.cat.(FileSetRecords); ok {
