@@ -362,10 +362,11 @@ type DirectorStatus struct {
 //     storages, and the client= argument of list;
 //   - Bvfs: .bvfs_lsdirs, .bvfs_lsfiles, .bvfs_versions;
 //   - StatusReporter: the run-time part of status director;
-//   - JobLogs, JobStatistics, FileSetRecords, BvfsCache, MediaUpdater,
-//     FileDaemons, StorageDaemons, Configuration: the web UI's commands
-//     (list joblog, list jobstatistics, list filesets, .bvfs_update,
-//     label, status client/storage, show, ...).
+//   - JobLogs, JobStatistics, FileSetRecords, BvfsCache, BvfsSelection,
+//     MediaUpdater, FileDaemons, StorageDaemons, Configuration: the web
+//     UI's commands (list joblog, list jobstatistics, list filesets,
+//     .bvfs_update, .bvfs_restore, label, status client/storage, show,
+//     ...).
 //
 // A command whose capability the catalog lacks answers like a Director
 // that cannot open its catalog database (see the package documentation
