@@ -71,6 +71,7 @@ func TestMissingCapability(t *testing.T) {
 		{".bvfs_lsfiles", resourcesOnly{sample}, nil, ".bvfs_lsfiles jobid=1 path=/", noDB + noArgs, false},
 		{".bvfs_lsdirs", resourcesOnly{sample}, nil, ".bvfs_lsdirs jobid=1 path=/", noDB + noArgs, true},
 		{".bvfs_versions", resourcesOnly{sample}, nil, ".bvfs_versions jobid=0 client=bareos-fd path=/etc/ fname=hosts", noDB + noArgs, false},
+		{".bvfs_get_jobids", resourcesOnly{sample}, nil, ".bvfs_get_jobids jobid=1", noDB, true},
 		// Without its arguments a bvfs command does not get to the catalog.
 		{".bvfs_lsfiles without path", resourcesOnly{sample}, nil, ".bvfs_lsfiles jobid=1", noArgs, false},
 

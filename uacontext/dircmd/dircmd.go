@@ -26,6 +26,7 @@
 //     files, MediaRecords for jobmedia; MediaRecords and PoolRecords for
 //     media/volumes; PoolRecords, ClientRecords, StorageRecords for
 //     pools, clients, storages);
+//   - .bvfs_get_jobids: nothing more, success (needs: JobRecords);
 //   - .bvfs_lsdirs: "Can't find jobid, pathid or path argument", success;
 //     .bvfs_lsfiles, .bvfs_versions: the same message, the command fails
 //     (needs: JobRecords and Bvfs; .bvfs_versions only Bvfs);
