@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/uaformat/uaformat/formatter"
 	"github.com/uaformat/uaformat/internal/demo"
 )
 
@@ -32,7 +33,7 @@ func commandList(t *testing.T) string {
 			continue
 		}
 		help := c.Help
-		if help == "" {
+		if help == "" || help == formatter.Null {
 			help = "—"
 		}
 		b.WriteString("| `" + c.Name + "` | " + strings.ReplaceAll(help, "|", `\|`) + " |\n")

@@ -33,14 +33,16 @@ func (d director) ConfigResources(t resource.Type) []*resource.Resource {
 			return []*resource.Resource{directorResource(conf.Director)}
 		}
 	case resource.Console:
-		out := d.Director.ConfigResources(t) // the default console
-		if conf.Director != nil {
-			out = []*resource.Resource{userAgent(conf.Director)}
-		}
+		// The Director adds the default console after the configured
+		// ones.
+		var out []*resource.Resource
 		for _, c := range conf.Consoles {
 			out = append(out, consoleResource(c))
 		}
-		return out
+		if conf.Director != nil {
+			return append(out, userAgent(conf.Director))
+		}
+		return append(out, d.Director.ConfigResources(t)...)
 	case resource.Profile:
 		var out []*resource.Resource
 		for _, p := range conf.Profiles {

@@ -55,6 +55,9 @@ type JobResource struct {
 	Schedule string
 	Messages string
 	Priority int
+	// Where is the restore location of restore jobs (the Where
+	// directive); "" is unset.
+	Where string
 }
 
 // ClientResource is a Client resource.
@@ -366,7 +369,10 @@ type DirectorStatus struct {
 //     MediaUpdater, FileDaemons, StorageDaemons, Configuration: the web
 //     UI's commands (list joblog, list jobstatistics, list filesets,
 //     .bvfs_update, .bvfs_restore, label, status client/storage, show,
-//     ...).
+//     ...);
+//   - JobRunner, JobController, CatalogEditor, ResourceSwitch,
+//     ExtraResources: the interactive commands (run, cancel, delete,
+//     enable, disable, wait; see InteractiveCommands).
 //
 // A command whose capability the catalog lacks answers like a Director
 // that cannot open its catalog database (see the package documentation

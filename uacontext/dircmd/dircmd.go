@@ -35,9 +35,12 @@
 //     scheduled or terminated, when the catalog is no StatusReporter.
 //
 // The web UI's capabilities (JobLogs, JobStatistics, FileSetRecords,
-// BvfsCache, MediaUpdater, FileDaemons, StorageDaemons, Configuration)
-// answer as an empty table, a cache with nothing to do, an unreachable
-// daemon or no resources to show (see each interface).
+// BvfsCache, BvfsSelection, MediaUpdater, FileDaemons, StorageDaemons,
+// Configuration) answer as an empty table, a cache with nothing to do,
+// no restore list, an unreachable daemon or no resources to show (see
+// each interface). show, .defaults, use and configure export print the
+// Configuration's resources (package resource) as the Director's
+// resource printer does.
 //
 // ErrNotFound from a lookup is a missing record, answered as the Director
 // answers one (an empty list, its message for the missing item); every
@@ -80,6 +83,9 @@ type Options struct {
 	// its own user database. Default: 0 is "root", others their number.
 	UserName  func(uid uint32) string
 	GroupName func(gid uint32) string
+	// Poll is how often the wait command looks at the running jobs;
+	// zero means DefaultPoll.
+	Poll time.Duration
 }
 
 func (o Options) withDefaults() Options {

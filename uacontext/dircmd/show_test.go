@@ -1,7 +1,6 @@
 package dircmd_test
 
 import (
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,7 +13,7 @@ import (
 	"github.com/uaformat/uaformat/uacontext"
 )
 
-var update = flag.Bool("update", false, "rewrite the golden files of the command tests")
+// update (flows_test.go) also rewrites the golden files of these tests.
 
 // transcript renders recorded packets: data packets as "--- packet LEN"
 // followed by the bytes, signals as "--- signal NAME".

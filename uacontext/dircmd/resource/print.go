@@ -56,7 +56,7 @@ type PrintOptions struct {
 
 // Print renders r as the Director's show does.
 func Print(p Printer, r *Resource, opts PrintOptions) {
-	if r == nil {
+	if r == nil || !r.typ.Valid() {
 		return
 	}
 	if r.internal && !opts.Verbose {

@@ -119,12 +119,14 @@ type Resource struct {
 	dests            []Destination
 }
 
-// New returns an empty resource of type t named name.
+// New returns an empty resource of type t named name. A resource of an
+// invalid type has no directives: Set fails and Print prints nothing.
 func New(t Type, name string) *Resource {
+	r := &Resource{typ: t, name: name}
 	if !t.Valid() {
-		t = Client
+		return r
 	}
-	r := &Resource{typ: t, name: name, vals: make([]value, len(schemas[t]))}
+	r.vals = make([]value, len(schemas[t]))
 	if i := lookupItem(t, "Name"); i >= 0 {
 		r.vals[i] = value{set: true, v: name}
 	}

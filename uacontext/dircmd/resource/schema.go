@@ -526,6 +526,9 @@ func normName(s string) string {
 // lookupItem returns the index of the directive called name (or one of
 // its aliases) in the type's table.
 func lookupItem(t Type, name string) int {
+	if !t.Valid() {
+		return -1
+	}
 	n := normName(name)
 	for i, it := range schemas[t] {
 		if normName(it.name) == n {
