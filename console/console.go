@@ -248,7 +248,7 @@ func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return string(joinData(pkts)), nil
+	return joinData(pkts), nil
 }
 
 // CallPackets sends the command line cmd and returns every packet of the
@@ -392,16 +392,19 @@ func isAPICommand(cmd string) bool {
 	return len(f) > 0 && strings.EqualFold(f[0], ".api")
 }
 
-func joinData(pkts []bsock.Packet) []byte {
+// joinData concatenates the data of the packets into a string, copying
+// each byte once (a large answer is not copied again into the string).
+func joinData(pkts []bsock.Packet) string {
 	n := 0
 	for _, p := range pkts {
 		n += len(p.Data)
 	}
-	out := make([]byte, 0, n)
+	var b strings.Builder
+	b.Grow(n)
 	for _, p := range pkts {
-		out = append(out, p.Data...)
+		b.Write(p.Data)
 	}
-	return out
+	return b.String()
 }
 
 // lost reports whether err means the connection is gone (as opposed to a

@@ -79,6 +79,7 @@ type config struct {
 	passwordSet bool // -password or $UACONSOLED_PASSWORD given
 	configPath  string
 	catalogSize int
+	bigDirFiles int
 	seed        uint64
 	failDelay   time.Duration
 	logLevel    slog.Level
@@ -99,6 +100,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.configPath, "c", "", "Bareos Director configuration: a file, or a `directory` as bareos-dir -c reads it")
 	fs.StringVar(&cfg.configPath, "config", "", "the same as -c")
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
+	fs.IntVar(&cfg.bigDirFiles, "bigdir-files", 0, "files in "+sampledir.BigDir+" of the generated catalog (default: 400 per job of -catalog-size; negative: none)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
 	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
@@ -234,6 +236,7 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		Consoles:      d.cons,
 		Configuration: d.cons.cur.Load,
 		CatalogSize:   cfg.catalogSize,
+		BigDirFiles:   cfg.bigDirFiles,
 		Seed:          cfg.seed,
 		FailDelay:     failDelay,
 		Log:           log,

@@ -756,11 +756,11 @@ func SelectRunningJobs(ctx context.Context, ua *uacontext.UA, jobs JobController
 // name, if not empty) and asks for a JobId (SelectJobDbr). A JobId the
 // catalog does not know gives the catalog's message.
 func SelectJobRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, name string) (Job, error) {
-	jobs, err := cat.ListJobs(ctx, JobQuery{Name: name})
+	jobs, err := resolve(cat).jobs.ListJobs(ctx, JobQuery{Name: name})
 	if err != nil {
 		return Job{}, catalogError(ctx, err)
 	}
-	c := &cmds{cat: cat, opts: Options{}.withDefaults()}
+	c := &cmds{cat: cat, capabilities: resolve(cat), opts: Options{}.withDefaults()}
 	rs := &resultSet{cols: jobColumns}
 	for _, j := range jobs {
 		rs.rows = append(rs.rows, c.jobRow(j, horzList))
@@ -773,7 +773,7 @@ func SelectJobRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, name st
 	if err != nil {
 		return Job{}, err
 	}
-	j, err := cat.JobByID(ctx, uint64(id))
+	j, err := resolve(cat).jobs.JobByID(ctx, uint64(id))
 	if err != nil {
 		if errors.Is(err, uacontext.ErrNotFound) {
 			ua.ErrorMsg("No Job found for JobId %s\n", strconv.FormatInt(id, 10))
@@ -792,14 +792,15 @@ func SelectJobRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, name st
 // on the command line, or lists the jobs (of job=<name> or
 // jobname=<name>, if given) and asks for one (GetJobDbr).
 func GetJobRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Job, error) {
+	jobs := resolve(cat).jobs
 	for _, a := range ua.Args[1:] {
 		var j Job
 		var err error
 		switch {
 		case ascii.EqualFold(a.Key, "ujobid") && a.HasValue:
-			j, err = cat.JobByUnique(ctx, a.Value)
+			j, err = jobs.JobByUnique(ctx, a.Value)
 		case ascii.EqualFold(a.Key, "jobid") && a.HasValue:
-			j, err = cat.JobByID(ctx, uint64(strToInt64(a.Value)))
+			j, err = jobs.JobByID(ctx, uint64(strToInt64(a.Value)))
 		default:
 			continue
 		}
@@ -830,7 +831,7 @@ func GetJobRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Job, erro
 // catalog's storages the console may see (SelectStorageDbr); for
 // "recyclestorage" the list starts with "*None*".
 func SelectStorageRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, argk string) (StorageRecord, error) {
-	recs, err := cat.StorageRecords(ctx)
+	recs, err := resolve(cat).storages.StorageRecords(ctx)
 	if err != nil {
 		ua.ErrorMsg("Error obtaining storage ids. ERR=%s\n", err.Error())
 		return StorageRecord{}, reportedf("dircmd: storage ids: %v", err)
