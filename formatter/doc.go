@@ -40,6 +40,7 @@ type frame struct {
 const bigObject = 24
 
 func (d *doc) init() {
+	d.toks.reset()
 	clear(d.frames)
 	d.frames = append(d.frames[:0], frame{kind: tObj})
 	d.rootSet = nil
@@ -48,7 +49,6 @@ func (d *doc) init() {
 }
 
 func (d *doc) reset() {
-	d.toks.reset()
 	d.tree = nil
 	if d.keys.tooBig() {
 		d.keys = keyTable{}
@@ -304,16 +304,24 @@ func (d *doc) rootHas(id uint32) bool {
 }
 
 // keyTable interns object keys: each distinct key is stored once, as
-// the quoted, escaped JSON text written for it. A small cache indexed by
-// the address of the caller's string makes the usual case — the same
-// string constants for every row — cost one comparison.
+// the JSON text written before a member's value (`"key": `), in one byte
+// string with keyPad spare bytes at its end, so that the writer can copy
+// any prefix of up to keyPad bytes as one fixed-size block. A small cache
+// indexed by the address of the caller's string makes the usual case — the
+// same string constants for every row — cost one comparison.
 type keyTable struct {
 	ids    map[string]uint32
-	json   []string
+	text   []byte    // the key prefixes, then keyPad zero bytes
+	at     []keyText // by id: the key's prefix in text
 	lower  []byte
 	cache  [keyCacheSize]keyCacheEntry
 	recent [keyCacheSize / 64]uint64 // per slot h: slot h (not h+1) was used last
 }
+
+// keyText locates a key's prefix `"key": ` in keyTable.text.
+type keyText struct{ off, n uint32 }
+
+const keyPad = 32
 
 const (
 	keyCacheBits = 8
@@ -386,16 +394,23 @@ func (t *keyTable) insert(key string) uint32 {
 	if t.ids == nil {
 		t.ids = make(map[string]uint32)
 	}
-	id := uint32(len(t.json))
+	id := uint32(len(t.at))
 	t.ids[key] = id
-	b := append([]byte{'"'}, appendEscaped(nil, key)...)
-	t.json = append(t.json, string(append(b, '"')))
+	if len(t.text) >= keyPad {
+		t.text = t.text[:len(t.text)-keyPad]
+	}
+	off := len(t.text)
+	t.text = append(t.text, '"')
+	t.text = appendEscaped(t.text, key)
+	t.text = append(t.text, '"', ':', ' ')
+	t.at = append(t.at, keyText{off: uint32(off), n: uint32(len(t.text) - off)})
+	t.text = append(t.text, make([]byte, keyPad)...)
 	return id
 }
 
 // tooBig reports whether the table should be dropped between results (a
 // peer sending ever new keys must not grow it without bound).
-func (t *keyTable) tooBig() bool { return len(t.json) > 4096 }
+func (t *keyTable) tooBig() bool { return len(t.at) > 4096 }
 
 func lowerASCII(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {

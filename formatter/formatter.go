@@ -87,6 +87,7 @@ type Formatter struct {
 	doc  doc    // mode-2 result
 	msgs []msgGroup
 	out  []byte // reused serialization buffer (small results)
+	nest []bool // reused nesting stack of the serializer
 
 	filters  []Filter
 	filterFn FilterFunc

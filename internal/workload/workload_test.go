@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"hash"
+	"os"
 	"testing"
 
 	"github.com/uaformat/uaformat/apimode"
@@ -30,11 +31,23 @@ func (s *hashSink) Send(p []byte) error {
 	return nil
 }
 
+// skipRows reports whether a check of this many rows is left out: 100,000
+// rows in -short mode, 1,000,000 rows unless UAFORMAT_WORKLOAD_1M=1.
+func skipRows(rows uint64) bool {
+	switch {
+	case rows >= 1000000:
+		return os.Getenv("UAFORMAT_WORKLOAD_1M") != "1"
+	case rows > 1000:
+		return testing.Short()
+	}
+	return false
+}
+
 // TestWorkloadBytes checks the output against the pinned sha256 values
 // (an untimed identity check of the performance workload).
 func TestWorkloadBytes(t *testing.T) {
 	for _, e := range workload.Expected {
-		if e.SHA256 == "" || (testing.Short() && e.Rows > 1000) {
+		if skipRows(e.Rows) {
 			continue
 		}
 		t.Run(fmt.Sprintf("rows=%d/compact=%v", e.Rows, e.Compact), func(t *testing.T) {
@@ -55,6 +68,30 @@ func TestWorkloadBytes(t *testing.T) {
 			}
 			if want := int((e.Bytes + formatter.MaxSend - 1) / formatter.MaxSend); s.packets != want {
 				t.Errorf("packets = %d, want %d", s.packets, want)
+			}
+		})
+	}
+}
+
+// TestWorkloadTextBytes checks the text-mode workload against its pinned
+// sizes, packet counts (one per row) and sha256 values.
+func TestWorkloadTextBytes(t *testing.T) {
+	for _, e := range workload.ExpectedText {
+		if skipRows(e.Rows) {
+			continue
+		}
+		t.Run(fmt.Sprintf("rows=%d/mode=%d", e.Rows, e.Mode), func(t *testing.T) {
+			s := &hashSink{h: sha256.New()}
+			f := formatter.New(s, formatter.Options{Mode: e.Mode})
+			workload.BuildText(f, e.Rows)
+			if err := f.FinalizeResult(true); err != nil {
+				t.Fatal(err)
+			}
+			if s.n != e.Bytes || s.packets != e.Packets {
+				t.Errorf("%d bytes in %d packets, want %d in %d", s.n, s.packets, e.Bytes, e.Packets)
+			}
+			if got := hex.EncodeToString(s.h.Sum(nil)); got != e.SHA256 {
+				t.Errorf("sha256 = %s, want %s", got, e.SHA256)
 			}
 		})
 	}
