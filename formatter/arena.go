@@ -44,6 +44,7 @@ type arena struct {
 	cur   []byte
 	size  int    // bytes in full chunks
 	marks []mark // marks[i]: where chunk i starts (len(full) is cur)
+	tune  *tuning
 
 	depth int    // open containers below the result object
 	objs  uint64 // bit d: the container at depth d is an object (d < 64; bit 0: the result object)
@@ -62,12 +63,6 @@ type mark struct {
 // usable reports whether the mark describes every open container.
 func (m mark) usable() bool { return m.depth < 64 }
 
-// Chunk sizes; variables so that the package tests can force many chunks.
-var (
-	chunkMin = 1 << 10
-	chunkMax = 1 << 20
-)
-
 // room makes sure the current chunk has n free bytes and returns it.
 func (a *arena) room(n int) []byte {
 	if cap(a.cur)-len(a.cur) >= n {
@@ -77,14 +72,14 @@ func (a *arena) room(n int) []byte {
 }
 
 func (a *arena) grow(n int) []byte {
-	next := chunkMin
+	next := a.tune.chunkMin
 	if len(a.cur) > 0 || len(a.full) > 0 {
 		if len(a.cur) > 0 { // else a chunk too small for its first token is replaced
 			a.full = append(a.full, a.cur)
 			a.size += len(a.cur)
 			a.marks = append(a.marks, a.mark())
 		}
-		next = min(2*cap(a.cur), chunkMax)
+		next = min(2*cap(a.cur), a.tune.chunkMax)
 	}
 	a.cur = make([]byte, 0, max(next, n))
 	return a.cur
@@ -189,6 +184,28 @@ func (a *arena) put(tag byte, key uint32, keyed bool) {
 
 // putUint appends an integer token.
 func (a *arena) putUint(tag byte, key uint32, keyed bool, v uint64) {
+	if !keyed || key < keyEsc {
+		// The usual token, written straight into the chunk.
+		if cap(a.cur)-len(a.cur) < 1+10 {
+			a.grow(1 + 10)
+		}
+		n := len(a.cur)
+		b := a.cur[:n+1+10]
+		b[n] = (tag - 1) << tagShift
+		if keyed {
+			b[n] |= byte(key)
+		}
+		n++
+		for v >= 0x80 {
+			b[n] = byte(v) | 0x80
+			v >>= 7
+			n++
+		}
+		b[n] = byte(v)
+		a.cur = b[:n+1]
+		a.open = false
+		return
+	}
 	b := a.room(maxHeader + 10)
 	a.cur = appendUvarint(header(b, tag, key, keyed), v)
 	a.open = false

@@ -15,3 +15,15 @@ func SerializeResult(f *Formatter) error {
 
 // DiscardResult drops f's mode-2 result without sending it.
 func DiscardResult(f *Formatter) { f.doc.reset() }
+
+// tinyTuning makes every result of more than a few tokens span many arena
+// chunks and be serialized in parallel by three workers, in pieces of a
+// few bytes.
+var tinyTuning = tuning{chunkMin: 16, chunkMax: 96, parallelMin: 1, stretchMin: 40, pieceSize: 64, workers: 3}
+
+// UseTinyTuning gives f tiny arena chunks and the parallel writer for
+// every result (tests of the parallel writer on small results).
+func UseTinyTuning(f *Formatter) {
+	f.doc.toks.tune = &tinyTuning
+	f.doc.reset()
+}

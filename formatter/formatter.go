@@ -100,6 +100,7 @@ type Formatter struct {
 // New returns a Formatter writing to sink.
 func New(sink Sink, opts Options) *Formatter {
 	f := &Formatter{sink: sink, mode: opts.Mode, compact: opts.Compact}
+	f.doc.toks.tune = &defaultTuning
 	f.doc.init()
 	return f
 }
@@ -321,7 +322,9 @@ func (f *Formatter) KVStringWrap(key, keyFormat, v, valueFormat string, wrap int
 	if v == Null {
 		v = ""
 	}
-	v = rewrap(v, wrap, f.mode == apimode.Off)
+	if wrap >= 0 {
+		v = rewrap(v, wrap, f.mode == apimode.Off)
+	}
 	if f.json() {
 		f.doc.kv(key, value{tag: tStr, str: v})
 		return

@@ -34,12 +34,12 @@ type writer struct {
 	keyAt   []keyText // keyTable.at
 	objs    []bool    // the open containers of the result: true for an object
 
-	spillAt int          // spill when buf reaches this length
-	hand    func([]byte) // takes buf on spill instead of the sink (a worker)
-	total   int          // bytes produced
-	sink    Sink         // receives the packets
-	last    []byte       // the last packet emitted (the whole text when total < MaxSend)
-	err     error        // first send error; output after it is only counted
+	spillAt int                 // spill when buf reaches this length
+	hand    func([]byte) []byte // a worker's: takes buf on spill, returns the next
+	total   int                 // bytes produced
+	sink    Sink                // receives the packets
+	last    []byte              // the last packet emitted (the whole text when total < MaxSend)
+	err     error               // first send error; output after it is only counted
 }
 
 // indentText is a newline and the indentation of indentMax levels.
@@ -327,7 +327,7 @@ func putDec(dst []byte, v uint64) int {
 // spill hands full packets to the sink (or, in a worker, buf to hand).
 func (w *writer) spill() {
 	if w.hand != nil {
-		w.hand(w.buf)
+		w.buf = w.hand(w.buf)
 		return
 	}
 	for len(w.buf) >= MaxSend {
@@ -374,6 +374,10 @@ func (w *writer) flush() {
 
 // tokens writes the members of the result object, which w has just opened.
 func (w *writer) tokens(a *arena) {
+	if n := workerCount(a); n > 0 {
+		w.tokensParallel(a, n)
+		return
+	}
 	w.objs = append(w.objs[:0], true)
 	for i := range a.chunks() {
 		w.stretch(a.chunk(i))
