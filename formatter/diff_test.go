@@ -220,8 +220,8 @@ var (
 	}
 	genItems    = []string{"i", "", formatter.Null, "\xff", "é", "\n\"", "%d%%"}
 	genNameFmts = []string{formatter.Null, "", "<%s>", "%-8s|", "%8s|"}
-	genStrFmts  = []string{formatter.Null, "", "%s;", "[%-6s]", "%5s"}
-	genIntFmts  = []string{formatter.Null, "%d;", "%05d|", "%-4d|"}
+	genStrFmts  = []string{formatter.Null, "", "%s;", "[%-6s]", "%5s", "%.3s|", "%-10.2s;", "%%%s%%", "%06.0s"}
+	genIntFmts  = []string{formatter.Null, "%d;", "%05d|", "%-4d|", "%.3d", "%8.5d|", "%-08d", "%.0d%%"}
 	genUints    = []uint64{0, 1, 42, 1 << 63, math.MaxUint64, 12345678901}
 	genInts     = []int64{0, -1, 7, math.MinInt64, math.MaxInt64, -42}
 	genTypes    = []string{formatter.MsgInfo, formatter.MsgWarning, formatter.MsgError, "ERROR", "", "custom", formatter.Null}

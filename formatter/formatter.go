@@ -83,8 +83,9 @@ type Formatter struct {
 	mode    apimode.Mode
 	compact bool
 
-	text []byte // text-mode buffer
-	doc  doc    // mode-2 result
+	text []byte       // text-mode buffer
+	fmts *formatCache // parsed text-mode formats
+	doc  doc          // mode-2 result
 	msgs []msgGroup
 	out  []byte // reused serialization buffer (small results)
 	nest []bool // reused nesting stack of the serializer
@@ -99,7 +100,7 @@ type Formatter struct {
 
 // New returns a Formatter writing to sink.
 func New(sink Sink, opts Options) *Formatter {
-	f := &Formatter{sink: sink, mode: opts.Mode, compact: opts.Compact}
+	f := &Formatter{sink: sink, mode: opts.Mode, compact: opts.Compact, fmts: new(formatCache)}
 	f.doc.toks.tune = &defaultTuning
 	f.doc.init()
 	return f
@@ -129,31 +130,48 @@ func (f *Formatter) json() bool { return f.mode == apimode.JSON }
 // reference's NULL format) appends nothing.
 func (f *Formatter) textf(format string, args ...any) {
 	if format != "" && format != Null && !f.json() {
+		if e := f.fmts.get(format); len(args) == 0 && e.simple && e.conv == 0 {
+			f.text = append(f.text, format...) // plain text
+			return
+		}
 		f.text = appendf(f.text, format, args...)
 	}
 }
 
-// textS, textU and textI are textf with one argument, without boxing it.
+// textS, textU and textI are textf with one argument, without boxing it;
+// formats of the common shape are parsed once (textfmt.go).
 func (f *Formatter) textS(format, s string) {
 	if format != "" && format != Null && !f.json() {
+		if b, ok := f.fmts.get(format).appendStr(f.text, s); ok {
+			f.text = b
+			return
+		}
 		f.text = appendOne(f.text, format, true, s, 0, false)
 	}
 }
 
 func (f *Formatter) textU(format string, u uint64) {
 	if format != "" && format != Null && !f.json() {
-		f.text = appendOne(f.text, format, false, "", u, false)
+		f.textInt(format, u, false)
 	}
 }
 
 func (f *Formatter) textI(format string, v int64) {
 	if format != "" && format != Null && !f.json() {
 		if v < 0 {
-			f.text = appendOne(f.text, format, false, "", uint64(-v), true)
+			f.textInt(format, uint64(-v), true) // -MinInt64 wraps to 1<<63: right magnitude
 		} else {
-			f.text = appendOne(f.text, format, false, "", uint64(v), false)
+			f.textInt(format, uint64(v), false)
 		}
 	}
+}
+
+func (f *Formatter) textInt(format string, u uint64, neg bool) {
+	if b, ok := f.fmts.get(format).appendInt(f.text, u, neg); ok {
+		f.text = b
+		return
+	}
+	f.text = appendOne(f.text, format, false, "", u, neg)
 }
 
 // Decoration appends text that only humans need (headers, borders): in
