@@ -259,6 +259,48 @@ func (d *doc) kv(key string, v value) {
 	d.put(id, true, v)
 }
 
+// member is the fast path of the key/value calls: it returns the id of
+// key (lowercased) and records it as a member of the innermost object,
+// when the document is in token form, that object is open, the key is in
+// the key cache with an id below 64 and the object does not have it yet.
+// Otherwise ok is false and the call takes the general path (kv).
+func (d *doc) member(key string) (id uint32, ok bool) {
+	if d.tree != nil || len(d.frames) == 0 {
+		return 0, false
+	}
+	f := &d.frames[d.top]
+	if f.kind != tObj {
+		return 0, false
+	}
+	id, ok = d.keys.cached(key)
+	if !ok || id >= 64 || f.small>>id&1 != 0 {
+		return 0, false
+	}
+	f.small |= 1 << id
+	return id, true
+}
+
+// kvInt and kvStr are kv for an integer and a string value.
+func (d *doc) kvInt(key string, v int64) {
+	if id, ok := d.member(key); ok {
+		if v < 0 {
+			d.toks.putUint(tNeg, id, true, uint64(-v)) // -MinInt64 wraps to 1<<63: right magnitude
+		} else {
+			d.toks.putUint(tInt, id, true, uint64(v))
+		}
+		return
+	}
+	d.kv(key, intValue(v))
+}
+
+func (d *doc) kvStr(key, s string) {
+	if id, ok := d.member(key); ok {
+		d.put(id, true, value{tag: tStr, str: s})
+		return
+	}
+	d.kv(key, value{tag: tStr, str: s})
+}
+
 // item implements ArrayItem.
 func (d *doc) item(v value) {
 	if d.tree != nil {
@@ -370,25 +412,49 @@ const (
 
 type keyCacheEntry struct {
 	key   string // as given by the caller
-	lower bool
-	used  bool
 	id    uint32
+	flags uint8 // cacheUsed, cacheLower
+}
+
+const (
+	cacheUsed  = 1
+	cacheLower = 2
+)
+
+// keyHash is the slot of key in the cache: Fibonacci hashing of its
+// address and length (string constants are packed next to each other, so
+// the low bits of the address alone collide).
+func keyHash(key string) uint64 {
+	return uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))+uintptr(len(key))) * 0x9E3779B97F4A7C15 >> (64 - keyCacheBits)
+}
+
+// cached is lookup(key, true) for a key found in its first cache slot;
+// ok is false otherwise (lookup then decides).
+func (t *keyTable) cached(key string) (id uint32, ok bool) {
+	h := keyHash(key)
+	if c := &t.cache[h]; c.flags == cacheUsed|cacheLower && same(c.key, key) {
+		t.recent[h/64] |= 1 << (h % 64)
+		return c.id, true
+	}
+	return 0, false
 }
 
 // lookup returns the id of key (ASCII-lowercased when lower is set); ok is
 // false when the key is not valid UTF-8 (such keys cannot be stored).
 func (t *keyTable) lookup(key string, lower bool) (id uint32, ok bool) {
-	// Fibonacci hashing of address and length: string constants are packed
-	// next to each other, so the low bits of the address alone collide.
-	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))+uintptr(len(key))) * 0x9E3779B97F4A7C15 >> (64 - keyCacheBits)
+	h := keyHash(key)
 	// Two-way: a key is looked for in its slot and the next one, and a new
 	// entry goes to whichever of the two was not used last.
 	h2 := (h + 1) % keyCacheSize
-	if c := &t.cache[h]; c.used && c.lower == lower && same(c.key, key) {
+	flags := uint8(cacheUsed)
+	if lower {
+		flags |= cacheLower
+	}
+	if c := &t.cache[h]; c.flags == flags && same(c.key, key) {
 		t.recent[h/64] |= 1 << (h % 64)
 		return c.id, true
 	}
-	if c := &t.cache[h2]; c.used && c.lower == lower && same(c.key, key) {
+	if c := &t.cache[h2]; c.flags == flags && same(c.key, key) {
 		t.recent[h/64] &^= 1 << (h % 64)
 		return c.id, true
 	}
@@ -403,7 +469,7 @@ func (t *keyTable) lookup(key string, lower bool) (id uint32, ok bool) {
 	} else {
 		t.recent[h/64] |= 1 << (h % 64)
 	}
-	t.cache[slot] = keyCacheEntry{key: key, lower: lower, used: true, id: id}
+	t.cache[slot] = keyCacheEntry{key: key, id: id, flags: flags}
 	return id, true
 }
 

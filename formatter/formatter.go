@@ -309,7 +309,7 @@ func (f *Formatter) KVBool(key, keyFormat string, v bool, valueFormat string) {
 // integer, as the reference does.
 func (f *Formatter) KVUint(key, keyFormat string, v uint64, valueFormat string) {
 	if f.json() {
-		f.doc.kv(key, intValue(int64(v)))
+		f.doc.kvInt(key, int64(v))
 		return
 	}
 	f.textS(keyFormat, key)
@@ -319,7 +319,7 @@ func (f *Formatter) KVUint(key, keyFormat string, v uint64, valueFormat string) 
 // KVInt adds a signed key/value.
 func (f *Formatter) KVInt(key, keyFormat string, v int64, valueFormat string) {
 	if f.json() {
-		f.doc.kv(key, intValue(v))
+		f.doc.kvInt(key, v)
 		return
 	}
 	f.textS(keyFormat, key)
@@ -344,7 +344,7 @@ func (f *Formatter) KVStringWrap(key, keyFormat, v, valueFormat string, wrap int
 		v = rewrap(v, wrap, f.mode == apimode.Off)
 	}
 	if f.json() {
-		f.doc.kv(key, value{tag: tStr, str: v})
+		f.doc.kvStr(key, v)
 		return
 	}
 	f.textS(keyFormat, key)

@@ -132,41 +132,39 @@ const room = 1 + len(indentBlock) + keyPad + 1 + 32
 // stretch writes the tokens in b, a stretch of the result's arena whose
 // nesting w.objs, w.depth and w.first describe, and leaves them
 // describing the nesting after it. It applies the rules above, writing
-// each token into reserved room with fixed-size block copies where it can.
+// each token into reserved room, with fixed-size block copies where it
+// can; only the writer's hottest state lives in locals.
 func (w *writer) stretch(b []byte) {
-	// The hot loop keeps the writer's state in locals.
-	buf, depth, first, objs := w.buf, w.depth, w.first, w.objs
-	compact, keys, text, spillAt := w.compact, w.keyAt, w.keyText, w.spillAt
-	obj := objs[len(objs)-1]
+	buf, depth, first := w.buf, w.depth, w.first
+	obj := w.objs[len(w.objs)-1]
 	for i := 0; i < len(b); {
-		if len(buf) >= spillAt {
-			w.buf = buf
-			w.spill()
-			buf = w.buf
+		if len(buf) >= w.spillAt || cap(buf)-len(buf) < room+2*depth {
+			buf = w.makeRoom(buf, depth)
 		}
-		need := room + 2*depth
-		if cap(buf)-len(buf) < need {
-			buf = slices.Grow(buf, need)
-		}
-		dst := buf[len(buf):cap(buf)]
+		n := len(buf)
+		dst := buf[n:cap(buf)]
 		j := 0
 		h := b[i]
 		i++
 		tag := h>>tagShift + 1
 		if tag == tEnd {
 			depth--
-			if !first {
-				j = indent(dst, depth, compact)
+			if !first && !w.compact {
+				if depth <= blockDepth {
+					copy32(dst, indentBlock[:])
+					j = 1 + 2*depth
+				} else {
+					j = indentDeep(dst, depth)
+				}
 			}
-			if obj {
-				dst[j] = '}'
-			} else {
+			dst[j] = '}'
+			if !obj {
 				dst[j] = ']'
 			}
-			buf = buf[:len(buf)+j+1]
+			buf = buf[:n+j+1]
 			first = false
-			objs = objs[:len(objs)-1]
-			obj = objs[len(objs)-1]
+			w.objs = w.objs[:len(w.objs)-1]
+			obj = w.objs[len(w.objs)-1]
 			continue
 		}
 		if !first {
@@ -174,7 +172,14 @@ func (w *writer) stretch(b []byte) {
 			j = 1
 		}
 		first = false
-		j += indent(dst[j:], depth, compact)
+		if !w.compact {
+			if depth <= blockDepth {
+				copy32(dst[j:], indentBlock[:])
+				j += 1 + 2*depth
+			} else {
+				j += indentDeep(dst[j:], depth)
+			}
+		}
 		if obj {
 			k := uint32(h & keyEsc)
 			if k == keyEsc {
@@ -182,35 +187,30 @@ func (w *writer) stretch(b []byte) {
 				x, i = uvarint(b, i)
 				k += uint32(x)
 			}
-			kt := keys[k]
-			n := int(kt.n)
-			if compact {
-				n-- // `"key":`
+			kt := w.keyAt[k]
+			kn := int(kt.n)
+			if w.compact {
+				kn-- // `"key":`
 			}
-			if n <= keyPad {
-				copy32(dst[j:], text[kt.off:])
-				j += n
+			if kn > keyPad {
+				buf = append(buf[:n+j], w.keyText[kt.off:int(kt.off)+kn]...)
+				buf = w.makeRoom(buf, depth)
+				n, j = len(buf), 0
+				dst = buf[n:cap(buf)]
 			} else {
-				buf = append(buf[:len(buf)+j], text[kt.off:int(kt.off)+n]...)
-				buf = slices.Grow(buf, need)
-				dst, j = buf[len(buf):cap(buf)], 0
+				copy32(dst[j:], w.keyText[kt.off:])
+				j += kn
 			}
 		}
 		switch tag {
-		case tObj:
-			dst[j] = '{'
-			j++
-			depth++
-			first = true
-			obj = true
-			objs = append(objs, true)
-		case tArr:
-			dst[j] = '['
-			j++
-			depth++
-			first = true
-			obj = false
-			objs = append(objs, false)
+		case tInt, tNeg:
+			var v uint64
+			v, i = uvarint(b, i)
+			if tag == tNeg {
+				dst[j] = '-'
+				j++
+			}
+			j += putDec(dst[j:], v)
 		case tStr:
 			var l uint64
 			l, i = uvarint(b, i)
@@ -221,30 +221,41 @@ func (w *writer) stretch(b []byte) {
 				dst[j] = '"'
 				j++
 			} else {
-				buf = append(buf[:len(buf)+j], '"')
+				buf = append(buf[:n+j], '"')
 				buf = append(buf, b[i:i+int(l)]...)
 				buf = append(buf, '"')
-				j = 0
-				dst = buf[len(buf):]
+				n, j = len(buf), 0
 			}
 			i += int(l)
-		case tInt:
-			var v uint64
-			v, i = uvarint(b, i)
-			j += putDec(dst[j:], v)
-		case tNeg:
-			var v uint64
-			v, i = uvarint(b, i)
-			dst[j] = '-'
-			j += 1 + putDec(dst[j+1:], v)
+		case tObj, tArr:
+			obj = tag == tObj
+			dst[j] = '{'
+			if !obj {
+				dst[j] = '['
+			}
+			j++
+			depth++
+			first = true
+			w.objs = append(w.objs, obj)
 		case tTrue:
 			j += copy(dst[j:], "true")
 		case tFalse:
 			j += copy(dst[j:], "false")
 		}
-		buf = buf[:len(buf)+j]
+		buf = buf[:n+j]
 	}
-	w.buf, w.depth, w.first, w.objs = buf, depth, first, objs
+	w.buf, w.depth, w.first = buf, depth, first
+}
+
+// makeRoom spills buf when it is full and makes sure it has room for a
+// token at the given depth.
+func (w *writer) makeRoom(buf []byte, depth int) []byte {
+	if len(buf) >= w.spillAt {
+		w.buf = buf
+		w.spill()
+		buf = w.buf
+	}
+	return slices.Grow(buf, room+2*depth)
 }
 
 // copy32 copies the first 32 bytes of src to dst, as four 8-byte words
@@ -261,17 +272,12 @@ func copy32(dst, src []byte) {
 	binary.LittleEndian.PutUint64(dst[24:], d)
 }
 
-// indent writes a newline and the indentation of depth levels into dst,
-// which has room for them, and returns their length; nothing when the
-// output is compact.
-func indent(dst []byte, depth int, compact bool) int {
-	if compact {
-		return 0
-	}
-	if depth <= blockDepth {
-		copy32(dst, indentBlock[:])
-		return 1 + 2*depth
-	}
+// indentDeep writes a newline and the indentation of depth levels (more
+// than blockDepth) into dst, which has room for them, and returns their
+// length.
+//
+//go:noinline
+func indentDeep(dst []byte, depth int) int {
 	n := 1 + 2*depth
 	dst[0] = '\n'
 	for i := 1; i < n; i += copy(dst[i:n], indentBlock[1:]) {
@@ -288,40 +294,46 @@ var pow10 = func() (t [20]uint64) {
 	return t
 }()
 
-// digitPairs holds "00" to "99".
-var digitPairs = func() (t [100][2]byte) {
-	for i := range t {
-		t[i] = [2]byte{byte('0' + i/10), byte('0' + i%10)}
-	}
-	return t
-}()
-
-// putDec writes v in decimal (as strconv.FormatUint(v, 10)) into dst, which
-// has room for 20 digits, two digits at a time, and returns its length.
+// putDec writes v in decimal (as strconv.FormatUint(v, 10)) into dst,
+// which has room for 20 digits and 8 bytes more, and returns its length.
 func putDec(dst []byte, v uint64) int {
-	if v < 10 {
-		dst[0] = byte('0' + v)
-		return 1
-	}
 	t := bits.Len64(v) * 1233 >> 12 // log10(v), or one less
 	n := t + 1
 	if v < pow10[t] {
 		n = t
 	}
-	d := dst[:n]
-	i := n
-	for v >= 100 {
-		q := v / 100
-		i -= 2
-		*(*[2]byte)(d[i:]) = digitPairs[v-q*100]
-		v = q
-	}
-	if v >= 10 {
-		*(*[2]byte)(d) = digitPairs[v]
-	} else {
-		d[0] = byte('0' + v)
+	n = max(n, 1)
+	switch {
+	case n <= 8:
+		binary.LittleEndian.PutUint64(dst, digits8(v)>>uint(64-8*n))
+	case n <= 16:
+		hi := v / 1e8
+		binary.LittleEndian.PutUint64(dst, digits8(hi)>>uint(128-8*n))
+		binary.LittleEndian.PutUint64(dst[n-8:], digits8(v-hi*1e8))
+	default:
+		hi := v / 1e16
+		binary.LittleEndian.PutUint64(dst, digits8(hi)>>uint(192-8*n))
+		v -= hi * 1e16
+		lo := v / 1e8
+		binary.LittleEndian.PutUint64(dst[n-16:], digits8(lo))
+		binary.LittleEndian.PutUint64(dst[n-8:], digits8(v-lo*1e8))
 	}
 	return n
+}
+
+// digits8 returns the eight decimal digits of v < 10^8, with leading
+// zeros, as ASCII bytes in memory order (the first digit in the lowest
+// byte), computed in parallel in the lanes of one word: v splits into two
+// 4-digit halves (32-bit lanes), each into two 2-digit quarters (16-bit
+// lanes), each into two digits (8-bit lanes). Quotients by 100 and by 10
+// are multiplications: n/100 = n*5243>>19 for n < 10^4, n/10 = n*103>>10
+// for n < 100, and no lane's product reaches the next lane.
+func digits8(v uint64) uint64 {
+	x := v/10000 | (v%10000)<<32
+	h := (x * 5243 >> 19) & 0x0000007F0000007F
+	x = h | (x-h*100)<<16
+	t := (x * 103 >> 10) & 0x000F000F000F000F
+	return (t | (x-t*10)<<8) + 0x3030303030303030
 }
 
 // spill hands full packets to the sink (or, in a worker, buf to hand).
