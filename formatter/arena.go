@@ -45,6 +45,7 @@ type arena struct {
 	size  int    // bytes in full chunks
 	marks []mark // marks[i]: where chunk i starts (len(full) is cur)
 	tune  *tuning
+	spare chan []byte // the next chunk of the largest size, being made ready
 
 	depth int    // open containers below the result object
 	objs  uint64 // bit d: the container at depth d is an object (d < 64; bit 0: the result object)
@@ -81,8 +82,37 @@ func (a *arena) grow(n int) []byte {
 		}
 		next = min(2*cap(a.cur), a.tune.chunkMax)
 	}
-	a.cur = make([]byte, 0, max(next, n))
+	a.cur = a.newChunk(max(next, n))
 	return a.cur
+}
+
+// newChunk returns an empty chunk of the given capacity. Chunks of the
+// largest size, those of a growing large result, are made ready by a
+// goroutine one chunk ahead, which also touches their pages: the page
+// faults of a fresh chunk (a good part of building a large result) are
+// then taken on another core while this one fills the current chunk.
+func (a *arena) newChunk(size int) []byte {
+	if size != a.tune.chunkMax {
+		return make([]byte, 0, size)
+	}
+	var c []byte
+	if a.spare != nil {
+		c = <-a.spare
+	} else {
+		c = make([]byte, 0, size)
+		a.spare = make(chan []byte, 1)
+	}
+	go prefault(a.spare, size)
+	return c
+}
+
+// prefault allocates a chunk, touches each of its pages and hands it over.
+func prefault(ready chan<- []byte, size int) {
+	b := make([]byte, size)
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 1
+	}
+	ready <- b[:0]
 }
 
 func (a *arena) mark() mark { return mark{depth: a.depth, objs: a.objs, open: a.open} }
@@ -114,6 +144,7 @@ func (a *arena) reset() {
 		keep = nil
 	}
 	a.cur = keep[:0]
+	a.spare = nil // a chunk still being made ready is left to the collector
 	a.depth, a.objs, a.open = 0, 1, true
 	a.marks = append(a.marks[:0], a.mark())
 }
