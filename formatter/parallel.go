@@ -93,7 +93,10 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 			return make([]byte, 0, a.tune.pieceSize+a.tune.pieceSize/4)
 		}
 	}
-	base := w.depth // the depth of the result object's members
+	// The workers share no state with w (which stays on the caller's
+	// stack): they get a copy of what they need.
+	cfg := &writer{compact: w.compact, keyText: w.keyText, keyAt: w.keyAt,
+		depth: w.depth} // the depth of the result object's members
 	var next atomic.Int64
 	var wg sync.WaitGroup
 	for range workers {
@@ -105,7 +108,7 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 				}
 				t := &tasks[k]
 				<-t.start
-				w.renderTask(a, t, base, get)
+				renderTask(cfg, a, t, get)
 			}
 		})
 	}
@@ -126,16 +129,17 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 	w.first = false // the arena was not empty
 }
 
-// renderTask renders the chunks of t into pieces sent on t.out.
-func (w *writer) renderTask(a *arena, t *stretchTask, base int, get func() []byte) {
+// renderTask renders the chunks of t into pieces sent on t.out, with the
+// settings of cfg, whose depth is that of the result object's members.
+func renderTask(cfg *writer, a *arena, t *stretchTask, get func() []byte) {
 	m := a.marks[t.first]
 	r := writer{
 		buf:     get(),
-		compact: w.compact,
-		depth:   base + m.depth,
+		compact: cfg.compact,
+		depth:   cfg.depth + m.depth,
 		first:   m.open,
-		keyText: w.keyText,
-		keyAt:   w.keyAt,
+		keyText: cfg.keyText,
+		keyAt:   cfg.keyAt,
 		spillAt: a.tune.pieceSize,
 	}
 	r.objs = make([]bool, m.depth+1, m.depth+16)
