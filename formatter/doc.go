@@ -331,28 +331,40 @@ func (d *doc) put(id uint32, keyed bool, v value) {
 }
 
 // clean reports whether s is printable ASCII without '"' and '\\', i.e.
-// stored and written as it is. It looks at eight bytes at a time.
+// stored and written as it is. It looks at eight bytes at a time (the
+// last word overlapping the one before).
 func clean(s string) bool {
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(s)-8; i += 8 {
+		if !cleanWord(word(s, i)) {
+			return false
+		}
+	}
+	return cleanWord(word(s, len(s)-8))
+}
+
+// word returns the eight bytes of s at i as a little-endian word.
+func word(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// cleanWord is clean for the eight bytes of x: a byte is bad if it is
+// 0x80 or above, below 0x20, '"' or '\\', and each test sets the high bit
+// of some byte if any byte is.
+func cleanWord(x uint64) bool {
 	const ones, highs = 0x0101010101010101, 0x8080808080808080
-	i := 0
-	for ; i+8 <= len(s); i += 8 {
-		_ = s[i+7]
-		x := uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
-			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
-		// A byte is bad if it is 0x80 or above, below 0x20, '"' or '\\';
-		// each test sets the high bit of some byte if any byte is.
-		q := x ^ (ones * '"')
-		b := x ^ (ones * '\\')
-		if (x|(x-ones*0x20)|(q-ones)&^q|(b-ones)&^b)&highs != 0 {
-			return false
-		}
-	}
-	for ; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
-			return false
-		}
-	}
-	return true
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	return (x|(x-ones*0x20)|(q-ones)&^q|(b-ones)&^b)&highs == 0
 }
 
 // closeAll pops every open frame (missing ends are harmless), leaving an

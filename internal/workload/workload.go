@@ -11,7 +11,6 @@
 package workload
 
 import (
-	"strconv"
 	"unsafe"
 
 	"github.com/uaformat/uaformat/apimode"
@@ -107,9 +106,9 @@ func BuildText(f *formatter.Formatter, n uint64) {
 // lstat, name and fullpath append the row's three generated strings.
 func lstat(b []byte, i uint64) []byte {
 	b = append(b, "P0C "...)
-	b = strconv.AppendUint(b, 1000000+i, 10)
+	b = appendPadded(b, 1000000+i, 0)
 	b = append(b, " IGk B Po Po A "...)
-	b = strconv.AppendUint(b, (i*7919)%10000000, 10)
+	b = appendPadded(b, (i*7919)%10000000, 0)
 	return append(b, " BAA I"...)
 }
 
@@ -131,14 +130,23 @@ func fullpath(b []byte, i uint64) []byte {
 // which is after the formatter has copied it.
 func str(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
-// appendPadded appends v in decimal, zero-padded to width digits (%0Nd).
+// appendPadded appends v in decimal, zero-padded to width digits (%0Nd),
+// writing the digits in place from the last.
 func appendPadded(b []byte, v uint64, width int) []byte {
-	var d [20]byte
-	s := strconv.AppendUint(d[:0], v, 10)
-	for i := len(s); i < width; i++ {
+	n := 1
+	for p := uint64(10); n < 20 && v >= p; p *= 10 {
+		n++
+	}
+	for ; width > n; width-- {
 		b = append(b, '0')
 	}
-	return append(b, s...)
+	start := len(b)
+	b = append(b, "00000000000000000000"[:n]...)
+	for i := start + n - 1; v > 0; i-- {
+		b[i] = byte('0' + v%10)
+		v /= 10
+	}
+	return b
 }
 
 // Expected output sizes and sha256 values of the workload's single

@@ -1,4 +1,4 @@
-package workload_test
+package workload
 
 import (
 	"crypto/sha256"
@@ -10,7 +10,6 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
-	"github.com/uaformat/uaformat/internal/workload"
 )
 
 // hashSink hashes every packet and checks the packet size limit.
@@ -46,14 +45,14 @@ func skipRows(rows uint64) bool {
 // TestWorkloadBytes checks the output against the pinned sha256 values
 // (an untimed identity check of the performance workload).
 func TestWorkloadBytes(t *testing.T) {
-	for _, e := range workload.Expected {
+	for _, e := range Expected {
 		if skipRows(e.Rows) {
 			continue
 		}
 		t.Run(fmt.Sprintf("rows=%d/compact=%v", e.Rows, e.Compact), func(t *testing.T) {
 			s := &hashSink{h: sha256.New()}
 			f := formatter.New(s, formatter.Options{Mode: apimode.JSON, Compact: e.Compact})
-			workload.Build(f, e.Rows)
+			Build(f, e.Rows)
 			if err := f.FinalizeResult(true); err != nil {
 				t.Fatal(err)
 			}
@@ -76,14 +75,14 @@ func TestWorkloadBytes(t *testing.T) {
 // TestWorkloadTextBytes checks the text-mode workload against its pinned
 // sizes, packet counts (one per row) and sha256 values.
 func TestWorkloadTextBytes(t *testing.T) {
-	for _, e := range workload.ExpectedText {
+	for _, e := range ExpectedText {
 		if skipRows(e.Rows) {
 			continue
 		}
 		t.Run(fmt.Sprintf("rows=%d/mode=%d", e.Rows, e.Mode), func(t *testing.T) {
 			s := &hashSink{h: sha256.New()}
 			f := formatter.New(s, formatter.Options{Mode: e.Mode})
-			workload.BuildText(f, e.Rows)
+			BuildText(f, e.Rows)
 			if err := f.FinalizeResult(true); err != nil {
 				t.Fatal(err)
 			}
@@ -94,5 +93,17 @@ func TestWorkloadTextBytes(t *testing.T) {
 				t.Errorf("sha256 = %s, want %s", got, e.SHA256)
 			}
 		})
+	}
+}
+
+// appendPadded prints as %0*d does, for widths shorter and longer than
+// the number.
+func TestAppendPadded(t *testing.T) {
+	for _, v := range []uint64{0, 1, 9, 10, 999, 1000, 1234567, 99999999, 1<<64 - 1} {
+		for _, w := range []int{0, 1, 3, 7, 25} {
+			if got, want := string(appendPadded([]byte("x"), v, w)), fmt.Sprintf("x%0*d", w, v); got != want {
+				t.Errorf("appendPadded(%d, %d) = %q, want %q", v, w, got, want)
+			}
+		}
 	}
 }
