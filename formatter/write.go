@@ -210,7 +210,18 @@ func (w *writer) stretch(b []byte) {
 				dst[j] = '-'
 				j++
 			}
-			j += putDec(dst[j:], v)
+			// putDec, its usual cases written out (no call in this loop)
+			if nd := decLen(v); nd <= 8 {
+				binary.LittleEndian.PutUint64(dst[j:], digits8(v)>>uint(64-8*nd))
+				j += nd
+			} else if nd <= 16 {
+				hi := v / 1e8
+				binary.LittleEndian.PutUint64(dst[j:], digits8(hi)>>uint(128-8*nd))
+				binary.LittleEndian.PutUint64(dst[j+nd-8:], digits8(v-hi*1e8))
+				j += nd
+			} else {
+				j += putDec(dst[j:], v)
+			}
 		case tStr:
 			var l uint64
 			l, i = uvarint(b, i)
@@ -297,12 +308,7 @@ var pow10 = func() (t [20]uint64) {
 // putDec writes v in decimal (as strconv.FormatUint(v, 10)) into dst,
 // which has room for 20 digits and 8 bytes more, and returns its length.
 func putDec(dst []byte, v uint64) int {
-	t := bits.Len64(v) * 1233 >> 12 // log10(v), or one less
-	n := t + 1
-	if v < pow10[t] {
-		n = t
-	}
-	n = max(n, 1)
+	n := decLen(v)
 	switch {
 	case n <= 8:
 		binary.LittleEndian.PutUint64(dst, digits8(v)>>uint(64-8*n))
@@ -319,6 +325,15 @@ func putDec(dst []byte, v uint64) int {
 		binary.LittleEndian.PutUint64(dst[n-8:], digits8(v-lo*1e8))
 	}
 	return n
+}
+
+// decLen returns the number of decimal digits of v.
+func decLen(v uint64) int {
+	t := bits.Len64(v) * 1233 >> 12 // log10(v), or one less
+	if v < pow10[t] {
+		return max(t, 1)
+	}
+	return t + 1
 }
 
 // digits8 returns the eight decimal digits of v < 10^8, with leading
