@@ -49,7 +49,7 @@ type arena struct {
 
 	depth int    // open containers below the result object
 	objs  uint64 // bit d: the container at depth d is an object (d < 64; bit 0: the result object)
-	open  bool   // the last token opened a container, or there is none yet
+	opened int   // len(cur) after the last container start in cur, -1 if none
 }
 
 // mark is the nesting at the start of a chunk: the depth, which of the
@@ -81,6 +81,9 @@ func (a *arena) grow(n int) []byte {
 			a.marks = append(a.marks, a.mark())
 		}
 		next = min(2*cap(a.cur), a.tune.chunkMax)
+	}
+	if len(a.cur) > 0 {
+		a.opened = -1 // no container start in the new chunk yet
 	}
 	a.cur = a.newChunk(max(next, n))
 	return a.cur
@@ -115,7 +118,11 @@ func prefault(ready chan<- []byte, size int) {
 	ready <- b[:0]
 }
 
-func (a *arena) mark() mark { return mark{depth: a.depth, objs: a.objs, open: a.open} }
+// mark returns the nesting after the tokens stored: the innermost container
+// is empty if the last token started it (or the arena is empty).
+func (a *arena) mark() mark {
+	return mark{depth: a.depth, objs: a.objs, open: len(a.cur) == a.opened}
+}
 
 // Len reports the number of token bytes stored.
 func (a *arena) Len() int { return a.size + len(a.cur) }
@@ -145,7 +152,7 @@ func (a *arena) reset() {
 	}
 	a.cur = keep[:0]
 	a.spare = nil // a chunk still being made ready is left to the collector
-	a.depth, a.objs, a.open = 0, 1, true
+	a.depth, a.objs, a.opened = 0, 1, 0
 	a.marks = append(a.marks[:0], a.mark())
 }
 
@@ -204,42 +211,37 @@ func (a *arena) put(tag byte, key uint32, keyed bool) {
 				a.objs &^= 1 << a.depth
 			}
 		}
-		a.open = true
+		a.opened = len(a.cur)
 	case tEnd:
 		a.depth--
-		a.open = false
-	default:
-		a.open = false
 	}
+}
+
+// putMember appends the integer token of an object member whose key id
+// is below keyEsc, if the current chunk has room; it reports whether it
+// did. It calls nothing.
+func (a *arena) putMember(tag byte, key uint32, v uint64) bool {
+	n := len(a.cur)
+	if cap(a.cur)-n < 1+10 {
+		return false
+	}
+	b := a.cur[:n+1+10]
+	b[n] = (tag-1)<<tagShift | byte(key)
+	n++
+	for v >= 0x80 {
+		b[n] = byte(v) | 0x80
+		v >>= 7
+		n++
+	}
+	b[n] = byte(v)
+	a.cur = b[:n+1]
+	return true
 }
 
 // putUint appends an integer token.
 func (a *arena) putUint(tag byte, key uint32, keyed bool, v uint64) {
-	if !keyed || key < keyEsc {
-		// The usual token, written straight into the chunk.
-		if cap(a.cur)-len(a.cur) < 1+10 {
-			a.grow(1 + 10)
-		}
-		n := len(a.cur)
-		b := a.cur[:n+1+10]
-		b[n] = (tag - 1) << tagShift
-		if keyed {
-			b[n] |= byte(key)
-		}
-		n++
-		for v >= 0x80 {
-			b[n] = byte(v) | 0x80
-			v >>= 7
-			n++
-		}
-		b[n] = byte(v)
-		a.cur = b[:n+1]
-		a.open = false
-		return
-	}
 	b := a.room(maxHeader + 10)
 	a.cur = appendUvarint(header(b, tag, key, keyed), v)
-	a.open = false
 }
 
 // putInt appends a signed integer token.
@@ -257,7 +259,6 @@ func putStr[T ~string | ~[]byte](a *arena, key uint32, keyed bool, s T) {
 	b := a.room(maxHeader + 10 + len(s))
 	b = appendUvarint(header(b, tStr, key, keyed), uint64(len(s)))
 	a.cur = append(b, s...)
-	a.open = false
 }
 
 // token is one decoded token.

@@ -262,8 +262,9 @@ func (d *doc) kv(key string, v value) {
 // member is the fast path of the key/value calls: it returns the id of
 // key (lowercased) and records it as a member of the innermost object,
 // when the document is in token form, that object is open, the key is in
-// the key cache with an id below 64 and the object does not have it yet.
-// Otherwise ok is false and the call takes the general path (kv).
+// the key cache with an id that fits a token's header (below keyEsc) and
+// the object does not have it yet. Otherwise ok is false and the call
+// takes the general path (kv). It calls nothing.
 func (d *doc) member(key string) (id uint32, ok bool) {
 	if d.tree != nil || len(d.frames) == 0 {
 		return 0, false
@@ -273,7 +274,7 @@ func (d *doc) member(key string) (id uint32, ok bool) {
 		return 0, false
 	}
 	id, ok = d.keys.cached(key)
-	if !ok || id >= 64 || f.small>>id&1 != 0 {
+	if !ok || id >= keyEsc || f.small>>id&1 != 0 {
 		return 0, false
 	}
 	f.small |= 1 << id
@@ -282,15 +283,17 @@ func (d *doc) member(key string) (id uint32, ok bool) {
 
 // kvInt and kvStr are kv for an integer and a string value.
 func (d *doc) kvInt(key string, v int64) {
+	tag, u := tInt, uint64(v)
+	if v < 0 {
+		tag, u = tNeg, uint64(-v) // -MinInt64 wraps to 1<<63: right magnitude
+	}
 	if id, ok := d.member(key); ok {
-		if v < 0 {
-			d.toks.putUint(tNeg, id, true, uint64(-v)) // -MinInt64 wraps to 1<<63: right magnitude
-		} else {
-			d.toks.putUint(tInt, id, true, uint64(v))
+		if !d.toks.putMember(tag, id, u) {
+			d.toks.putUint(tag, id, true, u)
 		}
 		return
 	}
-	d.kv(key, intValue(v))
+	d.kv(key, value{tag: tag, num: u})
 }
 
 func (d *doc) kvStr(key, s string) {
@@ -440,11 +443,13 @@ func keyHash(key string) uint64 {
 	return uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))+uintptr(len(key))) * 0x9E3779B97F4A7C15 >> (64 - keyCacheBits)
 }
 
-// cached is lookup(key, true) for a key found in its first cache slot;
-// ok is false otherwise (lookup then decides).
+// cached is lookup(key, true) for the very string found in its first
+// cache slot (same address and length); ok is false otherwise (lookup then
+// decides). It calls nothing.
 func (t *keyTable) cached(key string) (id uint32, ok bool) {
 	h := keyHash(key)
-	if c := &t.cache[h]; c.flags == cacheUsed|cacheLower && same(c.key, key) {
+	if c := &t.cache[h]; c.flags == cacheUsed|cacheLower && len(c.key) == len(key) &&
+		unsafe.StringData(c.key) == unsafe.StringData(key) {
 		t.recent[h/64] |= 1 << (h % 64)
 		return c.id, true
 	}
