@@ -47,9 +47,9 @@ type arena struct {
 	tune  *tuning
 	spare chan []byte // the next chunk of the largest size, being made ready
 
-	depth int    // open containers below the result object
-	objs  uint64 // bit d: the container at depth d is an object (d < 64; bit 0: the result object)
-	opened int   // len(cur) after the last container start in cur, -1 if none
+	depth  int    // open containers below the result object
+	objs   uint64 // bit d: the container at depth d is an object (d < 64; bit 0: the result object)
+	opened int    // len(cur) after the last container start in cur, -1 if none
 }
 
 // mark is the nesting at the start of a chunk: the depth, which of the
