@@ -84,7 +84,7 @@ type Formatter struct {
 	compact bool
 
 	text []byte       // text-mode buffer
-	fmts *formatCache // parsed text-mode formats
+	fmts *formatCache // parsed text-mode formats, and rendered keys
 	doc  doc          // mode-2 result
 	msgs []msgGroup
 	out  []byte // reused serialization buffer (small results)
@@ -164,6 +164,23 @@ func (f *Formatter) textI(format string, v int64) {
 			f.textInt(format, uint64(v), false)
 		}
 	}
+}
+
+// textKey is textS for the key of a key/value call. A key and its format
+// are the same in every row of a listing, so their text is kept once
+// rendered, by the identity of both strings (textfmt.go).
+func (f *Formatter) textKey(format, key string) {
+	if format == "" || format == Null || f.json() {
+		return
+	}
+	e := f.fmts.key(format, key)
+	if e.n > 0 {
+		f.text = e.appendTo(f.text)
+		return
+	}
+	start := len(f.text)
+	f.textS(format, key)
+	e.set(format, key, f.text[start:])
 }
 
 func (f *Formatter) textInt(format string, u uint64, neg bool) {
@@ -301,7 +318,7 @@ func (f *Formatter) KVBool(key, keyFormat string, v bool, valueFormat string) {
 	if v {
 		s = "true"
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textS(valueFormat, s)
 }
 
@@ -312,7 +329,7 @@ func (f *Formatter) KVUint(key, keyFormat string, v uint64, valueFormat string) 
 		f.doc.kvInt(key, int64(v))
 		return
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textU(valueFormat, v)
 }
 
@@ -322,7 +339,7 @@ func (f *Formatter) KVInt(key, keyFormat string, v int64, valueFormat string) {
 		f.doc.kvInt(key, v)
 		return
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textI(valueFormat, v)
 }
 
@@ -347,7 +364,7 @@ func (f *Formatter) KVStringWrap(key, keyFormat, v, valueFormat string, wrap int
 		f.doc.kvStr(key, v)
 		return
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textS(valueFormat, v)
 }
 

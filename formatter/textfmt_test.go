@@ -70,3 +70,26 @@ func TestTextFormatCacheCollisions(t *testing.T) {
 		}
 	}
 }
+
+// The kept text of keys stays right when many keys and formats share the
+// slots, and for keys whose text is too long to keep.
+func TestTextKeyCache(t *testing.T) {
+	f := New(SinkFunc(func([]byte) error { return nil }), Options{Mode: 0})
+	formats := []string{"%s: ", "%16s: ", "| %-13s ", "%s=", "%.2s|", "%40s"}
+	var keys []string
+	for i := range 300 {
+		keys = append(keys, "key"+strconv.Itoa(i))
+	}
+	keys = append(keys, Null, "", "a very long key that does not fit a block of 32 bytes")
+	for round := range 3 {
+		for _, k := range keys {
+			for _, format := range formats {
+				f.text = f.text[:0]
+				f.textKey(format, k)
+				if want := string(appendOne(nil, format, true, k, 0, false)); string(f.text) != want {
+					t.Fatalf("round %d: %q with %q: %q, want %q", round, format, k, f.text, want)
+				}
+			}
+		}
+	}
+}
