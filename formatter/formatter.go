@@ -18,8 +18,10 @@
 //
 // A mode-2 result is kept as compact tokens in an append-only arena and
 // serialized straight into packets of at most MaxSend bytes, so building
-// and sending a result of millions of rows costs about the size of its
-// compact text in memory.
+// and sending a result of millions of rows costs about a quarter of its
+// indented text in memory. A large result is serialized by up to
+// GOMAXPROCS goroutines, each rendering a stretch of it, and sent in order
+// in the same packets.
 package formatter
 
 import (

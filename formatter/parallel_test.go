@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -129,5 +130,45 @@ func TestParallelPackets(t *testing.T) {
 		}
 		f.ArrayEnd("files", "")
 		return f.FinalizeResult(true)
+	})
+}
+
+// FuzzParallelWriter drives both writers with a call sequence decoded from
+// the input (one call per byte: containers, members of up to 80 distinct
+// keys, items, strings needing escapes or repair) and requires the same
+// packets from the sequential writer and from the parallel one in tiny
+// stretches.
+func FuzzParallelWriter(f *testing.F) {
+	f.Add([]byte("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x09"), false)
+	f.Add([]byte(strings.Repeat("\x00\x10\x21\x32\x43\x54\x65\x76\x87\x98\xa9\xba\xcb\xdc\xed\xfe", 20)), true)
+	f.Fuzz(func(t *testing.T, prog []byte, compact bool) {
+		if len(prog) > 4096 {
+			return
+		}
+		strs := []string{"", "plain", "tab\there", `quote"back\`, "\xff\xfeé", strings.Repeat("long ", 20)}
+		sameOutput(t, compact, nil, func(f *formatter.Formatter) error {
+			for i, c := range prog {
+				key := "k" + strconv.Itoa(int(c>>3)%80)
+				switch c % 8 {
+				case 0:
+					f.ObjectStart(key, "")
+				case 1:
+					f.ObjectStart(formatter.Null, "")
+				case 2:
+					f.ArrayStart(key, "")
+				case 3:
+					f.ObjectEnd(formatter.Null, "")
+				case 4:
+					f.KVUint(key, "", uint64(i)*0x9E3779B97F4A7C15>>(c%64), "")
+				case 5:
+					f.KVString(key, "", strs[int(c>>3)%len(strs)], "")
+				case 6:
+					f.ArrayItemString(strs[int(c>>3)%len(strs)], "")
+				case 7:
+					f.KVInt(key, "", -int64(c), "")
+				}
+			}
+			return f.FinalizeResult(true)
+		})
 	})
 }
