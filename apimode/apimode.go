@@ -13,6 +13,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Mode is a console API mode. The zero value is Off.
@@ -42,15 +44,16 @@ func (m Mode) Valid() bool { return m <= JSON }
 // and no message.
 var ErrInvalid = errors.New("apimode: invalid .api arguments")
 
-// ParseMode parses one mode word as the Director does, case-insensitively:
-// "0" or "off", "1" or "on", "2" or "json".
+// ParseMode parses one mode word as the Director does, ignoring the case
+// of ASCII letters only (as C strcasecmp): "0" or "off", "1" or "on", "2"
+// or "json".
 func ParseMode(word string) (Mode, error) {
 	switch {
-	case word == "0" || strings.EqualFold(word, "off"):
+	case word == "0" || ascii.EqualFold(word, "off"):
 		return Off, nil
-	case word == "1" || strings.EqualFold(word, "on"):
+	case word == "1" || ascii.EqualFold(word, "on"):
 		return On, nil
-	case word == "2" || strings.EqualFold(word, "json"):
+	case word == "2" || ascii.EqualFold(word, "json"):
 		return JSON, nil
 	}
 	return Off, fmt.Errorf("%w: unknown mode %.40q", ErrInvalid, word)
@@ -75,41 +78,35 @@ type Request struct {
 	Batch bool
 }
 
-// Arg is one parsed command-line argument: a keyword and an optional value,
-// as the Director splits "key=value" words.
-type Arg struct {
-	Key      string
-	Value    string
-	HasValue bool
-}
-
-// Parse interprets the arguments of a `.api` command. args[0] is the
-// command word itself (".api"), as in the Director's argk/argv arrays, and
-// each argument is split at its first '=' (see Arg).
+// Parse interprets the words of a `.api` command line. words[0] is the
+// command word itself (".api"), as in the Director's argk/argv arrays;
+// each word is taken whole ("compact=yes") and split at its first '='
+// into keyword and value, as the Director splits it.
 //
 // The rules are the Director's: `.api` alone selects On; one or two further
 // words are accepted, the first being a mode word (ParseMode, keyword only;
 // a value after '=' is ignored as the Director ignores it). A compact=VALUE
-// third word counts only with mode JSON: VALUE "yes" (any case) turns compact
-// on, any other value turns it off; "compact" without a value, or any other
-// third word, keeps the flag. More than three words, or an unknown mode word,
-// is ErrInvalid.
-func Parse(args []Arg) (Request, error) {
+// third word counts only with mode JSON: VALUE "yes" (ASCII letters in any
+// case) turns compact on, any other value turns it off; "compact" without
+// a value, or any other third word, keeps the flag. More than three words,
+// or an unknown mode word, is ErrInvalid.
+func Parse(words []string) (Request, error) {
 	switch {
-	case len(args) <= 1:
+	case len(words) <= 1:
 		return Request{Mode: On}, nil
-	case len(args) > 3:
-		return Request{}, fmt.Errorf("%w: %d arguments", ErrInvalid, len(args)-1)
+	case len(words) > 3:
+		return Request{}, fmt.Errorf("%w: %d arguments", ErrInvalid, len(words)-1)
 	}
-	m, err := ParseMode(args[1].Key)
+	modeWord, _, _ := strings.Cut(words[1], "=")
+	m, err := ParseMode(modeWord)
 	if err != nil {
 		return Request{}, err
 	}
 	req := Request{Mode: m, Batch: m == JSON}
-	if m == JSON && len(args) == 3 {
-		if c := args[2]; strings.EqualFold(c.Key, "compact") && c.HasValue {
+	if m == JSON && len(words) == 3 {
+		if k, v, ok := strings.Cut(words[2], "="); ok && ascii.EqualFold(k, "compact") {
 			req.Compact = CompactOff
-			if strings.EqualFold(c.Value, "yes") {
+			if ascii.EqualFold(v, "yes") {
 				req.Compact = CompactOn
 			}
 		}
@@ -117,19 +114,13 @@ func Parse(args []Arg) (Request, error) {
 	return req, nil
 }
 
-// ParseLine is Parse for the words of a command line split at blanks, each
-// split at its first '=' ("compact=yes" -> key "compact", value "yes").
-// It is a convenience for callers that have no argument parser of their
-// own; quoting is not interpreted.
+// ParseLine is Parse for a command line split at blanks. It is a
+// convenience for callers that have no argument parser of their own;
+// quoting is not interpreted.
 func ParseLine(line string) (Request, error) {
-	fields := strings.Fields(line)
-	args := make([]Arg, 0, len(fields))
-	for _, f := range fields {
-		k, v, ok := strings.Cut(f, "=")
-		args = append(args, Arg{Key: k, Value: v, HasValue: ok})
+	words := strings.Fields(line)
+	if len(words) == 0 {
+		words = []string{".api"}
 	}
-	if len(args) == 0 {
-		args = append(args, Arg{Key: ".api"})
-	}
-	return Parse(args)
+	return Parse(words)
 }

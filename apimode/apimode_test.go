@@ -46,6 +46,9 @@ func TestParseMode(t *testing.T) {
 		{"2=x", apimode.Off, false}, // ParseMode gets a keyword, not a raw word
 		{"\u0130N", apimode.Off, false},
 		{"ſon", apimode.Off, false},
+		// Only ASCII letters fold, as with C strcasecmp: U+017F (long s)
+		// and U+212A (Kelvin) fold to s and k in Unicode, not here.
+		{"jſon", apimode.Off, false},
 		{"\x00", apimode.Off, false},
 		{"\xff", apimode.Off, false},
 	}
@@ -63,22 +66,8 @@ func TestParseMode(t *testing.T) {
 	}
 }
 
-// args builds an argument list the way the Director splits a command line:
-// each word at its first '='.
-func args(words ...string) []apimode.Arg {
-	out := make([]apimode.Arg, 0, len(words))
-	for _, w := range words {
-		a := apimode.Arg{Key: w}
-		for i := 0; i < len(w); i++ {
-			if w[i] == '=' {
-				a = apimode.Arg{Key: w[:i], Value: w[i+1:], HasValue: true}
-				break
-			}
-		}
-		out = append(out, a)
-	}
-	return out
-}
+// args returns the words of a command line.
+func args(words ...string) []string { return words }
 
 func TestParse(t *testing.T) {
 	on := apimode.Request{Mode: apimode.On}
@@ -91,7 +80,7 @@ func TestParse(t *testing.T) {
 	}
 	tests := []struct {
 		name string
-		args []apimode.Arg
+		args []string
 		want apimode.Request
 		ok   bool
 	}{
@@ -126,6 +115,9 @@ func TestParse(t *testing.T) {
 		{"other third word", args(".api", "2", "verbose=yes"), json, true},
 		{"other third word no value", args(".api", "2", "yes"), json, true},
 		{"compactx=yes", args(".api", "2", "compactx=yes"), json, true},
+		{"compact=yeſ is not yes", args(".api", "2", "compact=yeſ"), jsonC(apimode.CompactOff), true},
+		{"compaſt is not compact", args(".api", "2", "compaſt=yes"), json, true},
+		{"jſon is not json", args(".api", "jſon"), apimode.Request{}, false},
 
 		// compact is only honoured together with mode JSON.
 		{"compact with on", args(".api", "1", "compact=yes"), on, true},

@@ -7,12 +7,8 @@ import (
 )
 
 func ExampleParse() {
-	// ".api json compact=yes", as the Director splits it.
-	req, err := apimode.Parse([]apimode.Arg{
-		{Key: ".api"},
-		{Key: "json"},
-		{Key: "compact", Value: "yes", HasValue: true},
-	})
+	// ".api json compact=yes", as the Director splits it into words.
+	req, err := apimode.Parse([]string{".api", "json", "compact=yes"})
 	if err != nil {
 		fmt.Println(err)
 		return

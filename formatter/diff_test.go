@@ -12,183 +12,33 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/calls"
 )
 
-// op is one formatter call of a generated sequence.
-type op struct {
-	name       string
-	s1, s2, s3 string // name/key/value/type/text and formats, by call
-	s4         string
-	u          uint64
-	i          int64
-	b          bool
-	wrap       int
-	mode       apimode.Mode
-	flt        formatter.Filter
-	row        []string
-	decorArgs  []any
-}
+// op is one formatter call of a generated sequence: a call of the shared
+// call-surface description (internal/calls), made on the formatter and on
+// the model alike.
+type op = calls.Call
 
-// String renders the call as Go source, for reports.
-func (o op) String() string {
-	q := func(s string) string {
-		if s == formatter.Null {
-			return "Null"
-		}
-		return strconv.Quote(s)
-	}
-	switch o.name {
-	case "ObjectStart", "ObjectStartCaseSensitive", "ObjectEnd", "ArrayStart", "ArrayEnd":
-		return fmt.Sprintf("%s(%s, %s)", o.name, q(o.s1), q(o.s2))
-	case "KVBool":
-		return fmt.Sprintf("KVBool(%s, %s, %v, %s)", q(o.s1), q(o.s2), o.b, q(o.s4))
-	case "KVUint":
-		return fmt.Sprintf("KVUint(%s, %s, %d, %s)", q(o.s1), q(o.s2), o.u, q(o.s4))
-	case "KVInt":
-		return fmt.Sprintf("KVInt(%s, %s, %d, %s)", q(o.s1), q(o.s2), o.i, q(o.s4))
-	case "KVStringWrap":
-		return fmt.Sprintf("KVStringWrap(%s, %s, %s, %s, %d)", q(o.s1), q(o.s2), q(o.s3), q(o.s4), o.wrap)
-	case "ArrayItemBool":
-		return fmt.Sprintf("ArrayItemBool(%v, %s)", o.b, q(o.s2))
-	case "ArrayItemUint":
-		return fmt.Sprintf("ArrayItemUint(%d, %s)", o.u, q(o.s2))
-	case "ArrayItemString", "ArrayItemText":
-		return fmt.Sprintf("%s(%s, %s)", o.name, q(o.s1), q(o.s2))
-	case "Decoration":
-		return fmt.Sprintf("Decoration(%s, %#v...)", q(o.s2), o.decorArgs)
-	case "Message":
-		return fmt.Sprintf("Message(%s, %s)", q(o.s1), q(o.s3))
-	case "AddFilter":
-		return fmt.Sprintf("AddFilter(%+v)", o.flt)
-	case "FilterRow":
-		return fmt.Sprintf("FilterRow(%q)", o.row)
-	case "FinalizeResult":
-		return fmt.Sprintf("FinalizeResult(%v)", o.b)
-	case "SetMode":
-		return fmt.Sprintf("SetMode(%d)", o.mode)
-	case "SetCompact":
-		return fmt.Sprintf("SetCompact(%v)", o.b)
-	}
-	return o.name + "()"
-}
+// mk returns the call of the named method.
+func mk(name string, args ...any) op { return calls.Make(name, args...) }
 
-// run applies o to f and returns what the call reports (for comparison).
-func (o op) run(f *formatter.Formatter) string {
-	switch o.name {
-	case "ObjectStart":
-		f.ObjectStart(o.s1, o.s2)
-	case "ObjectStartCaseSensitive":
-		f.ObjectStartCaseSensitive(o.s1, o.s2)
-	case "ObjectEnd":
-		f.ObjectEnd(o.s1, o.s2)
-	case "ArrayStart":
-		f.ArrayStart(o.s1, o.s2)
-	case "ArrayEnd":
-		f.ArrayEnd(o.s1, o.s2)
-	case "KVBool":
-		f.KVBool(o.s1, o.s2, o.b, o.s4)
-	case "KVUint":
-		f.KVUint(o.s1, o.s2, o.u, o.s4)
-	case "KVInt":
-		f.KVInt(o.s1, o.s2, o.i, o.s4)
-	case "KVStringWrap":
-		f.KVStringWrap(o.s1, o.s2, o.s3, o.s4, o.wrap)
-	case "ArrayItemBool":
-		f.ArrayItemBool(o.b, o.s2)
-	case "ArrayItemUint":
-		f.ArrayItemUint(o.u, o.s2)
-	case "ArrayItemString":
-		f.ArrayItemString(o.s1, o.s2)
-	case "ArrayItemText":
-		f.ArrayItemText(o.s1, o.s2)
-	case "Decoration":
-		f.Decoration(o.s2, o.decorArgs...)
-	case "Message":
-		return errText(f.Message(o.s1, o.s3))
-	case "SendBuffer":
-		return errText(f.SendBuffer())
-	case "AddFilter":
-		switch o.flt.Kind {
-		case formatter.FilterLimit:
-			f.AddLimitFilter(o.flt.Value)
-		case formatter.FilterOffset:
-			f.AddOffsetFilter(o.flt.Value)
-		case formatter.FilterACL:
-			f.AddACLFilter(o.flt.Column, o.flt.Type)
-		case formatter.FilterResource:
-			f.AddResourceFilter(o.flt.Column, o.flt.Type)
-		case formatter.FilterEnabled:
-			f.AddEnabledFilter(o.flt.Column, o.flt.Type)
-		case formatter.FilterDisabled:
-			f.AddDisabledFilter(o.flt.Column, o.flt.Type)
-		}
-	case "FilterRow":
-		return strconv.FormatBool(f.FilterRow(o.row))
-	case "FinalizeResult":
-		return errText(f.FinalizeResult(o.b))
-	case "SetMode":
-		f.SetMode(o.mode)
-	case "SetCompact":
-		f.SetCompact(o.b)
-	}
-	return ""
-}
-
-func errText(err error) string {
+// outcome is what a call returned, for comparison.
+func outcome(b bool, err error) string {
 	if err != nil {
-		return err.Error()
+		return "error: " + err.Error()
 	}
-	return ""
+	return strconv.FormatBool(b)
 }
 
-// apply applies o to the model; it returns what run returns.
-func (o op) apply(m *model) string {
-	switch o.name {
-	case "ObjectStart":
-		m.ObjectStart(o.s1, o.s2, false)
-	case "ObjectStartCaseSensitive":
-		m.ObjectStart(o.s1, o.s2, true)
-	case "ObjectEnd":
-		m.ObjectEnd(o.s1, o.s2)
-	case "ArrayStart":
-		m.ArrayStart(o.s1, o.s2)
-	case "ArrayEnd":
-		m.ArrayEnd(o.s1, o.s2)
-	case "KVBool":
-		m.KVBool(o.s1, o.s2, o.b, o.s4)
-	case "KVUint":
-		m.KVUint(o.s1, o.s2, o.u, o.s4)
-	case "KVInt":
-		m.KVInt(o.s1, o.s2, o.i, o.s4)
-	case "KVStringWrap":
-		m.KVStringWrap(o.s1, o.s2, o.s3, o.s4, o.wrap)
-	case "ArrayItemBool":
-		m.ArrayItemBool(o.b, o.s2)
-	case "ArrayItemUint":
-		m.ArrayItemUint(o.u, o.s2)
-	case "ArrayItemString":
-		m.ArrayItemString(o.s1, o.s2)
-	case "ArrayItemText":
-		m.ArrayItemText(o.s1, o.s2)
-	case "Decoration":
-		m.Decoration(o.s2, o.decorArgs...)
-	case "Message":
-		m.Message(o.s1, o.s3)
-	case "SendBuffer":
-		m.SendBuffer()
-	case "AddFilter":
-		m.AddFilter(o.flt)
-	case "FilterRow":
-		return strconv.FormatBool(m.FilterRow(o.row))
-	case "FinalizeResult":
-		m.FinalizeResult(o.b)
-	case "SetMode":
-		m.mode = o.mode
-	case "SetCompact":
-		m.compact = o.b
-	}
-	return ""
-}
+// run makes o on the formatter's target (the formatter and its resource
+// printer).
+func run(o op, t calls.Target) string { return outcome(o.Do(t)) }
+
+// apply makes o on the model.
+func apply(o op, m *model) string { return outcome(o.Do(m.target())) }
+
+var _ calls.Formatter = (*model)(nil)
 
 // testVerdict is the FilterFunc of the differential test: a fixed
 // function of the row and the filter.
@@ -251,7 +101,7 @@ func genOps(r *rand.Rand, n int, wide bool) []op {
 		if wide && r.IntN(40) == 0 {
 			// A burst of members: objects beyond the small-object size.
 			for range 20 + r.IntN(20) {
-				ops = append(ops, op{name: "KVUint", s1: key(), s2: formatter.Null, u: r.Uint64N(1000), s4: "%d;"})
+				ops = append(ops, mk("KVUint", key(), formatter.Null, r.Uint64N(1000), "%d;"))
 			}
 			continue
 		}
@@ -263,75 +113,145 @@ func genOps(r *rand.Rand, n int, wide bool) []op {
 			k2 := pick(r, []string{k, strings.ToUpper(k), strings.ToLower(k)})
 			start := pick(r, []string{"ObjectStart", "ArrayStart"})
 			ops = append(ops,
-				op{name: start, s1: k, s2: formatter.Null},
-				op{name: "ArrayItemUint", u: 1, s2: formatter.Null},
-				op{name: "KVBool", s1: k, s2: formatter.Null, b: true, s4: formatter.Null},
-				op{name: "ObjectEnd", s1: k, s2: formatter.Null},
-				op{name: "ObjectStart", s1: k2, s2: formatter.Null})
+				mk(start, k, formatter.Null),
+				mk("ArrayItemUint", uint64(1), formatter.Null),
+				mk("KVBool", k, formatter.Null, true, formatter.Null),
+				mk("ObjectEnd", k, formatter.Null),
+				mk("ObjectStart", k2, formatter.Null))
+			continue
+		}
+		if r.IntN(4) == 0 {
+			ops = append(ops, genResourceOp(r, key))
 			continue
 		}
 		var o op
 		switch w := r.IntN(100); {
 		case w < 12:
-			o = op{name: "ObjectStart", s1: key(), s2: pick(r, genNameFmts)}
+			name := key()
 			if r.IntN(3) == 0 {
-				o.s1 = formatter.Null
+				name = formatter.Null
 			}
+			o = mk("ObjectStart", name, pick(r, genNameFmts))
 			if r.IntN(10) == 0 {
-				o.name = "ObjectStartCaseSensitive"
+				o = mk("ObjectStart", name, pick(r, genNameFmts), true)
 			}
 		case w < 20:
-			o = op{name: "ObjectEnd", s1: key(), s2: pick(r, genNameFmts)}
+			o = mk("ObjectEnd", key(), pick(r, genNameFmts))
 		case w < 29:
-			o = op{name: "ArrayStart", s1: key(), s2: pick(r, genNameFmts)}
+			o = mk("ArrayStart", key(), pick(r, genNameFmts))
 		case w < 34:
-			o = op{name: "ArrayEnd", s1: key(), s2: pick(r, genNameFmts)}
+			o = mk("ArrayEnd", key(), pick(r, genNameFmts))
 		case w < 40:
-			o = op{name: "KVBool", s1: key(), s2: pick(r, genNameFmts), b: r.IntN(2) == 0, s4: pick(r, genStrFmts)}
+			o = mk("KVBool", key(), pick(r, genNameFmts), r.IntN(2) == 0, pick(r, genStrFmts))
 		case w < 46:
-			o = op{name: "KVUint", s1: key(), s2: pick(r, genNameFmts), u: pick(r, genUints), s4: pick(r, genIntFmts)}
+			o = mk("KVUint", key(), pick(r, genNameFmts), pick(r, genUints), pick(r, genIntFmts))
 		case w < 50:
-			o = op{name: "KVInt", s1: key(), s2: pick(r, genNameFmts), i: pick(r, genInts), s4: pick(r, genIntFmts)}
+			o = mk("KVInt", key(), pick(r, genNameFmts), pick(r, genInts), pick(r, genIntFmts))
 		case w < 60:
-			o = op{name: "KVStringWrap", s1: key(), s2: pick(r, genNameFmts), s3: pick(r, genValues),
-				s4: pick(r, genStrFmts), wrap: pick(r, []int{-1, -1, 0, 1, 4, 12})}
+			o = mk("KVString", key(), pick(r, genNameFmts), pick(r, genValues), pick(r, genStrFmts),
+				pick(r, []int{-1, -1, 0, 1, 4, 12}))
 		case w < 64:
-			o = op{name: "ArrayItemBool", b: r.IntN(2) == 0, s2: pick(r, genIntFmts)}
+			o = mk("ArrayItemBool", r.IntN(2) == 0, pick(r, genIntFmts))
 		case w < 68:
-			o = op{name: "ArrayItemUint", u: pick(r, genUints), s2: pick(r, genIntFmts)}
+			o = mk("ArrayItemUint", pick(r, genUints), pick(r, genIntFmts))
 		case w < 74:
-			o = op{name: "ArrayItemString", s1: pick(r, genItems), s2: pick(r, genStrFmts)}
+			o = mk("ArrayItemString", pick(r, genItems), pick(r, genStrFmts))
 			if r.IntN(3) == 0 {
-				o.name = "ArrayItemText"
-				o.s2 = pick(r, genItems)
+				o = mk("ArrayItemString", pick(r, genItems), pick(r, genItems), false)
 			}
 		case w < 77:
-			o = op{name: "Message", s1: pick(r, genTypes), s3: pick(r, genTexts)}
+			o = mk("Message", pick(r, genTypes), pick(r, genTexts))
 		case w < 81:
-			kind := formatter.FilterKind(r.IntN(6))
-			o = op{name: "AddFilter", flt: formatter.Filter{Kind: kind}}
-			if kind == formatter.FilterLimit || kind == formatter.FilterOffset {
-				o.flt.Value = pick(r, genUints)
-			} else {
-				o.flt.Column, o.flt.Type = r.IntN(3), r.IntN(4)
+			switch kind := formatter.FilterKind(r.IntN(6)); kind {
+			case formatter.FilterLimit:
+				o = mk("AddLimitFilter", pick(r, genUints))
+			case formatter.FilterOffset:
+				o = mk("AddOffsetFilter", pick(r, genUints))
+			default:
+				name := map[formatter.FilterKind]string{formatter.FilterACL: "AddACLFilter",
+					formatter.FilterResource: "AddResourceFilter", formatter.FilterEnabled: "AddEnabledFilter",
+					formatter.FilterDisabled: "AddDisabledFilter"}[kind]
+				o = mk(name, r.IntN(3), r.IntN(4))
 			}
 		case w < 85:
-			o = op{name: "FilterRow", row: []string{pick(r, genItems[:2]) + strconv.Itoa(r.IntN(9)), "x"}}
+			o = mk("FilterRow", []string{pick(r, genItems[:2]) + strconv.Itoa(r.IntN(9)), "x"})
 		case w < 89:
-			o = op{name: "FinalizeResult", b: r.IntN(4) != 0}
+			o = mk("FinalizeResult", r.IntN(4) != 0)
 		case w < 90:
-			o = op{name: "SetCompact", b: r.IntN(2) == 0}
+			o = mk("SetCompact", r.IntN(2) == 0)
 		case w < 93:
-			o = op{name: "SetMode", mode: apimode.Mode(r.IntN(3))}
+			o = mk("SetMode", apimode.Mode(r.IntN(3)))
 		case w < 96:
-			o = op{name: "Decoration", s2: "D%s=%d;", decorArgs: []any{pick(r, genItems[:4]), int64(r.IntN(100) - 50)}}
+			o = mk("Decoration", "D%s=%d;", pick(r, genItems[:4]), int64(r.IntN(100)-50))
 		default:
-			o = op{name: "SendBuffer"}
+			o = mk("SendBuffer")
 		}
 		ops = append(ops, o)
 	}
-	return append(ops, op{name: "SetMode", mode: apimode.JSON}, op{name: "FinalizeResult", b: true},
-		op{name: "SetMode", mode: apimode.Off}, op{name: "FinalizeResult", b: true})
+	return append(ops, mk("SetMode", apimode.JSON), mk("FinalizeResult", true),
+		mk("SetMode", apimode.Off), mk("FinalizeResult", true))
+}
+
+// Arguments of the resource printer's calls. Type names and baseformats
+// use only the conversions the reference defines (one %s, %%).
+var (
+	genGroups     = []string{"Clients", "jobs", formatter.Null, "Director", "É"}
+	genTypeNames  = []string{"Client", "Job", "", "%s", "%%x%-8s|", "T%.3s"}
+	genResNames   = []string{"bareos-fd", "Fd", formatter.Null, "a", "x\xffy"}
+	genSubNames   = []string{"Options", "ipv4", formatter.Null, "runscript", "A"}
+	genBaseStarts = []string{formatter.Null, "", "%s = {\n", "%-6s[\n", "%.3s {\n", "{\n"}
+	genBaseEnds   = []string{formatter.Null, "", "}\n", "] %s\n", "%%}\n"}
+	genListItems  = []string{"a", "", formatter.Null, `q"b`, `e\"c`, `e\\"d`, "(x)<y>'z'", "\xff", "é,"}
+	genLevels     = []int{-2, -1, 0, 1, 3}
+)
+
+func genList(r *rand.Rand, nulls bool) []string {
+	if nulls && r.IntN(6) == 0 {
+		return nil
+	}
+	list := make([]string, r.IntN(4))
+	for i := range list {
+		list[i] = pick(r, genListItems)
+		if !nulls && list[i] == formatter.Null {
+			list[i] = "n"
+		}
+	}
+	return list
+}
+
+// genResourceOp returns one call of the resource printer.
+func genResourceOp(r *rand.Rand, key func() string) op {
+	c := r.IntN(4) == 0
+	switch w := r.IntN(100); {
+	case w < 3:
+		return mk("ResourceIndent", pick(r, genLevels))
+	case w < 13:
+		return mk("ResourceStart", pick(r, genGroups), pick(r, genTypeNames), pick(r, genResNames), c)
+	case w < 21:
+		return mk("ResourceEnd", pick(r, genGroups), pick(r, genTypeNames), pick(r, genResNames), c)
+	case w < 29:
+		return mk("SubResourceStart", pick(r, genSubNames), c, pick(r, genBaseStarts))
+	case w < 36:
+		return mk("SubResourceEnd", pick(r, genSubNames), c, pick(r, genBaseEnds))
+	case w < 41:
+		return mk("ResourceArrayStart", key(), c, pick(r, genBaseStarts))
+	case w < 45:
+		return mk("ResourceArrayEnd", key(), c, pick(r, genBaseEnds))
+	case w < 52:
+		return mk("KeyBool", key(), r.IntN(2) == 0, c)
+	case w < 57:
+		return mk("KeySignedInt", key(), pick(r, genInts), c)
+	case w < 62:
+		return mk("KeyUnsignedInt", key(), int64(pick(r, genUints)), c)
+	case w < 75:
+		name := pick(r, []string{"KeyString", "KeyQuotedString", "KeyUnquotedString"})
+		return mk(name, key(), pick(r, genValues), c)
+	case w < 85:
+		return mk("KeyMultipleStringsInOneLine", key(), genList(r, true), c, r.IntN(3) != 0)
+	default:
+		name := pick(r, []string{"KeyMultipleStringsOnePerLine", "KeyMultipleStringsOnePerLineVector"})
+		return mk(name, key(), genList(r, name == "KeyMultipleStringsOnePerLine"), c, r.IntN(3) != 0, r.IntN(4) == 0)
+	}
 }
 
 // ---------------------------------------------------------------------------
@@ -364,9 +284,10 @@ func diffRunTuned(ops []op, mode apimode.Mode, compact bool, stats map[string]in
 			out = fmt.Sprintf("panic: %v", p)
 		}
 	}()
+	target := calls.New(f)
 	for i, o := range ops {
-		got := o.run(f)
-		want := o.apply(m)
+		got := run(o, target)
+		want := apply(o, m)
 		if got != want {
 			return fmt.Sprintf("call %d %v returned %q, model %q", i, o, got, want)
 		}
@@ -410,7 +331,7 @@ func shrink(ops []op, fails func([]op) bool) []op {
 func formatOps(ops []op) string {
 	var b strings.Builder
 	for _, o := range ops {
-		b.WriteString("\tf." + o.String() + "\n")
+		b.WriteString("\t" + o.String() + "\n")
 	}
 	return b.String()
 }
@@ -442,42 +363,42 @@ func genStructured(r *rand.Rand, budget int) []op {
 			case inArray && w < 55:
 				switch r.IntN(3) {
 				case 0:
-					ops = append(ops, op{name: "ArrayItemUint", u: pick(r, genUints), s2: formatter.Null})
+					ops = append(ops, mk("ArrayItemUint", pick(r, genUints), formatter.Null))
 				case 1:
-					ops = append(ops, op{name: "ArrayItemString", s1: pick(r, genValues), s2: formatter.Null})
+					ops = append(ops, mk("ArrayItemString", pick(r, genValues), formatter.Null))
 				default:
-					ops = append(ops, op{name: "ArrayItemBool", b: r.IntN(2) == 0, s2: formatter.Null})
+					ops = append(ops, mk("ArrayItemBool", r.IntN(2) == 0, formatter.Null))
 				}
 			case inArray:
-				ops = append(ops, op{name: "ObjectStart", s1: formatter.Null, s2: formatter.Null})
+				ops = append(ops, mk("ObjectStart", formatter.Null, formatter.Null))
 				fill(depth+1, false)
-				ops = append(ops, op{name: "ObjectEnd", s1: formatter.Null, s2: formatter.Null})
+				ops = append(ops, mk("ObjectEnd", formatter.Null, formatter.Null))
 			case w < 50:
-				ops = append(ops, op{name: "KVStringWrap", s1: key(), s2: formatter.Null, s3: pick(r, genValues), s4: formatter.Null, wrap: -1})
+				ops = append(ops, mk("KVString", key(), formatter.Null, pick(r, genValues), formatter.Null))
 			case w < 60:
-				ops = append(ops, op{name: "KVInt", s1: key(), s2: formatter.Null, i: pick(r, genInts), s4: formatter.Null})
+				ops = append(ops, mk("KVInt", key(), formatter.Null, pick(r, genInts), formatter.Null))
 			case w < 78:
-				ops = append(ops, op{name: "ObjectStart", s1: key(), s2: formatter.Null})
+				ops = append(ops, mk("ObjectStart", key(), formatter.Null))
 				fill(depth+1, false)
-				ops = append(ops, op{name: "ObjectEnd", s1: formatter.Null, s2: formatter.Null})
+				ops = append(ops, mk("ObjectEnd", formatter.Null, formatter.Null))
 			case w < 95:
-				ops = append(ops, op{name: "ArrayStart", s1: key(), s2: formatter.Null})
+				ops = append(ops, mk("ArrayStart", key(), formatter.Null))
 				fill(depth+1, true)
-				ops = append(ops, op{name: "ArrayEnd", s1: formatter.Null, s2: formatter.Null})
+				ops = append(ops, mk("ArrayEnd", formatter.Null, formatter.Null))
 			default:
-				ops = append(ops, op{name: "ObjectStart", s1: formatter.Null, s2: formatter.Null})
+				ops = append(ops, mk("ObjectStart", formatter.Null, formatter.Null))
 				fill(depth+1, false)
-				ops = append(ops, op{name: "ObjectEnd", s1: formatter.Null, s2: formatter.Null})
+				ops = append(ops, mk("ObjectEnd", formatter.Null, formatter.Null))
 			}
 		}
 	}
 	for budget > 0 {
 		fill(0, false)
 		if r.IntN(4) == 0 {
-			ops = append(ops, op{name: "AddFilter", flt: formatter.Filter{Kind: formatter.FilterLimit, Value: 5}})
+			ops = append(ops, mk("AddLimitFilter", uint64(5)))
 		}
 	}
-	return append(ops, op{name: "FinalizeResult", b: true})
+	return append(ops, mk("FinalizeResult", true))
 }
 
 // TestDifferentialManyKeys runs results with ever new keys (beyond what
@@ -489,9 +410,9 @@ func TestDifferentialManyKeys(t *testing.T) {
 	var ops []op
 	next := 0
 	for result := range 8 {
-		ops = append(ops, op{name: "ArrayStart", s1: "List", s2: formatter.Null})
+		ops = append(ops, mk("ArrayStart", "List", formatter.Null))
 		for range 1500 {
-			ops = append(ops, op{name: "ObjectStart", s1: formatter.Null, s2: formatter.Null})
+			ops = append(ops, mk("ObjectStart", formatter.Null, formatter.Null))
 			for range 1 + r.IntN(4) {
 				var k string
 				switch r.IntN(3) {
@@ -503,12 +424,11 @@ func TestDifferentialManyKeys(t *testing.T) {
 					next++
 					k = "Key" + strconv.Itoa(next)
 				}
-				ops = append(ops, op{name: "KVUint", s1: k, s2: formatter.Null, u: uint64(result), s4: formatter.Null})
+				ops = append(ops, mk("KVUint", k, formatter.Null, uint64(result), formatter.Null))
 			}
-			ops = append(ops, op{name: "ObjectEnd", s1: formatter.Null, s2: formatter.Null})
+			ops = append(ops, mk("ObjectEnd", formatter.Null, formatter.Null))
 		}
-		ops = append(ops, op{name: "ArrayEnd", s1: formatter.Null, s2: formatter.Null},
-			op{name: "FinalizeResult", b: true})
+		ops = append(ops, mk("ArrayEnd", formatter.Null, formatter.Null), mk("FinalizeResult", true))
 	}
 	if msg := diffRun(ops, apimode.JSON, true); msg != "" {
 		if len(msg) > 2000 {
@@ -577,6 +497,7 @@ func TestDifferential(t *testing.T) {
 		"reopen scalar", "array start refused", "end on empty stack", "invalid key dropped",
 		"value replaced", "wide object", "meta replaced", "meta with filtered rows",
 		"error envelope with several message types",
+		"negative indentation", "format in a type name", "escaped list item",
 	} {
 		if stats[what] < 20 {
 			t.Errorf("%q reached only %d times", what, stats[what])

@@ -410,6 +410,9 @@ type model struct {
 	filters  []formatter.Filter
 	filtered uint64
 	filterFn formatter.FilterFunc
+	hidden   map[int]bool
+
+	printer *modelPrinter // the resource printer on this model
 
 	packets []string
 
@@ -471,7 +474,11 @@ func (m *model) pop() {
 }
 
 // ObjectStart: README §3.4.2 (and §5 for the undefined paths).
-func (m *model) ObjectStart(name, format string, cs bool) {
+func (m *model) ObjectStart(name, format string) { m.objectStart(name, format, false) }
+
+func (m *model) ObjectStartCaseSensitive(name, format string) { m.objectStart(name, format, true) }
+
+func (m *model) objectStart(name, format string, cs bool) {
 	if !m.json() {
 		m.textf(format, name)
 		return
@@ -635,6 +642,8 @@ func (m *model) KVInt(key, kf string, v int64, vf string) {
 	m.textf(vf, v)
 }
 
+func (m *model) KVString(key, kf, v, vf string) { m.KVStringWrap(key, kf, v, vf, -1) }
+
 func (m *model) KVStringWrap(key, kf, v, vf string, wrap int) {
 	if v == formatter.Null {
 		v = ""
@@ -694,27 +703,31 @@ func (m *model) Decoration(format string, args ...any) {
 	}
 }
 
-func (m *model) Message(typ, text string) {
+func (m *model) Message(typ, text string) error {
 	if !m.json() {
+		if text == formatter.Null {
+			text = ""
+		}
 		m.packets = append(m.packets, text)
-		return
+		return nil
 	}
 	if typ == formatter.Null {
 		// The reference looks a NULL type up as "normal" and appends there
 		// if that array exists; otherwise the message is lost (README
 		// §3.4.5). The generator does not use "normal" (see bugs_test.go).
-		if _, ok := m.msgs["normal"]; ok && isValidUTF8(text) {
+		if _, ok := m.msgs["normal"]; ok && text != formatter.Null && isValidUTF8(text) {
 			m.msgs["normal"] = append(m.msgs["normal"], text)
 		}
-		return
+		return nil
 	}
 	if _, ok := m.msgs[typ]; !ok {
 		m.msgTypes = append(m.msgTypes, typ)
 		m.msgs[typ] = []string{}
 	}
-	if isValidUTF8(text) {
+	if text != formatter.Null && isValidUTF8(text) {
 		m.msgs[typ] = append(m.msgs[typ], text)
 	}
+	return nil
 }
 
 func (m *model) HasErrorMessage() bool {
@@ -722,13 +735,60 @@ func (m *model) HasErrorMessage() bool {
 	return ok
 }
 
-func (m *model) SendBuffer() {
+func (m *model) SendBuffer() error {
 	if !m.json() {
 		m.flush()
 	}
+	return nil
 }
 
+func (m *model) SetMode(mode apimode.Mode) { m.mode = mode }
+
+func (m *model) SetCompact(c bool) { m.compact = c }
+
 func (m *model) AddFilter(flt formatter.Filter) { m.filters = append(m.filters, flt) }
+
+func (m *model) AddLimitFilter(n uint64) {
+	m.AddFilter(formatter.Filter{Kind: formatter.FilterLimit, Value: n})
+}
+
+func (m *model) AddOffsetFilter(n uint64) {
+	m.AddFilter(formatter.Filter{Kind: formatter.FilterOffset, Value: n})
+}
+
+func (m *model) AddACLFilter(column, typ int) {
+	m.AddFilter(formatter.Filter{Kind: formatter.FilterACL, Column: column, Type: typ})
+}
+
+func (m *model) AddResourceFilter(column, typ int) {
+	m.AddFilter(formatter.Filter{Kind: formatter.FilterResource, Column: column, Type: typ})
+}
+
+func (m *model) AddEnabledFilter(column, typ int) {
+	m.AddFilter(formatter.Filter{Kind: formatter.FilterEnabled, Column: column, Type: typ})
+}
+
+func (m *model) AddDisabledFilter(column, typ int) {
+	m.AddFilter(formatter.Filter{Kind: formatter.FilterDisabled, Column: column, Type: typ})
+}
+
+func (m *model) ClearFilters() { m.filters = nil }
+
+func (m *model) SetFilterFunc(fn formatter.FilterFunc) { m.filterFn = fn }
+
+// Hidden columns: the reference keeps a bitmap of columns 0..64.
+func (m *model) AddHiddenColumn(col int) {
+	if col >= 0 && col <= 64 {
+		if m.hidden == nil {
+			m.hidden = map[int]bool{}
+		}
+		m.hidden[col] = true
+	}
+}
+
+func (m *model) IsHiddenColumn(col int) bool { return m.hidden[col] }
+
+func (m *model) ClearHiddenColumns() { clear(m.hidden) }
 
 // FilterRow follows the reference's FilterData: every filter is asked;
 // a suppress ends the loop; then the tri-state ACL rule.
@@ -759,7 +819,7 @@ func (m *model) FilterRow(row []string) bool {
 	return true
 }
 
-func (m *model) FinalizeResult(ok bool) {
+func (m *model) FinalizeResult(ok bool) error {
 	if m.json() {
 		m.finalizeJSON(ok)
 	} else {
@@ -767,6 +827,8 @@ func (m *model) FinalizeResult(ok bool) {
 	}
 	m.filters = nil
 	m.filtered = 0
+	clear(m.hidden)
+	return nil
 }
 
 func (m *model) finalizeJSON(ok bool) {

@@ -15,7 +15,9 @@ import (
 // handed to package fmt with its flags, width and precision, so Go format
 // strings keep working. C length modifiers before d, i and u (%lld, %lu,
 // %zu, ...) are accepted, so format strings taken over from the Director
-// print the same. A conversion without an argument is reported the way fmt
+// print the same; %u of a negative signed integer prints its two's
+// complement, as C does: 64-bit for int and int64, 32-bit for the smaller
+// types (which C promotes to int). A conversion without an argument is reported the way fmt
 // reports it; arguments without a conversion are ignored, as in C (the
 // Director passes pre-formatted text as a format with an unused argument).
 func appendf(dst []byte, format string, args ...any) []byte {
@@ -59,6 +61,9 @@ func appendf(dst []byte, format string, args ...any) []byte {
 		if sp.verb == 'd' && !sp.sharp {
 			var nb [24]byte
 			if digits, neg, ok := intText(nb[:0], arg); ok {
+				if neg && sp.unsigned {
+					digits, neg = twosComplement(nb[:0], arg), false
+				}
 				dst = sp.appendInt(dst, digits, neg)
 				continue
 			}
@@ -74,6 +79,7 @@ type spec struct {
 	starWidth, starPrec             bool // '*': taken from the arguments
 	width, prec                     int  // -1: not given
 	verb                            byte // 0: the format ended first; 'd' also for C's i and u
+	unsigned                        bool // C's u: a negative argument prints as its two's complement
 }
 
 // parseSpec parses the conversion after a '%' at format[k:] and returns
@@ -120,6 +126,10 @@ flags:
 	}
 	if m < len(format) && strings.IndexByte("diu", format[m]) >= 0 {
 		sp.verb = 'd'
+		if format[m] == 'u' {
+			// C prints no sign for an unsigned conversion.
+			sp.unsigned, sp.plus, sp.space = true, false, false
+		}
 		return sp, m + 1
 	}
 	if k >= len(format) {
@@ -191,6 +201,12 @@ func appendOne(dst []byte, format string, isStr bool, s string, u uint64, neg bo
 			dst = sp.appendString(dst, s)
 		case !isStr && sp.verb == 'd' && !sp.sharp:
 			var nb [24]byte
+			if neg && sp.unsigned {
+				// u is the magnitude of a negative int64: print the
+				// 64-bit two's complement.
+				dst = sp.appendInt(dst, strconv.AppendUint(nb[:0], -u, 10), false)
+				break
+			}
 			dst = sp.appendInt(dst, strconv.AppendUint(nb[:0], u, 10), neg)
 		default:
 			return appendf(dst[:start], format, boxOne(isStr, s, u, neg))
@@ -312,6 +328,26 @@ func intText(dst []byte, arg any) (digits []byte, neg bool, ok bool) {
 		return append(dst, '0'), false, true
 	}
 	return nil, false, false
+}
+
+// twosComplement appends the digits of a negative signed integer argument
+// read as unsigned, as C's %u prints it: int and int64 as 64-bit values,
+// the smaller types as the 32-bit unsigned int they are promoted to.
+func twosComplement(dst []byte, arg any) []byte {
+	var v uint64
+	switch a := arg.(type) {
+	case int:
+		v = uint64(uint(a))
+	case int8:
+		v = uint64(uint32(a))
+	case int16:
+		v = uint64(uint32(a))
+	case int32:
+		v = uint64(uint32(a))
+	case int64:
+		v = uint64(a)
+	}
+	return strconv.AppendUint(dst, v, 10)
 }
 
 func absDigits(dst []byte, v int64) ([]byte, bool, bool) {

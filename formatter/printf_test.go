@@ -238,6 +238,15 @@ func TestPrintfCForms(t *testing.T) {
 		{"[%i|%u]", []any{-5, uint32(6)}, "[-5|6]"},
 		{"[%5i|%-5u|]", []any{-5, 6}, "[   -5|6    |]"},
 		{"[%05lld]", []any{int64(-42)}, "[-0042]"},
+		// %u of a negative signed value: C's two's complement (64-bit for
+		// int and int64, the promoted 32-bit int for smaller types).
+		{"[%u]", []any{int64(-7)}, "[18446744073709551609]"},
+		{"[%lu|%llu]", []any{-7, int64(math.MinInt64)}, "[18446744073709551609|9223372036854775808]"},
+		{"[%u|%u|%u]", []any{int32(-7), int16(-1), int8(-128)}, "[4294967289|4294967295|4294967168]"},
+		{"[%25u|%-22u|%025u]", []any{int64(-7), int64(-1), int64(-7)}, "[     18446744073709551609|18446744073709551615  |0000018446744073709551609]"},
+		{"[%+u|% u|%+d]", []any{5, 6, 7}, "[5|6|+7]"}, // no sign for unsigned conversions
+		{"[%u|%u]", []any{uint64(math.MaxUint64), 0}, "[18446744073709551615|0]"},
+		{"[%i|%d]", []any{int64(-7), -7}, "[-7|-7]"},
 	}
 	for _, tt := range tests {
 		if got := decorate(t, tt.format, tt.args...); got != tt.want {
@@ -256,5 +265,22 @@ func TestSprintfAppendf(t *testing.T) {
 	dst := []byte("pre:")
 	if got, want := string(formatter.Appendf(dst, "%3d%%", 7)), "pre:  7%"; got != want {
 		t.Errorf("Appendf = %q, want %q", got, want)
+	}
+}
+
+// TestKVUnsignedOfNegative: a KVInt value printed through %u is the
+// 64-bit two's complement, as C prints an int64 through %lu (found by
+// differential testing against the reference).
+func TestKVUnsignedOfNegative(t *testing.T) {
+	f, s := newF(apimode.Off, false)
+	f.KVInt("a", "%s=", -7, "%u;")
+	f.KVInt("b", "%s=", math.MinInt64, "%llu;")
+	f.KVInt("c", "%s=", -1, "%22u;")
+	f.KVInt("d", "%s=", -7, "%d;")
+	f.KVInt("e", "%s=", 7, "%u")
+	f.SendBuffer()
+	want := "a=18446744073709551609;b=9223372036854775808;c=  18446744073709551615;d=-7;e=7"
+	if got := one(t, s); got != want {
+		t.Errorf("got %q, want %q", got, want)
 	}
 }

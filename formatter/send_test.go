@@ -77,7 +77,7 @@ func TestLargeJSONSplit(t *testing.T) {
 		m.ArrayStart("rows", formatter.Null)
 		for i := range rows {
 			f.ObjectStart(formatter.Null, formatter.Null)
-			m.ObjectStart(formatter.Null, formatter.Null, false)
+			m.ObjectStart(formatter.Null, formatter.Null)
 			f.KVUint("id", formatter.Null, uint64(i), formatter.Null)
 			m.KVUint("id", formatter.Null, uint64(i), formatter.Null)
 			f.KVString("text", formatter.Null, row, formatter.Null)
@@ -92,7 +92,7 @@ func TestLargeJSONSplit(t *testing.T) {
 		f.KVString("big", formatter.Null, big, formatter.Null)
 		m.KVStringWrap("big", formatter.Null, big, formatter.Null, -1)
 		f.AddLimitFilter(rows)
-		m.AddFilter(formatter.Filter{Kind: formatter.FilterLimit, Value: rows})
+		m.AddLimitFilter(rows)
 		if err := f.FinalizeResult(true); err != nil {
 			t.Fatal(err)
 		}

@@ -83,12 +83,12 @@ func modelWords(line string) []string {
 func FuzzParseArgs(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string) {
 		words := modelWords(line)
-		var want []apimode.Arg
+		var want []uacontext.Arg
 		for _, w := range words {
 			k, v, ok := strings.Cut(w, "=")
-			want = append(want, apimode.Arg{Key: k, Value: v, HasValue: ok})
+			want = append(want, uacontext.Arg{Key: k, Value: v, HasValue: ok})
 		}
-		var got []apimode.Arg
+		var got []uacontext.Arg
 		var gotWords []string
 		alloc := allocated(func() {
 			got = uacontext.ParseArgs(line)
@@ -108,16 +108,26 @@ func FuzzParseArgs(f *testing.F) {
 
 // modelAPI is the Director's .api command: the new mode, the effect on
 // the compact flag, and whether the command is accepted.
-func modelAPI(args []apimode.Arg) (apimode.Mode, apimode.Compact, bool) {
+func modelAPI(args []uacontext.Arg) (apimode.Mode, apimode.Compact, bool) {
 	switch {
 	case len(args) == 1:
 		return apimode.On, apimode.CompactKeep, true
 	case len(args) < 2 || len(args) > 3:
 		return 0, 0, false
 	}
+	// The Director compares with strcasecmp: ASCII letters only.
+	lower := func(s string) string {
+		b := []byte(s)
+		for i, c := range b {
+			if 'A' <= c && c <= 'Z' {
+				b[i] = c + 'a' - 'A'
+			}
+		}
+		return string(b)
+	}
 	is := func(s string, words ...string) bool {
 		for _, w := range words {
-			if strings.EqualFold(s, w) {
+			if lower(s) == lower(w) {
 				return true
 			}
 		}
@@ -146,12 +156,12 @@ func modelAPI(args []apimode.Arg) (apimode.Mode, apimode.Compact, bool) {
 // the .api command.
 func FuzzAPI(f *testing.F) {
 	f.Fuzz(func(t *testing.T, rest string) {
-		var args []apimode.Arg
+		var args []uacontext.Arg
 		var req apimode.Request
 		var err error
 		alloc := allocated(func() {
 			args = uacontext.ParseArgs(".api " + rest)
-			req, err = apimode.Parse(args)
+			req, err = apimode.Parse(uacontext.ParseArgsOnly(".api " + rest))
 		})
 		if limit := uint64(32*len(rest)) + 64<<10; alloc > limit {
 			t.Fatalf("parsing %d bytes allocated %d bytes", len(rest), alloc)

@@ -7,14 +7,17 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/fuzz/internal/program"
 	"github.com/uaformat/uaformat/golden"
+	"github.com/uaformat/uaformat/internal/calls"
 )
 
 // render runs p's calls on f and returns the packets of each call.
-func render(f *formatter.Formatter, rec *recorder, p Program) [][][]byte {
+func render(f *formatter.Formatter, rec *recorder, p program.Program) [][][]byte {
+	t := calls.New(f)
 	out := make([][][]byte, len(p.Calls))
 	for i := range p.Calls {
-		p.Calls[i].Apply(f)
+		p.Calls[i].Do(t)
 		out[i] = rec.take()
 	}
 	return out
@@ -24,7 +27,7 @@ func render(f *formatter.Formatter, rec *recorder, p Program) [][][]byte {
 // p's options, through its public API only: a mode-2 FinalizeResult ends
 // the JSON result and its messages, a text-mode one flushes the text
 // buffer, both clear filters, hidden columns and the filtered-row count.
-func reset(f *formatter.Formatter, rec *recorder, p Program) {
+func reset(f *formatter.Formatter, rec *recorder, p program.Program) {
 	f.SetFilterFunc(nil)
 	f.SetMode(apimode.JSON)
 	_ = f.FinalizeResult(true)
@@ -35,11 +38,11 @@ func reset(f *formatter.Formatter, rec *recorder, p Program) {
 	rec.take()
 }
 
-func diffRuns(t *testing.T, what string, p Program, want, got [][][]byte) {
+func diffRuns(t *testing.T, what string, p program.Program, want, got [][][]byte) {
 	t.Helper()
 	for i := range want {
 		if d := golden.Diff(want[i], got[i]); d != "" {
-			t.Fatalf("%s: call %d (%v) differs from a fresh formatter:\n%s\nprogram:\n%s", what, i, p.Calls[i].Op, d, p)
+			t.Fatalf("%s: call %d (%v) differs from a fresh formatter:\n%s\nprogram:\n%s", what, i, p.Calls[i], d, p)
 		}
 	}
 }
@@ -50,13 +53,13 @@ func diffRuns(t *testing.T, what string, p Program, want, got [][][]byte) {
 // decoded from the second half of the input, then is reset through its API.
 func FuzzFormatterReuse(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := Decode(data)
+		p := program.Decode(data)
 		opts := formatter.Options{Mode: p.Mode, Compact: p.Compact}
 
 		rec := &recorder{fail: p.SendFails}
 		want := render(formatter.New(rec, opts), rec, p)
 
-		for _, pre := range []Program{p, Decode(data[len(data)/2:])} {
+		for _, pre := range []program.Program{p, program.Decode(data[len(data)/2:])} {
 			pre.SendFails = p.SendFails
 			rec := &recorder{fail: p.SendFails}
 			g := formatter.New(rec, formatter.Options{Mode: pre.Mode, Compact: pre.Compact})
@@ -82,10 +85,10 @@ const treeKey = "fuzz.tree"
 // packets must be identical.
 func FuzzFormatterTree(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		p := Decode(data)
+		p := program.Decode(data)
 		p.SendFails = false
 		for _, c := range p.Calls {
-			for _, s := range c.Str {
+			for _, s := range c.Strings() {
 				if strings.EqualFold(s, treeKey) {
 					return
 				}
@@ -97,9 +100,11 @@ func FuzzFormatterTree(f *testing.F) {
 
 		rec = &recorder{}
 		g := formatter.New(rec, opts)
+		target := calls.New(g)
 		mode, compact, fresh := p.Mode, p.Compact, true
 		for i := range p.Calls {
-			c := &p.Calls[i]
+			c := p.Calls[i]
+			name := c.Method.Name
 			if mode == apimode.JSON && fresh {
 				g.KVBool(treeKey, formatter.Null, true, formatter.Null)
 				g.KVBool(treeKey, formatter.Null, true, formatter.Null) // replaced: tree form
@@ -108,10 +113,10 @@ func FuzzFormatterTree(f *testing.F) {
 				}
 				fresh = false
 			}
-			c.Apply(g)
+			c.Do(target)
 			got := rec.take()
 			want := plain[i]
-			if mode == apimode.JSON && c.Op == OpFinalizeResult {
+			if mode == apimode.JSON && name == "FinalizeResult" {
 				w := withFirstMember(bytes.Join(want, nil), compact)
 				if g := bytes.Join(got, nil); !bytes.Equal(g, w) {
 					t.Fatalf("call %d: tree-form response differs from the token form plus %q:\n%s\nprogram:\n%s",
@@ -119,13 +124,13 @@ func FuzzFormatterTree(f *testing.F) {
 				}
 				fresh = true
 			} else if d := golden.Diff(want, got); d != "" {
-				t.Fatalf("call %d (%v): packets differ:\n%s\nprogram:\n%s", i, c.Op, d, p)
+				t.Fatalf("call %d (%v): packets differ:\n%s\nprogram:\n%s", i, c, d, p)
 			}
-			switch c.Op {
-			case OpSetMode:
-				mode = c.Mode
-			case OpSetCompact:
-				compact = c.B
+			switch name {
+			case "SetMode":
+				mode = c.Args[0].(apimode.Mode)
+			case "SetCompact":
+				compact = c.Args[0].(bool)
 			}
 		}
 	})

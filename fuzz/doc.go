@@ -1,22 +1,24 @@
-// Package fuzz holds the native Go fuzz targets of uaformat and the byte
-// encoding that turns fuzz input into formatter call sequences.
+// Package fuzz holds the native Go fuzz targets of uaformat.
 //
-// The model: a fuzz input is decoded into a Program, a sequence of
-// formatter calls with arbitrary arguments (any method in any order,
-// unbalanced ends, arbitrary byte strings as names, keys, values and
-// formats, filters, messages, mode switches, repeated FinalizeResult).
-// Decode accepts every byte string, so the fuzzer spends its time on calls,
-// not on parse errors, and Encode is its inverse, which lets the seed
-// corpora in testdata/fuzz be built from the golden oracle's call scripts
-// (FromScript). Program.String prints a decoded input as a call script for
-// bug reports.
+// The model: a fuzz input of the formatter targets is decoded into a
+// program (fuzz/internal/program), a sequence of calls of the formatter's
+// call surface (internal/calls, the description the golden runner, uafmt
+// and the formatter's model test share) with arbitrary arguments: any
+// method in any order, the resource printer's included, unbalanced ends,
+// arbitrary byte strings as names, keys, values, formats and list items,
+// filters, messages, mode switches, repeated FinalizeResult. Every byte string decodes to a program, so the fuzzer
+// spends its time on calls, not on parse errors, and the encoding's
+// inverse lets the seed corpora in testdata/fuzz be built from the golden
+// oracle's call scripts. A failing program is reported as a call script
+// that cmd/uafmt replays.
 //
 // The targets (in the package's tests) are:
 //
 //   - FuzzFormatter: runs a Program and checks every mode-2 response (one
 //     valid JSON-RPC 2.0 object, valid UTF-8, jansson layout, no duplicate
 //     keys, error envelope exactly when expected, meta.range consistent with
-//     the filters), text-mode messages, packet sizes, and that the total
+//     the filters), text-mode messages, the resource printer's closing
+//     packets and indentation level, packet sizes, and that the total
 //     output stays within a bound computed from the input;
 //   - FuzzFormatterReuse: a Program gives the same packets on a fresh
 //     formatter and on one reused after other results;
@@ -37,6 +39,12 @@
 //     a model of the Director's command;
 //   - FuzzDaemonSession: the demo Director (internal/demo) behind a fixed
 //     login, fed a fuzzed packet stream as its session.
+//
+// The TLS-PSK package keeps its own targets next to its unexported
+// parsers (tlspsk: FuzzParseClientHello, FuzzParseServerHello,
+// FuzzParseMessages, FuzzRecordRoundTrip, FuzzRecordOpen,
+// FuzzServerHandshake, FuzzServerHandshakeKnownKey, FuzzClientHandshake,
+// FuzzPostHandshake); run.sh finds them like these.
 //
 // Run them all with fuzz/run.sh SECONDS. A crasher found by go test -fuzz
 // is written to testdata/fuzz/FuzzX/ and stays there as a regression case;

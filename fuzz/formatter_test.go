@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -12,6 +13,8 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/fuzz/internal/program"
+	"github.com/uaformat/uaformat/internal/calls"
 )
 
 // recorder is the sink of the fuzz harness: it keeps the packets of the
@@ -68,38 +71,59 @@ func convBudget(format string, argBytes int) int {
 }
 
 // budget bounds the total number of bytes the formatter may send for p:
-// linear in the input for text, plus the JSON indentation, which can grow
-// with the nesting depth on every line (two spaces per level, as jansson
-// writes it).
-func budget(p Program) int {
+// linear in the input for text, plus indentation: the JSON indentation,
+// which can grow with the nesting depth on every line (two spaces per
+// level, as jansson writes it), and the resource printer's, which grows
+// with its start calls (two spaces per level on every line it prints).
+func budget(p program.Program) int {
 	total := 0
-	starts := 0
+	starts := 0 // calls that may open a JSON container
+	level := 0  // bound of the resource printer's level
 	for _, c := range p.Calls {
+		strs := c.Strings()
 		strBytes := 0
-		for _, s := range c.Str {
+		for _, s := range strs {
 			strBytes += len(s)
 		}
+		lines := 2 // lines of output of the call, in JSON and in text
 		for _, a := range c.Args {
-			if s, ok := a.(string); ok {
-				strBytes += len(s)
-			} else {
-				strBytes += 24
+			switch a := a.(type) {
+			case int64:
+				strBytes += 24 // an integer printed by a format
+			case []string:
+				lines += len(a)
 			}
 		}
-		switch c.Op {
-		case OpObjectStart, OpObjectStartCS, OpArrayStart:
+		switch c.Method.Name {
+		case "ObjectStart", "ArrayStart", "SubResourceStart", "KeyMultipleStringsInOneLine",
+			"KeyMultipleStringsOnePerLine", "KeyMultipleStringsOnePerLineVector":
 			starts++
+		case "ResourceArrayStart":
+			starts++
+			level++
+		case "ResourceStart":
+			starts += 2
+			level++
+		case "ResourceIndent":
+			level = max(level, c.Args[0].(int))
 		}
-		// Text: every format of the call (the keyword/value text of the
-		// call goes through them), rewrap's expansion included (3x).
-		for _, s := range c.Str {
+		if c.Method.Name == "SubResourceStart" {
+			level++
+		}
+		// Text: every string of the call may be a format (the keyword/value
+		// text of the call goes through them), rewrap's expansion included
+		// (3x).
+		for _, s := range strs {
 			total += convBudget(s, 3*strBytes)
 		}
 		total += strBytes // Message, ArrayItemText: text as is
+		// The resource printer: on every line the indentation, "# ", the
+		// key and an item escaped (2x).
+		total += lines * (2*level + 8 + 2*strBytes)
 		// JSON: escaping (at most 6 bytes per byte), the key, separators and
-		// two lines of indentation at the deepest possible level.
-		total += 6*strBytes + 64 + 2*(2*(starts+8)+2)
-		if c.Op == OpFinalizeResult {
+		// the lines' indentation at the deepest possible level.
+		total += 6*strBytes + 64*lines + lines*(2*(starts+8)+2)
+		if c.Method.Name == "FinalizeResult" {
 			// envelope, meta, the error packet of a failed send.
 			total += 16 << 10
 		}
@@ -115,10 +139,36 @@ type model struct {
 	filters  []formatter.Filter
 	fnSeed   int
 	filtered uint64
+	hidden   map[int]bool
+	sendErr  bool // the sink has failed
+	level    int  // the resource printer's indentation level
+}
+
+// closing is the text of ResourceEnd's own packet at level (after the
+// end): the indentation, "# " for a comment, the brace and an empty line.
+func closing(level int, comment bool) string {
+	s := strings.Repeat("  ", min(max(level, 0), 1<<15))
+	if comment {
+		s += "# "
+	}
+	return s + "}\n\n"
+}
+
+// levelStep is how a printer call with a baseformat argument (absent or
+// null: def) changes the level.
+func levelStep(a []any, i int, def string) int {
+	b, _ := a[i].(string)
+	if b == formatter.Null {
+		b = def
+	}
+	if b == "" {
+		return 0
+	}
+	return 1
 }
 
 func (m *model) filterRow(row []string) bool {
-	fn := FilterFunc(m.fnSeed)
+	fn := calls.FilterFunc(m.fnSeed)
 	if fn == nil {
 		return true
 	}
@@ -140,31 +190,58 @@ func (m *model) filterRow(row []string) bool {
 	return !(unknown > 0 && show == 0)
 }
 
+// filled returns c's arguments with the defaults of left-out optional
+// parameters.
+func filled(c calls.Call) []any {
+	a := slices.Clone(c.Args)
+	for i := len(a); i < len(c.Method.Params); i++ {
+		a = append(a, c.Method.Params[i].Default)
+	}
+	return a
+}
+
+// sending lists the methods that may send in text mode.
+var sending = map[string]bool{"Message": true, "FinalizeResult": true, "SendBuffer": true, "ObjectEnd": true,
+	"ResourceEnd": true, "SubResourceEnd": true}
+
 // runChecked runs p on a new formatter and checks every call's output.
-func runChecked(t *testing.T, p Program) {
+func runChecked(t *testing.T, p program.Program) {
 	rec := &recorder{fail: p.SendFails}
 	f := formatter.New(rec, formatter.Options{Mode: p.Mode, Compact: p.Compact})
-	m := model{mode: p.Mode, compact: p.Compact}
+	printer := formatter.NewResourcePrinter(f)
+	target := calls.Target{F: f, P: printer}
+	m := model{mode: p.Mode, compact: p.Compact, hidden: map[int]bool{}}
 	fail := func(i int, format string, args ...any) {
 		t.Helper()
-		t.Fatalf("call %d (%v): %s\nprogram:\n%s", i, p.Calls[i].Op, fmt.Sprintf(format, args...), p)
+		t.Fatalf("call %d (%v): %s\nprogram:\n%s", i, p.Calls[i], fmt.Sprintf(format, args...), p)
 	}
 	// First run every call, recording what it did, then check: so that
 	// the allocation of the formatter (and of the recorder's copies) can
 	// be measured apart from the checks.
 	type observed struct {
-		err      error
-		result   bool
-		packets  [][]byte
-		mode     apimode.Mode
-		compact  bool
-		filtered uint64
+		err        error
+		result     bool
+		packets    [][]byte
+		mode       apimode.Mode
+		compact    bool
+		filtered   uint64
+		filters    []formatter.Filter
+		hasACL     bool
+		hasFilters bool
+		level      int
+		hasErrMsg  bool
+		sinkErr    error
 	}
 	obs := make([]observed, len(p.Calls))
 	alloc := allocated(func() {
 		for i := range p.Calls {
-			err, result := p.Calls[i].Apply(f)
-			obs[i] = observed{err, result, rec.take(), f.Mode(), f.Compact(), f.RowsFiltered()}
+			result, err := p.Calls[i].Do(target)
+			obs[i] = observed{err: err, result: result, packets: rec.take(), mode: f.Mode(), compact: f.Compact(),
+				filtered: f.RowsFiltered(), filters: f.Filters(), hasACL: f.HasACLFilters(),
+				hasErrMsg: f.HasErrorMessage(), sinkErr: f.Err()}
+			obs[i].hasFilters = f.HasFilters()
+			obs[i].level = printer.Indent()
+			obs[i].filters = slices.Clone(obs[i].filters)
 		}
 	})
 	b := budget(p)
@@ -179,7 +256,9 @@ func runChecked(t *testing.T, p Program) {
 			alloc, len(p.Calls), b, limit, p)
 	}
 	for i := range p.Calls {
-		c := &p.Calls[i]
+		c := p.Calls[i]
+		name := c.Method.Name
+		a := filled(c)
 		before := m.mode
 		err, result, packets := obs[i].err, obs[i].result, obs[i].packets
 		for _, pk := range packets {
@@ -196,20 +275,52 @@ func runChecked(t *testing.T, p Program) {
 		if !p.SendFails && err != nil {
 			fail(i, "error from a working sink: %v", err)
 		}
-		if p.SendFails && len(packets) > 0 && c.Op != OpMessage && c.Op != OpFinalizeResult &&
-			c.Op != OpSendBuffer && c.Op != OpObjectEnd {
+		if len(packets) > 0 && !sending[name] {
 			fail(i, "%d packets sent", len(packets))
+		}
+		if p.SendFails && len(packets) > 0 {
+			m.sendErr = true
 		}
 
 		switch {
-		case before == apimode.JSON && c.Op == OpFinalizeResult:
-			checkResponse(t, p, i, packets, c.B, &m)
+		case before == apimode.JSON && name == "FinalizeResult":
+			checkResponse(t, p, i, packets, a[0].(bool), &m)
 		case before == apimode.JSON:
 			if len(packets) > 0 {
 				fail(i, "mode 2 sent %d packets before FinalizeResult: %.80q", len(packets), packets[0])
 			}
-		case c.Op == OpMessage:
-			text := c.Str[1]
+		case name == "ResourceEnd":
+			// Two messages: the buffered body (if any), then the closing
+			// brace at the level after the end.
+			want := closing(m.level-1, a[3].(bool))
+			if len(packets) == 0 || string(packets[len(packets)-1]) != want {
+				fail(i, "ResourceEnd sent %.80q, want the last packet %q", packets, want)
+			}
+			if body := packets[:len(packets)-1]; len(body) > 1 && !p.SendFails {
+				for _, pk := range body[:len(body)-1] {
+					if len(pk) != formatter.MaxSend {
+						fail(i, "text message split into a packet of %d bytes before its end", len(pk))
+					}
+				}
+			}
+		case name == "SubResourceEnd":
+			// A flush; with the default baseformat the text ends with the
+			// closing brace at the level after the end.
+			if b := a[2].(string); b == formatter.Null {
+				want := strings.TrimSuffix(closing(m.level-1, a[1].(bool)), "\n")
+				if len(packets) == 0 || !bytes.HasSuffix(bytes.Join(packets, nil), []byte(want)) {
+					fail(i, "SubResourceEnd sent %.80q, want it to end with %q", packets, want)
+				}
+			}
+			if len(packets) > 1 && !p.SendFails {
+				for _, pk := range packets[:len(packets)-1] {
+					if len(pk) != formatter.MaxSend {
+						fail(i, "text message split into a packet of %d bytes before its end", len(pk))
+					}
+				}
+			}
+		case name == "Message":
+			text := a[1].(string)
 			if text == formatter.Null {
 				text = "" // a NULL text is sent as an empty packet
 			}
@@ -228,70 +339,113 @@ func runChecked(t *testing.T, p Program) {
 					}
 				}
 			}
-			if c.Op == OpDecoration && before == apimode.On && len(packets) > 0 {
+			if name == "Decoration" && before == apimode.On && len(packets) > 0 {
 				fail(i, "Decoration sent in mode 1")
 			}
 		}
 
 		// Keep the model in step.
-		switch c.Op {
-		case OpSetMode:
-			m.mode = c.Mode
-		case OpSetCompact:
-			m.compact = c.B
-		case OpMessage:
-			if before == apimode.JSON && c.Str[0] == formatter.MsgError {
+		addFilter := func(kind formatter.FilterKind) {
+			m.filters = append(m.filters, formatter.Filter{Kind: kind, Column: a[0].(int), Type: a[1].(int)})
+		}
+		switch name {
+		case "SetMode":
+			m.mode = a[0].(apimode.Mode)
+		case "SetCompact":
+			m.compact = a[0].(bool)
+		case "Message":
+			if before == apimode.JSON && a[0].(string) == formatter.MsgError {
 				m.errMsg = true
 			}
-		case OpFinalizeResult:
+		case "FinalizeResult":
 			if before == apimode.JSON {
 				m.errMsg = false
 			}
 			m.filters = nil
 			m.filtered = 0
-		case OpAddLimitFilter:
-			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterLimit, Value: c.U})
-		case OpAddOffsetFilter:
-			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterOffset, Value: c.U})
-		case OpAddACLFilter:
-			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterACL, Column: c.N, Type: int(c.I)})
-		case OpAddResourceFilter:
-			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterResource, Column: c.N, Type: int(c.I)})
-		case OpAddEnabledFilter:
-			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterEnabled, Column: c.N, Type: int(c.I)})
-		case OpAddDisabledFilter:
-			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterDisabled, Column: c.N, Type: int(c.I)})
-		case OpClearFilters:
+			clear(m.hidden)
+		case "AddLimitFilter":
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterLimit, Value: a[0].(uint64)})
+		case "AddOffsetFilter":
+			m.filters = append(m.filters, formatter.Filter{Kind: formatter.FilterOffset, Value: a[0].(uint64)})
+		case "AddACLFilter":
+			addFilter(formatter.FilterACL)
+		case "AddResourceFilter":
+			addFilter(formatter.FilterResource)
+		case "AddEnabledFilter":
+			addFilter(formatter.FilterEnabled)
+		case "AddDisabledFilter":
+			addFilter(formatter.FilterDisabled)
+		case "ClearFilters":
 			m.filters = nil
-		case OpSetFilterFunc:
-			m.fnSeed = c.N
-		case OpFilterRow:
-			row := make([]string, len(c.Args))
-			for j, a := range c.Args {
-				row[j] = a.(string)
-			}
-			if want := m.filterRow(row); result != want {
+		case "SetFilterFunc":
+			m.fnSeed = a[0].(int)
+		case "FilterRow":
+			if want := m.filterRow(a[0].([]string)); result != want {
 				fail(i, "FilterRow = %t, want %t (filters %+v)", result, want, m.filters)
 			}
 			if !result {
 				m.filtered++
 			}
-		case OpQuery:
+		case "AddHiddenColumn":
+			if col := a[0].(int); col >= 0 && col <= 64 {
+				m.hidden[col] = true
+			}
+		case "IsHiddenColumn":
+			if want := m.hidden[a[0].(int)]; result != want {
+				fail(i, "IsHiddenColumn(%d) = %t, want %t", a[0], result, want)
+			}
+		case "ClearHiddenColumns":
+			clear(m.hidden)
+		case "HasErrorMessage":
 			if result != m.errMsg {
 				fail(i, "HasErrorMessage = %t, want %t", result, m.errMsg)
 			}
+		case "ResourceIndent":
+			m.level = a[0].(int)
+		case "ResourceStart":
+			m.level++
+		case "ResourceEnd":
+			m.level--
+		case "SubResourceStart":
+			m.level += levelStep(a, 2, "%s {\n")
+		case "SubResourceEnd":
+			m.level -= levelStep(a, 2, "}\n")
+		case "ResourceArrayStart":
+			m.level += levelStep(a, 2, "")
+		case "ResourceArrayEnd":
+			m.level -= levelStep(a, 2, "")
 		}
-		if obs[i].mode != m.mode || obs[i].compact != m.compact {
-			fail(i, "mode/compact %v/%t, want %v/%t", obs[i].mode, obs[i].compact, m.mode, m.compact)
+		o := obs[i]
+		if o.mode != m.mode || o.compact != m.compact {
+			fail(i, "mode/compact %v/%t, want %v/%t", o.mode, o.compact, m.mode, m.compact)
 		}
-		if obs[i].filtered != m.filtered {
-			fail(i, "RowsFiltered = %d, want %d", obs[i].filtered, m.filtered)
+		if o.filtered != m.filtered {
+			fail(i, "RowsFiltered = %d, want %d", o.filtered, m.filtered)
+		}
+		if !slices.Equal(o.filters, m.filters) {
+			fail(i, "Filters = %+v, want %+v", o.filters, m.filters)
+		}
+		if o.level != m.level {
+			fail(i, "the printer's level is %d, want %d", o.level, m.level)
+		}
+		if o.hasFilters != (len(m.filters) > 0) {
+			fail(i, "HasFilters = %t with filters %+v", o.hasFilters, m.filters)
+		}
+		if want := slices.ContainsFunc(m.filters, func(f formatter.Filter) bool { return f.Kind == formatter.FilterACL }); o.hasACL != want {
+			fail(i, "HasACLFilters = %t, want %t", o.hasACL, want)
+		}
+		if o.hasErrMsg != m.errMsg {
+			fail(i, "HasErrorMessage = %t, want %t", o.hasErrMsg, m.errMsg)
+		}
+		if (o.sinkErr != nil) != m.sendErr {
+			fail(i, "Err = %v, want an error: %t", o.sinkErr, m.sendErr)
 		}
 	}
 }
 
 // checkResponse checks the packets of a mode-2 FinalizeResult(ok).
-func checkResponse(t *testing.T, p Program, i int, packets [][]byte, ok bool, m *model) {
+func checkResponse(t *testing.T, p program.Program, i int, packets [][]byte, ok bool, m *model) {
 	t.Helper()
 	fail := func(format string, args ...any) {
 		t.Helper()
@@ -343,7 +497,7 @@ func checkResponse(t *testing.T, p Program, i int, packets [][]byte, ok bool, m 
 }
 
 // checkJSONResponse checks one complete mode-2 response.
-func checkJSONResponse(t *testing.T, p Program, i int, resp []byte, ok bool, m *model) {
+func checkJSONResponse(t *testing.T, p program.Program, i int, resp []byte, ok bool, m *model) {
 	t.Helper()
 	fail := func(format string, args ...any) {
 		t.Helper()
@@ -449,6 +603,6 @@ func checkJSONResponse(t *testing.T, p Program, i int, resp []byte, ok bool, m *
 // call (see runChecked).
 func FuzzFormatter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
-		runChecked(t, Decode(data))
+		runChecked(t, program.Decode(data))
 	})
 }

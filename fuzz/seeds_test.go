@@ -16,7 +16,9 @@ import (
 
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/fuzz/internal/program"
 	"github.com/uaformat/uaformat/golden"
+	"github.com/uaformat/uaformat/internal/calls"
 )
 
 var writeSeeds = flag.Bool("seeds", false, "rewrite the golden-derived seed corpora in testdata/fuzz")
@@ -57,7 +59,7 @@ func checkSeed(t *testing.T, path string, data []byte) {
 
 // TestSeedFormatterCorpus checks that every golden oracle case, encoded as
 // a Program, replays to exactly the oracle's packets (so the encoding and
-// Call.Apply are faithful), and that the encoded case is in the seed
+// the call-surface dispatch are faithful), and that the encoded case is in the seed
 // corpus of every Program target.
 func TestSeedFormatterCorpus(t *testing.T) {
 	paths, err := filepath.Glob(filepath.Join(oracleDir, "*.calls"))
@@ -74,17 +76,21 @@ func TestSeedFormatterCorpus(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			p, err := FromScript(s)
+			p, err := program.FromScript(s)
 			if err != nil {
 				t.Fatal(err)
 			}
 			data := p.Encode()
-			q := Decode(data)
+			q := program.Decode(data)
+			if q.String() != p.String() {
+				t.Fatalf("the encoded program decodes differently:\n%s\nwant:\n%s", q, p)
+			}
 			rec := &recorder{fail: q.SendFails}
 			var sent [][]byte
 			f := formatter.New(rec, formatter.Options{Mode: q.Mode, Compact: q.Compact})
+			target := calls.New(f)
 			for i := range q.Calls {
-				q.Calls[i].Apply(f)
+				q.Calls[i].Do(target)
 				sent = append(sent, rec.take()...)
 			}
 			out, err := os.Open(strings.TrimSuffix(path, ".calls") + ".out")
@@ -103,26 +109,6 @@ func TestSeedFormatterCorpus(t *testing.T) {
 				checkSeed(t, filepath.Join("testdata", "fuzz", target, "golden-"+name), data)
 			}
 		})
-	}
-}
-
-// TestDecodeEncode checks that Encode is the inverse of Decode on
-// arbitrary input that Decode consumed completely.
-func TestDecodeEncode(t *testing.T) {
-	inputs := [][]byte{
-		nil,
-		{2},
-		{0x0e, byte(OpKVString), 0xff, 3, 'a', 'b', 'c', 0xfe, 3, 0, 'x', 'y', 'z', 0},
-		{0x02, byte(OpKVUint), 1, 'k', 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},
-		{0x01, byte(OpDecoration), 2, '%', 's', 3, 0, 1, 'x', 1, 0xf8, 200, 0, 0xff},
-		{0x00, byte(OpFilterRow), 3, 1, 'a', 0xff, 0, byte(OpSetMode), 2, byte(OpAddACLFilter), 0x80, 0x7f},
-	}
-	for _, in := range inputs {
-		p := Decode(in)
-		q := Decode(p.Encode())
-		if p.String() != q.String() {
-			t.Errorf("Decode(%q):\n%s\nround trip:\n%s", in, p, q)
-		}
 	}
 }
 

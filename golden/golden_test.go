@@ -1,6 +1,7 @@
 package golden
 
 import (
+	"flag"
 	"fmt"
 	"strings"
 	"testing"
@@ -14,6 +15,8 @@ import (
 // dispatcher's FinalizeResult) and compares all three API modes with
 // testdata/NAME.mode{0,1,2}.golden. Regenerate with go test -update and
 // read the diff.
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/ instead of comparing with them")
 
 // null is the C NULL pointer (a NULL column value, a NULL fmt).
 const null = formatter.Null
@@ -173,11 +176,11 @@ var listJobsResult = result{
 
 // TestListJobs: `list jobs` by the default console.
 func TestListJobs(t *testing.T) {
-	Check(t, "list_jobs", func(f *formatter.Formatter) {
+	Check(t, "list_jobs", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		f.ArrayStart("jobs", null)
 		horzList(f, listJobsResult)
 		f.ArrayEnd("jobs", null)
-		f.FinalizeResult(true)
+		return true
 	})
 }
 
@@ -188,7 +191,7 @@ func TestListJobs(t *testing.T) {
 func TestListJobsRestricted(t *testing.T) {
 	const jobACL, clientACL = 0, 1
 	allowed := map[int][]string{jobACL: {"BackupClient1", "RestoreFiles"}, clientACL: {"bareos-fd"}}
-	Check(t, "list_jobs_restricted", func(f *formatter.Formatter) {
+	Check(t, "list_jobs_restricted", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		f.SetFilterFunc(func(row []string, flt formatter.Filter) formatter.FilterState {
 			if flt.Kind != formatter.FilterACL {
 				return formatter.FilterShow
@@ -210,7 +213,7 @@ func TestListJobsRestricted(t *testing.T) {
 		f.ArrayStart("jobs", null)
 		horzList(f, listJobsResult)
 		f.ArrayEnd("jobs", null)
-		f.FinalizeResult(true)
+		return true
 	})
 }
 
@@ -238,11 +241,11 @@ func TestLlistJobs(t *testing.T) {
 				null, "0", "0", null},
 		},
 	}
-	Check(t, "llist_jobs", func(f *formatter.Formatter) {
+	Check(t, "llist_jobs", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		f.ArrayStart("jobs", null)
 		vertList(f, r)
 		f.ArrayEnd("jobs", null)
-		f.FinalizeResult(true)
+		return true
 	})
 }
 
@@ -309,7 +312,7 @@ func TestBvfsLsfiles(t *testing.T) {
 			dev: 2049, ino: 1311803, mode: 0o100644, nlink: 1, uid: 1000, gid: 1000, user: "bareos", group: "bareos",
 			size: 3072, atime: 1714590603, mtime: 1700000000, ctime: 1700000005},
 	}
-	Check(t, "bvfs_lsfiles", func(f *formatter.Formatter) {
+	Check(t, "bvfs_lsfiles", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		f.ArrayStart("files", null)
 		for _, e := range entries {
 			f.ObjectStart(null, null)
@@ -341,7 +344,7 @@ func TestBvfsLsfiles(t *testing.T) {
 			f.ObjectEnd(null, null)
 		}
 		f.ArrayEnd("files", null)
-		f.FinalizeResult(true)
+		return true
 	})
 }
 
@@ -349,10 +352,10 @@ func TestBvfsLsfiles(t *testing.T) {
 // switched first, then the new mode is reported.
 func TestAPI(t *testing.T) {
 	for _, m := range []uint64{0, 2} {
-		Check(t, fmt.Sprintf("api%d", m), func(f *formatter.Formatter) {
+		Check(t, fmt.Sprintf("api%d", m), Options{Update: *update}, func(f *formatter.Formatter) bool {
 			f.SetMode(Modes[m])
 			f.KVUint("api", "%s: ", m, "%d\n")
-			f.FinalizeResult(true)
+			return true
 		})
 	}
 }
@@ -364,7 +367,7 @@ func TestStorages(t *testing.T) {
 		name    string
 		enabled bool
 	}{{"File", true}, {"myTapeLibrary", false}}
-	Check(t, "storages", func(f *formatter.Formatter) {
+	Check(t, "storages", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		f.ArrayStart("storages", null)
 		for _, s := range storages {
 			f.ObjectStart(null, null)
@@ -373,7 +376,7 @@ func TestStorages(t *testing.T) {
 			f.ObjectEnd(null, null)
 		}
 		f.ArrayEnd("storages", null)
-		f.FinalizeResult(true)
+		return true
 	})
 }
 
@@ -387,26 +390,26 @@ func errorMsg(f *formatter.Formatter, typ, text string) {
 // TestInvalidCommand: an unknown command word: one error message, the
 // dispatcher finalizes with false.
 func TestInvalidCommand(t *testing.T) {
-	Check(t, "invalid_command", func(f *formatter.Formatter) {
+	Check(t, "invalid_command", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		errorMsg(f, formatter.MsgError, "nosuchcmd: is an invalid command.\n")
-		f.FinalizeResult(false)
+		return false
 	})
 }
 
 // TestListJobsBadJobtype: `list jobs jobtype=Q`: a warning, then an error,
 // then a failed result; JSON groups the messages by type.
 func TestListJobsBadJobtype(t *testing.T) {
-	Check(t, "list_jobs_bad_jobtype", func(f *formatter.Formatter) {
+	Check(t, "list_jobs_bad_jobtype", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		errorMsg(f, formatter.MsgWarning, "Illegal jobtype Q\n")
 		errorMsg(f, formatter.MsgError, "invalid jobtype parameter\n")
-		f.FinalizeResult(false)
+		return false
 	})
 }
 
 // TestHelpCancel: `help cancel`: the usage is rewrapped at 45 columns in
 // mode 0, only collapsed in the API modes.
 func TestHelpCancel(t *testing.T) {
-	Check(t, "help_cancel", func(f *formatter.Formatter) {
+	Check(t, "help_cancel", Options{Update: *update}, func(f *formatter.Formatter) bool {
 		f.Decoration("%s", "  Command            Description\n  =======            ===========\n")
 		f.ObjectStart("cancel", null)
 		f.KVString("command", null, "cancel", "  %-18s")
@@ -417,6 +420,6 @@ func TestHelpCancel(t *testing.T) {
 		f.KVBool("permission", null, true, null)
 		f.ObjectEnd("cancel", null)
 		f.Decoration("\nWhen at a prompt, entering a period (.) cancels the command.\n\n")
-		f.FinalizeResult(true)
+		return true
 	})
 }

@@ -117,3 +117,16 @@ func ReadOut(r io.Reader) ([][]byte, error) {
 		off += int64(len(hdr)) + 1 + n + 1
 	}
 }
+
+// digits reports whether s is a non-empty run of ASCII decimal digits.
+func digits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}

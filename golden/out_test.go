@@ -8,8 +8,6 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/google/go-cmp/cmp"
 )
 
 func TestWriteReadOut(t *testing.T) {
@@ -37,8 +35,8 @@ func TestWriteReadOut(t *testing.T) {
 			t.Errorf("ReadOut(%q): %v", tt.text, err)
 			continue
 		}
-		if diff := cmp.Diff(texts(tt.packets), texts(back)); diff != "" {
-			t.Errorf("ReadOut(%q) (-want +got):\n%s", tt.text, diff)
+		if diff := Diff(tt.packets, back); diff != "" {
+			t.Errorf("ReadOut(%q):\n%s", tt.text, diff)
 		}
 		for i, p := range back {
 			if p == nil {
@@ -141,6 +139,11 @@ func TestDiff(t *testing.T) {
 			[]string{"packet 1 (want 6 bytes, got 6): first difference at byte 3:", `want "abc" ▶ "def"`, `got "abc" ▶ "Xef"`}},
 		{p("abc"), p("abc", "extra"), []string{"packet count: want 1, got 2", `"extra"`}},
 		{p("abc"), p("ab"), []string{"first difference at byte 2", `got "ab" ▶ (end)`}},
+		// The line diff: changed lines only, with context.
+		{p("{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3\n}"), p("{\n  \"a\": 1,\n  \"b\": 20,\n  \"c\": 3\n}"),
+			[]string{"-    \"b\": 2,\n+    \"b\": 20,\n", "     \"a\": 1,\n", "     \"c\": 3\n"}},
+		{p("x\x00y\n"), p("x\x01y\n"), []string{`-  "x\x00y\n" (quoted)`, `+  "x\x01y\n" (quoted)`}},
+		{p("a\n", "b\n"), p("b\n"), []string{" === packet 0 (2 bytes)\n-  a\n-=== packet 1 (2 bytes)\n   b\n"}},
 		{p(strings.Repeat("x", 100) + "A" + strings.Repeat("y", 100)), p(strings.Repeat("x", 100) + "B" + strings.Repeat("y", 100)),
 			[]string{"first difference at byte 100", `want …"xxxxxxxxxxxxxxxxxxxxxxxx" ▶ "Ayyyyyyyyyyyyyyyyyyyyyyy"…`}},
 	}

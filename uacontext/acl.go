@@ -4,7 +4,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
+
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // ACLKind selects one of a console's access control lists. The values are
@@ -59,6 +60,82 @@ func (k ACLKind) checksName() bool { return k != ACLWhere && k != ACLPluginOptio
 // against the whole item. A leading '!' makes the entry a deny entry.
 type ACLSet [NumACLKinds][]string
 
+// Allow is Compile followed by ACL.Allow: it compiles the set's regular
+// expressions on every call. Sessions check their console's compiled ACL
+// (UA.ACLAccessOK); use Compile for repeated checks.
+func (s *ACLSet) Allow(kind ACLKind, item string) bool { return s.Compile().Allow(kind, item) }
+
+// Match is Compile followed by ACL.Match.
+func (s *ACLSet) Match(kind ACLKind, item string) (allowed, decided bool) {
+	return s.Compile().Match(kind, item)
+}
+
+// Unrestricted is Compile followed by ACL.Unrestricted.
+func (s *ACLSet) Unrestricted(kind ACLKind) bool { return s.Compile().Unrestricted(kind) }
+
+// Compile returns the compiled form of the lists, which decides without
+// parsing or compiling anything. A nil set compiles to the nil *ACL of
+// the default console.
+func (s *ACLSet) Compile() *ACL {
+	if s == nil {
+		return nil
+	}
+	a := &ACL{}
+	for k, entries := range s {
+		list := make([]aclEntry, 0, len(entries))
+		for _, e := range entries {
+			list = append(list, compileEntry(e))
+		}
+		a.lists[k] = list
+	}
+	return a
+}
+
+// ACL is a compiled ACLSet: every entry parsed and every regular
+// expression compiled once (a session compiles its console's lists at
+// login), so that checking the rows of a listing takes no lock and
+// allocates nothing. An ACL is immutable and safe for concurrent use.
+// The nil *ACL stands for the default console, which may access every
+// valid name.
+type ACL struct {
+	lists [NumACLKinds][]aclEntry
+}
+
+// aclEntry is one parsed ACL entry.
+type aclEntry struct {
+	deny bool
+	all  bool           // "*all*"
+	name string         // compared case-insensitively (ASCII)
+	re   *regexp.Regexp // for entries with regular expression characters; nil if invalid
+	isRE bool
+}
+
+func compileEntry(e string) aclEntry {
+	var x aclEntry
+	if strings.HasPrefix(e, "!") {
+		x.deny = true
+		e = e[1:]
+	}
+	e = cString(e)
+	x.name = e
+	x.all = ascii.EqualFold(e, "*all*")
+	if strings.ContainsAny(e, ".()[]|^$+?*") {
+		x.isRE = true
+		if goRE, ok := translateERE(e); ok {
+			x.re, _ = regexp.Compile(`(?is)^(?:` + goRE + `)$`)
+		}
+	}
+	return x
+}
+
+// matches compares the entry (without its '!') with item.
+func (x *aclEntry) matches(item string) bool {
+	if x.all || ascii.EqualFold(x.name, item) {
+		return true
+	}
+	return x.isRE && x.re != nil && x.re.MatchString(item)
+}
+
 // Allow reports whether the lists permit access to item, exactly as the
 // Director decides for a named console: items of every kind except
 // ACLWhere and ACLPluginOptions must be valid resource names
@@ -66,37 +143,34 @@ type ACLSet [NumACLKinds][]string
 // and the first matching entry decides (a '!' entry denies, any other
 // allows); if no entry matches, access is denied.
 //
-// A nil *ACLSet stands for the default console, which may access every
-// valid name. An undefined kind is always denied.
-func (s *ACLSet) Allow(kind ACLKind, item string) bool {
+// The nil *ACL (the default console) may access every valid name. An
+// undefined kind is always denied.
+func (a *ACL) Allow(kind ACLKind, item string) bool {
 	if !kind.Valid() {
 		return false
 	}
 	if kind.checksName() && !IsNameValid(item) {
 		return false
 	}
-	if s == nil {
+	if a == nil {
 		return true
 	}
-	allowed, _ := s.Match(kind, item)
+	allowed, _ := a.Match(kind, item)
 	return allowed
 }
 
 // Match walks the list of kind and reports the decision of the first entry
 // that matches item: decided is false when no entry matches (which Allow
-// treats as denied). Match does not check the item's name syntax. A nil
-// set or an undefined kind matches nothing.
-func (s *ACLSet) Match(kind ACLKind, item string) (allowed, decided bool) {
-	if s == nil || !kind.Valid() {
+// treats as denied). Match does not check the item's name syntax. The nil
+// ACL or an undefined kind matches nothing.
+func (a *ACL) Match(kind ACLKind, item string) (allowed, decided bool) {
+	if a == nil || !kind.Valid() {
 		return false, false
 	}
-	for _, e := range s[kind] {
-		if strings.HasPrefix(e, "!") {
-			if entryMatches(e[1:], item) {
-				return false, true
-			}
-		} else if entryMatches(e, item) {
-			return true, true
+	item = cString(item)
+	for i := range a.lists[kind] {
+		if x := &a.lists[kind][i]; x.matches(item) {
+			return !x.deny, true
 		}
 	}
 	return false, false
@@ -104,37 +178,24 @@ func (s *ACLSet) Match(kind ACLKind, item string) (allowed, decided bool) {
 
 // Unrestricted reports whether the list of kind grants everything, the
 // way the Director's AclNoRestrictions decides: an "*all*" entry comes
-// before any deny entry. An empty list is restricted (it denies all). A
-// nil set (the default console) is unrestricted.
-func (s *ACLSet) Unrestricted(kind ACLKind) bool {
-	if s == nil {
+// before any deny entry. An empty list is restricted (it denies all). The
+// nil ACL (the default console) is unrestricted.
+func (a *ACL) Unrestricted(kind ACLKind) bool {
+	if a == nil {
 		return true
 	}
 	if !kind.Valid() {
 		return false
 	}
-	for _, e := range s[kind] {
-		if strings.HasPrefix(e, "!") {
+	for _, x := range a.lists[kind] {
+		if x.deny {
 			return false
 		}
-		if equalFold(e, "*all*") {
+		if x.all {
 			return true
 		}
 	}
 	return false
-}
-
-// entryMatches compares one ACL entry (without its '!') with item.
-func entryMatches(entry, item string) bool {
-	entry, item = cString(entry), cString(item)
-	if equalFold(entry, "*all*") || equalFold(entry, item) {
-		return true
-	}
-	if !strings.ContainsAny(entry, ".()[]|^$+?*") {
-		return false
-	}
-	re := compileACLRegexp(entry)
-	return re != nil && re.MatchString(item)
 }
 
 // MaxNameLength is the Director's MAX_NAME_LENGTH: resource names must be
@@ -158,35 +219,6 @@ func IsNameValid(name string) bool {
 		}
 	}
 	return true
-}
-
-// The compiled-regexp cache. ACL entries come from the configuration, so
-// the set of patterns is small; the cap only guards against misuse.
-var (
-	reCacheMu sync.Mutex
-	reCache   = map[string]*regexp.Regexp{}
-)
-
-const reCacheMax = 4096
-
-// compileACLRegexp returns the anchored, case-insensitive Go form of a
-// POSIX extended regular expression, or nil if it is not valid.
-func compileACLRegexp(pattern string) *regexp.Regexp {
-	reCacheMu.Lock()
-	re, ok := reCache[pattern]
-	reCacheMu.Unlock()
-	if ok {
-		return re
-	}
-	if goRE, ok := translateERE(pattern); ok {
-		re, _ = regexp.Compile(`(?is)^(?:` + goRE + `)$`)
-	}
-	reCacheMu.Lock()
-	if len(reCache) < reCacheMax {
-		reCache[pattern] = re
-	}
-	reCacheMu.Unlock()
-	return re
 }
 
 // translateERE rewrites a POSIX extended regular expression (glibc

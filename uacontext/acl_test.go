@@ -163,3 +163,51 @@ func FuzzACLRegexp(f *testing.F) {
 		s.Allow(ACLWhere, item) // must not panic
 	})
 }
+
+// TestCompiledACL checks that the compiled form decides like the lists it
+// was compiled from, does not change with them afterwards, and decides
+// without allocating (the row path of every ACL-filtered listing).
+func TestCompiledACL(t *testing.T) {
+	var s ACLSet
+	s[ACLJob] = []string{"!backup-secret", "backup-.*", "Restore(Files|All)", "[invalid"}
+	s[ACLClient] = []string{"*ALL*"}
+	a := s.Compile()
+	for _, item := range []string{"backup-web", "BACKUP-db", "backup-secret", "RestoreFiles", "restoreall", "Restore", "[invalid", "other"} {
+		if got, want := a.Allow(ACLJob, item), s.Allow(ACLJob, item); got != want {
+			t.Errorf("compiled Allow(%q) = %v, lists say %v", item, got, want)
+		}
+	}
+	if !a.Allow(ACLJob, "backup-web") || a.Allow(ACLJob, "backup-secret") || !a.Unrestricted(ACLClient) || a.Unrestricted(ACLJob) {
+		t.Error("compiled ACL decides wrongly")
+	}
+	s[ACLJob] = nil
+	if !a.Allow(ACLJob, "backup-web") {
+		t.Error("the compiled ACL changed with its lists")
+	}
+	var none *ACL
+	if !none.Allow(ACLJob, "x") || none.Allow(ACLJob, "bad\nname") || !none.Unrestricted(ACLPool) {
+		t.Error("nil ACL is not the default console's")
+	}
+	if (*ACLSet)(nil).Compile() != nil {
+		t.Error("nil set does not compile to the nil ACL")
+	}
+	ua := NewUA(&recorder{}, Options{Console: &Console{Name: "c", ACL: ACLSet{ACLJob: {"!x", "backup-.*"}}}})
+	if n := testing.AllocsPerRun(100, func() { ua.ACLAccessOK(ACLJob, "backup-web01") }); n != 0 {
+		t.Errorf("an ACL check allocates %v times", n)
+	}
+}
+
+// BenchmarkACLAllowParallel checks rows against a console's regular
+// expressions from many sessions at once, as concurrent ACL-filtered
+// listings do.
+func BenchmarkACLAllowParallel(b *testing.B) {
+	set := ACLSet{ACLJob: {"!backup-secret.*", "backup-(web|db|mail)[0-9]+", "Restore.*"}}
+	b.RunParallel(func(pb *testing.PB) {
+		ua := NewUA(&recorder{}, Options{Console: &Console{Name: "c", ACL: set}})
+		i := 0
+		for pb.Next() {
+			ua.ACLAccessOK(ACLJob, [...]string{"backup-web01", "backup-secret1", "RestoreFiles", "other"}[i&3])
+			i++
+		}
+	})
+}

@@ -1,10 +1,24 @@
 package uacontext
 
-import "github.com/uaformat/uaformat/apimode"
-
 // MaxArgs is the largest number of words the Director keeps from one
 // command line (MAX_CMD_ARGS). Further words are dropped without notice.
 const MaxArgs = 30
+
+// Arg is one parsed command-line argument: a keyword and an optional value,
+// as the Director splits "key=value" words (see ParseArgs).
+type Arg struct {
+	Key      string
+	Value    string
+	HasValue bool // "key=" has an empty value, "key" none
+}
+
+// String returns the word as typed: "key" or "key=value".
+func (a Arg) String() string {
+	if a.HasValue {
+		return a.Key + "=" + a.Value
+	}
+	return a.Key
+}
 
 // ParseArgs splits a command line into arguments exactly as the Director
 // does before it runs a command.
@@ -19,7 +33,7 @@ const MaxArgs = 30
 // value) from "a=" (empty value). Nothing is case-folded.
 //
 // ParseArgs never fails; an empty or blank line gives no arguments.
-func ParseArgs(line string) []apimode.Arg {
+func ParseArgs(line string) []Arg {
 	return appendArgs(nil, line)
 }
 
@@ -32,12 +46,12 @@ func ParseArgsOnly(line string) []string {
 	return words
 }
 
-func appendArgs(dst []apimode.Arg, line string) []apimode.Arg {
+func appendArgs(dst []Arg, line string) []Arg {
 	scanWords(line, func(w string) {
-		a := apimode.Arg{Key: w}
+		a := Arg{Key: w}
 		for i := 0; i < len(w); i++ {
 			if w[i] == '=' {
-				a = apimode.Arg{Key: w[:i], Value: w[i+1:], HasValue: true}
+				a = Arg{Key: w[:i], Value: w[i+1:], HasValue: true}
 				break
 			}
 		}
@@ -108,32 +122,4 @@ func scanWords(line string, yield func(string)) {
 		}
 		yield(string(buf))
 	}
-}
-
-// asciiLower maps an ASCII upper-case letter to lower case.
-func asciiLower(c byte) byte {
-	if 'A' <= c && c <= 'Z' {
-		return c + 'a' - 'A'
-	}
-	return c
-}
-
-// equalFold is C strcasecmp(a, b) == 0 in the C locale: ASCII letters
-// compare case-insensitively, every other byte must be equal.
-func equalFold(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		if asciiLower(a[i]) != asciiLower(b[i]) {
-			return false
-		}
-	}
-	return true
-}
-
-// hasPrefixFold reports whether prefix is an ASCII case-insensitive prefix
-// of s (C strncasecmp(prefix, s, strlen(prefix)) == 0).
-func hasPrefixFold(s, prefix string) bool {
-	return len(prefix) <= len(s) && equalFold(s[:len(prefix)], prefix)
 }

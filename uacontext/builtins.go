@@ -1,8 +1,11 @@
 package uacontext
 
 import (
+	"context"
+
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Builtins returns the commands this package implements, with the
@@ -39,47 +42,51 @@ func Builtins() []Command {
 	}
 }
 
-func builtin(name string, h Handler) Command {
+func builtin(name string, h HandlerFunc) Command {
 	c, _ := Reference(name)
 	c.Handler = h
 	return c
 }
 
 // noopCmd is ".": it signals its own begin and success in the API modes.
-func noopCmd(ua *UA) bool {
-	if ua.API != apimode.Off {
+func noopCmd(_ context.Context, ua *UA) error {
+	if ua.Mode() != apimode.Off {
 		ua.Signal(bsock.CmdBegin)
 		ua.Signal(bsock.CmdOK)
 	}
-	return true
+	return nil
 }
 
-func quitCmd(ua *UA) bool {
+func quitCmd(_ context.Context, ua *UA) error {
 	ua.Quit = true
-	return true
+	return nil
 }
 
-func apiCmd(ua *UA) bool {
-	req, err := apimode.Parse(ua.Args)
-	if err != nil {
-		return false
+func apiCmd(_ context.Context, ua *UA) error {
+	words := make([]string, len(ua.Args))
+	for i, a := range ua.Args {
+		words[i] = a.String()
 	}
-	ua.API = req.Mode
+	req, err := apimode.Parse(words)
+	if err != nil {
+		// The Director fails the command without a message.
+		return ErrReported
+	}
 	if len(ua.Args) > 1 {
 		ua.Batch = req.Batch
 	}
 	switch req.Compact {
 	case apimode.CompactOn:
-		ua.Send.SetCompact(true)
+		ua.Formatter().SetCompact(true)
 	case apimode.CompactOff:
-		ua.Send.SetCompact(false)
+		ua.Formatter().SetCompact(false)
 	}
-	ua.Send.SetMode(ua.API)
-	ua.Send.KVUint("api", "%s: ", uint64(ua.API), "%d\n")
-	return true
+	ua.SetMode(req.Mode)
+	ua.Formatter().KVUint("api", "%s: ", uint64(req.Mode), "%d\n")
+	return nil
 }
 
-func onOff(ua *UA, set func(bool)) bool {
+func onOff(ua *UA, set func(bool)) error {
 	switch ua.FindArgKeyword("on", "off") {
 	case 0:
 		set(true)
@@ -88,25 +95,25 @@ func onOff(ua *UA, set func(bool)) bool {
 	default:
 		ua.ErrorMsg("ON or OFF keyword missing.\n")
 	}
-	return true
+	return nil
 }
 
-func autodisplayCmd(ua *UA) bool {
+func autodisplayCmd(_ context.Context, ua *UA) error {
 	return onOff(ua, func(b bool) { ua.AutoDisplay = b })
 }
 
-func guiCmd(ua *UA) bool {
+func guiCmd(_ context.Context, ua *UA) error {
 	return onOff(ua, func(b bool) { ua.GUI = b })
 }
 
-func whoamiCmd(ua *UA) bool {
-	ua.Send.KVString("whoami", null, ua.ConsoleName(), "%s\n")
-	return true
+func whoamiCmd(_ context.Context, ua *UA) error {
+	ua.Formatter().KVString("whoami", null, ua.ConsoleName(), "%s\n")
+	return nil
 }
 
-func versionCmd(ua *UA) bool {
+func versionCmd(_ context.Context, ua *UA) error {
 	d := ua.Director
-	f := ua.Send
+	f := ua.Formatter()
 	f.ObjectStart("version", null)
 	f.KVString("name", null, d.Name, "%s ")
 	f.KVString("type", null, "bareos-director", null)
@@ -117,7 +124,7 @@ func versionCmd(ua *UA) bool {
 	f.KVString("distversion", null, d.OSInfo, "%s ")
 	f.KVString("CustomVersionId", null, d.CustomVersionID, "%s\n")
 	f.ObjectEnd("version", null)
-	return true
+	return nil
 }
 
 // doMessages sends every queued console message as its own raw packet.
@@ -130,30 +137,30 @@ func (ua *UA) doMessages() {
 
 // messagesCmd mirrors the Director, which checks the Command ACL against
 // the raw command line here.
-func messagesCmd(ua *UA) bool {
+func messagesCmd(_ context.Context, ua *UA) error {
 	if ua.Messages.Pending() && ua.ACLAccessOK(ACLCommand, ua.Cmd) {
 		ua.doMessages()
 	} else {
-		ua.Send.Decoration("You have no messages.\n")
+		ua.Formatter().Decoration("You have no messages.\n")
 	}
-	return true
+	return nil
 }
 
-func dotMessagesCmd(ua *UA) bool {
+func dotMessagesCmd(_ context.Context, ua *UA) error {
 	if ua.Messages.Pending() {
 		ua.doMessages()
 	}
-	return true
+	return nil
 }
 
-func helpCmd(ua *UA) bool {
-	f := ua.Send
+func helpCmd(_ context.Context, ua *UA) error {
+	f := ua.Formatter()
 	f.Decoration("%s", "  Command            Description\n  =======            ===========\n")
 	cmds := ua.Table.Commands()
 	if len(ua.Args) == 2 {
 		found := false
 		for _, c := range cmds {
-			if !equalFold(ua.Args[1].Key, c.Name) {
+			if !ascii.EqualFold(ua.Args[1].Key, c.Name) {
 				continue
 			}
 			f.ObjectStart(c.Name, null)
@@ -182,16 +189,15 @@ func helpCmd(ua *UA) bool {
 		}
 	}
 	f.Decoration("\nWhen at a prompt, entering a period (.) cancels the command.\n\n")
-	return true
+	return nil
 }
 
-func dotHelpCmd(ua *UA) bool {
-	f := ua.Send
+func dotHelpCmd(_ context.Context, ua *UA) error {
+	f := ua.Formatter()
 	full := false
 	if j := ua.FindArg("full"); j >= 0 {
 		if ua.Args[j].HasValue {
-			ua.ErrorMsg("The full option does not take a value.\n")
-			return false
+			return Errorf("The full option does not take a value.\n")
 		}
 		full = true
 	}
@@ -209,7 +215,7 @@ func dotHelpCmd(ua *UA) bool {
 			f.ObjectEnd(c.Name, null)
 			break
 		}
-		return true
+		return nil
 	}
 	all := ua.FindArg("all") >= 0
 	for _, c := range cmds {
@@ -230,5 +236,5 @@ func dotHelpCmd(ua *UA) bool {
 		f.KVBool("permission", null, allowed, null)
 		f.ObjectEnd(c.Name, null)
 	}
-	return true
+	return nil
 }

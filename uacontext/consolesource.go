@@ -3,6 +3,10 @@ package uacontext
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/uaformat/uaformat/bsock"
 )
 
 // ErrUnknownConsole is returned by a ConsoleSource for a name it does not
@@ -29,4 +33,30 @@ type ConsoleSourceFunc func(ctx context.Context, name string) (*Console, error)
 // LookupConsole calls f(ctx, name).
 func (f ConsoleSourceFunc) LookupConsole(ctx context.Context, name string) (*Console, error) {
 	return f(ctx, name)
+}
+
+// ConsoleList returns a ConsoleSource serving a fixed list of consoles.
+// The consoles are copied (later changes to cs do not show) and their
+// keys lower-cased; of several consoles with one name the first counts,
+// and consoles without a name or named like the default console
+// ("*UserAgent*", which Server.DefaultKey governs) are left out.
+func ConsoleList(cs ...Console) ConsoleSource {
+	m := make(consoleList, len(cs))
+	for i := range cs {
+		c := cs[i]
+		c.Key = strings.ToLower(c.Key)
+		if _, dup := m[c.Name]; !dup && c.Name != "" && c.Name != bsock.DefaultConsoleName {
+			m[c.Name] = &c
+		}
+	}
+	return m
+}
+
+type consoleList map[string]*Console
+
+func (m consoleList) LookupConsole(_ context.Context, name string) (*Console, error) {
+	if c, ok := m[name]; ok {
+		return c, nil
+	}
+	return nil, fmt.Errorf("%w: %.40q", ErrUnknownConsole, name)
 }

@@ -3,16 +3,23 @@
 //
 // A console session (Session, run by Server for each connection) reads one
 // command line per data packet, parses it like the Director (ParseArgs),
-// finds the command in an ordered Table by case-insensitive prefix,
-// checks the console's Command ACL, and runs the command's Handler with a
-// UA, the per-session context. Handlers write their result through
-// UA.Send, a formatter.Formatter in the session's API mode, and the
-// messaging methods (SendMsg, InfoMsg, WarningMsg, ErrorMsg,
-// SendCmdUsage). The dispatcher wraps the command in the signals of the
-// API modes (BNET_CMD_BEGIN, BNET_CMD_OK/BNET_CMD_FAILED), finalizes the
-// result (one JSON document per command in mode 2), and the session loop
-// ends each answer with BNET_EOD (mode 0) or the next BNET_MAIN_PROMPT
-// (modes 1 and 2).
+// finds the command in an ordered Table by case-insensitive (ASCII)
+// prefix, checks the console's Command ACL, and runs the command's
+// HandlerFunc with a context and a UA, the per-session state. Handlers
+// write their result through UA.Formatter, a formatter.Formatter in the
+// session's API mode, and the messaging methods (SendMsg, InfoMsg,
+// WarningMsg, ErrorMsg, SendCmdUsage), and return an error when the
+// command fails. The dispatcher wraps the command in the signals of the
+// API modes (BNET_CMD_BEGIN, BNET_CMD_OK/BNET_CMD_FAILED), turns a
+// handler's error into the console's error message (ErrReported,
+// NotFoundError, CommandError), finalizes the result (one JSON document
+// per command in mode 2, the error envelope for a failure), and the
+// session loop ends each answer with BNET_EOD (mode 0) or the next
+// BNET_MAIN_PROMPT (modes 1 and 2).
+//
+// Server runs sessions with net/http semantics: Serve, Shutdown (running
+// commands finish), Close (they are canceled). A command's context ends
+// when its console disconnects, and on Close.
 //
 // The command table is the extension point: Builtins provides the session
 // commands (.api, help, .help, version, whoami, quit, messages, ...),

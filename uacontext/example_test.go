@@ -2,11 +2,15 @@ package uacontext_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
+	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
@@ -40,7 +44,7 @@ func ExampleACLSet_Allow() {
 
 func ExampleTable_Lookup() {
 	t := uacontext.DefaultTable()
-	t.Add(uacontext.Command{Name: "query", Handler: func(*uacontext.UA) bool { return true }})
+	t.Add(uacontext.Command{Name: "query", Handler: func(context.Context, *uacontext.UA) error { return nil }})
 	for _, word := range []string{"q", "que", "ver", "x"} {
 		c, ok := t.Lookup(word)
 		fmt.Println(word, c.Name, ok)
@@ -63,27 +67,36 @@ func ExampleUA_Execute() {
 	tab.Add(uacontext.Command{
 		Name:  "hello",
 		Usage: "name=<name>",
-		Handler: func(ua *uacontext.UA) bool {
+		Handler: func(ctx context.Context, ua *uacontext.UA) error {
 			name, ok := ua.ArgValue("name")
 			if !ok {
 				ua.SendCmdUsage("name missing")
-				return false
+				return uacontext.ErrReported
 			}
-			ua.Send.KVString("greeting", formatter.Null, "hello "+name, "%s\n")
-			return true
+			if name == "nobody" {
+				return uacontext.NotFound("Client", name)
+			}
+			ua.Formatter().KVString("greeting", formatter.Null, "hello "+name, "%s\n")
+			return nil
 		},
 	})
-	ua := uacontext.NewUA(context.Background(), printConn{}, uacontext.Options{Table: tab})
-	ua.API = apimode.On
-	ua.Execute("hello name=world")
-	ua.Execute("hello")
-	ua.Execute("nosuch")
+	ctx := context.Background()
+	ua := uacontext.NewUA(printConn{}, uacontext.Options{Table: tab})
+	ua.SetMode(apimode.On)
+	ua.Execute(ctx, "hello name=world")
+	ua.Execute(ctx, "hello")
+	ua.Execute(ctx, "hello name=nobody")
+	ua.Execute(ctx, "nosuch")
 	// Output:
 	// BNET_CMD_BEGIN
 	// BNET_CMD_OK
 	// data "hello world\n"
 	// BNET_CMD_BEGIN
 	// data "name missing\nUSAGE: hello name=<name>\n"
+	// BNET_CMD_FAILED
+	// BNET_CMD_BEGIN
+	// BNET_ERROR_MSG
+	// data "Client \"nobody\" not found.\n"
 	// BNET_CMD_FAILED
 	// BNET_ERROR_MSG
 	// data "nosuch: is an invalid command.\n"
@@ -93,24 +106,104 @@ func ExampleServer() {
 	srv := &uacontext.Server{
 		Director:   uacontext.DirectorInfo{Name: "bareos-dir"},
 		DefaultKey: bsock.PasswordKey("secret"),
-		Consoles: []uacontext.Console{{
+		Consoles: uacontext.ConsoleList(uacontext.Console{
 			Name: "admin",
 			Key:  bsock.PasswordKey("admin-password"),
 			ACL: uacontext.ACLSet{
 				uacontext.ACLCommand: {"*all*"},
 				uacontext.ACLJob:     {"backup-.*"},
 			},
-		}},
-		Messages:  &uacontext.MessageQueue{},
-		FailDelay: bsock.DefaultFailDelay,
+		}),
+		Messages: &uacontext.MessageQueue{},
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM)
-	defer stop()
 	ln, err := net.Listen("tcp", "127.0.0.1:9101")
 	if err != nil {
 		log.Fatal(err)
 	}
-	if err := srv.Serve(ctx, ln); err != nil {
+	stop := make(chan os.Signal, 1)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		<-stop
+		// Let running commands finish for up to 30 seconds.
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			log.Print(err)
+		}
+	}()
+	if err := srv.Serve(ln); !errors.Is(err, uacontext.ErrServerClosed) {
 		log.Fatal(err)
 	}
+	<-stopped // Serve returns at once; Shutdown waits for the sessions
+}
+
+// scriptedConsole prints what a session sends, like printConn, and
+// answers the Director's questions from a script.
+type scriptedConsole struct {
+	printConn
+	answers []string
+}
+
+func (c *scriptedConsole) RecvContext(ctx context.Context) (bsock.Packet, error) {
+	if len(c.answers) == 0 {
+		return bsock.Packet{}, io.EOF // the console went away
+	}
+	a := c.answers[0]
+	c.answers = c.answers[1:]
+	fmt.Printf("answer %q\n", a)
+	return bsock.Packet{Data: []byte(a)}, nil
+}
+
+// An interactive command asks for a confirmation (skipped by "yes" on
+// the command line, refused in batch mode) and offers a numbered list.
+// A prompt's error is returned as it is: canceled with ".", batch mode,
+// or the console gone — the dispatcher adds no message of its own.
+func Example_interactiveCommand() {
+	tab := uacontext.DefaultTable()
+	tab.Add(uacontext.Command{
+		Name:  "purge",
+		Usage: "[yes]",
+		Handler: func(ctx context.Context, ua *uacontext.UA) error {
+			ok, err := ua.GetConfirmation(ctx, "Purge a cache? (yes/no): ", false)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				ua.SendMsg("Nothing done.\n")
+				return nil
+			}
+			ua.StartPrompt("Caches:\n")
+			for _, c := range []string{"files", "jobs", "volumes"} {
+				ua.AddPrompt(c)
+			}
+			_, cache, err := ua.DoPrompt(ctx, "Cache", "Select the cache")
+			if err != nil {
+				return err
+			}
+			ua.Formatter().KVString("purged", "%s: ", cache, "%s\n")
+			return nil
+		},
+	})
+	ua := uacontext.NewUA(&scriptedConsole{answers: []string{"maybe", "yes", "4", "2"}}, uacontext.Options{Table: tab})
+	ua.Execute(context.Background(), "purge")
+	// Output:
+	// data "Purge a cache? (yes/no): "
+	// BNET_SUB_PROMPT
+	// answer "maybe"
+	// data "Invalid response. You must answer YES or NO.\n"
+	// data "Purge a cache? (yes/no): "
+	// BNET_SUB_PROMPT
+	// answer "yes"
+	// data "Caches:\n"
+	// data "1: files\n2: jobs\n3: volumes\n"
+	// data "Select the cache (1-3): "
+	// BNET_SUB_PROMPT
+	// answer "4"
+	// data "Please enter a number between 1 and 3\n"
+	// data "Select the cache (1-3): "
+	// BNET_SUB_PROMPT
+	// answer "2"
+	// data "purged: jobs\n"
 }

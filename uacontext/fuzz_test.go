@@ -24,12 +24,11 @@ func FuzzExecute(f *testing.F) {
 	f.Fuzz(func(t *testing.T, line string, mode uint8) {
 		for _, console := range []*Console{nil, {Name: "c", ACL: acl}} {
 			r := &recorder{}
-			ua := NewUA(context.Background(), r, Options{Table: tab, Console: console})
-			ua.API = apimode.Mode(mode % 3)
-			ua.Send.SetMode(ua.API)
-			before := ua.API
-			ua.Execute(line)
-			if before != apimode.JSON || ua.API != apimode.JSON || len(ua.Args) == 0 {
+			ua := NewUA(r, Options{Table: tab, Console: console})
+			ua.SetMode(apimode.Mode(mode % 3))
+			before := ua.Mode()
+			ua.Execute(context.Background(), line)
+			if before != apimode.JSON || ua.Mode() != apimode.JSON || len(ua.Args) == 0 {
 				continue
 			}
 			var data []string

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -108,21 +109,22 @@ func dialTCP(t *testing.T, addr string, name, password string) *client {
 func TestServeGracefulShutdown(t *testing.T) {
 	started := make(chan struct{})
 	release := make(chan struct{})
+	cmdErr := make(chan error, 1)
 	srv := testServer()
 	logs := &syncBuffer{}
 	srv.Log = slog.New(slog.NewTextHandler(logs, nil))
 	srv.Table = DefaultTable()
-	srv.Table.Add(Command{Name: "slow", Handler: func(ua *UA) bool {
+	srv.Table.Add(Command{Name: "slow", Handler: func(ctx context.Context, ua *UA) error {
 		close(started)
 		<-release
-		ua.Send.KVString("slow", null, "done", "%s\n")
-		return true
+		// A graceful shutdown does not cancel a running command.
+		cmdErr <- ctx.Err()
+		ua.Formatter().KVString("slow", null, "done", "%s\n")
+		return nil
 	}})
 	ln := listen(t)
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ctx, ln) }()
+	go func() { served <- srv.Serve(ln) }()
 
 	idle := dialTCP(t, ln.Addr().String(), "", rootPassword)
 	busy := dialTCP(t, ln.Addr().String(), "restricted", "pw")
@@ -136,10 +138,20 @@ func TestServeGracefulShutdown(t *testing.T) {
 		t.Fatal(err)
 	}
 	<-started
-	cancel()
+	shut := make(chan error, 1)
+	go func() { shut <- srv.Shutdown(context.Background()) }()
 	// The idle API-mode session ends at once.
 	if got := busy.read(); !cmp.Equal(got, []string{EOF}) {
 		t.Errorf("idle session after shutdown: %q", got)
+	}
+	// Serve returns at once; Shutdown waits for the running command.
+	if err := <-served; !errors.Is(err, ErrServerClosed) {
+		t.Errorf("Serve = %v, want ErrServerClosed", err)
+	}
+	select {
+	case err := <-shut:
+		t.Fatalf("Shutdown returned (%v) while a command was running", err)
+	case <-time.After(50 * time.Millisecond):
 	}
 	close(release)
 	// The running command finishes and its answer is complete.
@@ -149,11 +161,17 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if got := idle.read(); !cmp.Equal(got, []string{EOF}) {
 		t.Errorf("after the last answer: %q", got)
 	}
-	if err := <-served; err != nil {
-		t.Errorf("Serve = %v", err)
+	if err := <-cmdErr; err != nil {
+		t.Errorf("the running command's context ended with the graceful shutdown: %v", err)
+	}
+	if err := <-shut; err != nil {
+		t.Errorf("Shutdown = %v", err)
 	}
 	if _, err := net.Dial("tcp", ln.Addr().String()); err == nil {
 		t.Error("listener still accepting")
+	}
+	if err := srv.Serve(listen(t)); !errors.Is(err, ErrServerClosed) {
+		t.Errorf("Serve after Shutdown = %v", err)
 	}
 	out := logs.String()
 	for _, want := range []string{"console logged in", "console=restricted", "command=whoami", "console session ended"} {
@@ -163,6 +181,163 @@ func TestServeGracefulShutdown(t *testing.T) {
 	}
 	if strings.Contains(out, rootPassword) || strings.Contains(out, bsock.PasswordKey(rootPassword)) {
 		t.Errorf("log contains a password or key:\n%s", out)
+	}
+}
+
+// TestShutdownGraceExpires shuts down with a command that does not finish
+// in time: when Shutdown's context ends, the connection is closed, the
+// command's context is canceled, and Shutdown returns the context's error.
+func TestShutdownGraceExpires(t *testing.T) {
+	started := make(chan struct{})
+	cmdErr := make(chan error, 1)
+	srv := testServer()
+	srv.Table = DefaultTable()
+	srv.Table.Add(Command{Name: "slow", Handler: func(ctx context.Context, ua *UA) error {
+		close(started)
+		<-ctx.Done()
+		cmdErr <- context.Cause(ctx)
+		return ctx.Err()
+	}})
+	ln := listen(t)
+	go srv.Serve(ln)
+	cl := dialTCP(t, ln.Addr().String(), "", rootPassword)
+	if err := cl.c.Send([]byte("slow")); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	if err := srv.Shutdown(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Shutdown = %v, want DeadlineExceeded", err)
+	}
+	if err := <-cmdErr; !errors.Is(err, ErrServerClosed) {
+		t.Errorf("command context cause = %v, want ErrServerClosed", err)
+	}
+	if got := cl.read(); !cmp.Equal(got, []string{EOF}) {
+		t.Errorf("after the forced close: %q", got)
+	}
+}
+
+// TestCloseDoesNotWaitForHungCommand runs a handler that ignores its
+// context: Close must return at once, close the console's connection and
+// end Serve; the handler keeps only its own goroutine.
+func TestCloseDoesNotWaitForHungCommand(t *testing.T) {
+	started := make(chan struct{})
+	hang := make(chan struct{})
+	defer close(hang)
+	srv := testServer()
+	srv.Table = DefaultTable()
+	srv.Table.Add(Command{Name: "hung", Handler: func(context.Context, *UA) error {
+		close(started)
+		<-hang // ignores its context
+		return nil
+	}})
+	ln := listen(t)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	cl := dialTCP(t, ln.Addr().String(), "", rootPassword)
+	if err := cl.c.Send([]byte("hung")); err != nil {
+		t.Fatal(err)
+	}
+	<-started
+	closed := make(chan error, 1)
+	go func() { closed <- srv.Close() }()
+	select {
+	case err := <-closed:
+		if err != nil {
+			t.Errorf("Close = %v", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Close waits for a hung command")
+	}
+	if got := cl.read(); !cmp.Equal(got, []string{EOF}) {
+		t.Errorf("console after Close: %q", got)
+	}
+	if err := <-served; !errors.Is(err, ErrServerClosed) {
+		t.Errorf("Serve = %v, want ErrServerClosed", err)
+	}
+}
+
+// TestDisconnectCancelsCommand runs a command that blocks until its
+// context ends (as a catalog call does) and closes the console's
+// connection: the command's context must end, with the disconnect as
+// its cause, and the session must end.
+func TestDisconnectCancelsCommand(t *testing.T) {
+	for _, how := range []string{"close", "terminate"} {
+		t.Run(how, func(t *testing.T) {
+			started := make(chan struct{})
+			cmdErr := make(chan error, 1)
+			srv := testServer()
+			srv.Table = DefaultTable()
+			srv.Table.Add(Command{Name: "block", Handler: func(ctx context.Context, ua *UA) error {
+				close(started)
+				select {
+				case <-ctx.Done():
+					cmdErr <- context.Cause(ctx)
+					return fmt.Errorf("catalog: %w", ctx.Err())
+				case <-time.After(30 * time.Second):
+					cmdErr <- nil
+					return nil
+				}
+			}})
+			ln := listen(t)
+			go srv.Serve(ln)
+			defer srv.Close()
+			cl := dialTCP(t, ln.Addr().String(), "", rootPassword)
+			if err := cl.c.Send([]byte("block")); err != nil {
+				t.Fatal(err)
+			}
+			<-started
+			if how == "terminate" {
+				cl.c.Signal(bsock.Terminate)
+			} else {
+				cl.c.Close()
+			}
+			if err := <-cmdErr; !errors.Is(err, errConsoleGone) {
+				t.Errorf("command context cause = %v, want the console's disconnect", err)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			if err := srv.Shutdown(ctx); err != nil {
+				t.Errorf("the session did not end after the disconnect: Shutdown = %v", err)
+			}
+		})
+	}
+}
+
+// TestPipelinedCommand sends a second command while the first runs: the
+// read-ahead must keep it for the next turn, not treat it as a
+// disconnect.
+func TestPipelinedCommand(t *testing.T) {
+	release := make(chan struct{})
+	srv := testServer()
+	srv.Table = DefaultTable()
+	srv.Table.Add(Command{Name: "wait", Handler: func(ctx context.Context, ua *UA) error {
+		select {
+		case <-release:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		ua.Formatter().KVString("wait", null, "done", "%s\n")
+		return nil
+	}})
+	ln := listen(t)
+	go srv.Serve(ln)
+	defer srv.Close()
+	cl := dialTCP(t, ln.Addr().String(), "", rootPassword)
+	if err := cl.c.Send([]byte("wait")); err != nil {
+		t.Fatal(err)
+	}
+	if err := cl.c.Send([]byte("whoami")); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(20 * time.Millisecond) // let the read-ahead take "whoami"
+	close(release)
+	if got := cl.read(); !cmp.Equal(got, []string{"done\n", EOD}) {
+		t.Errorf("first answer: %q", got)
+	}
+	if got := cl.read(); !cmp.Equal(got, []string{"root\n", EOD}) {
+		t.Errorf("pipelined answer: %q", got)
 	}
 }
 
@@ -186,7 +361,7 @@ func TestServeAuthTimeout(t *testing.T) {
 func TestServeAcceptError(t *testing.T) {
 	ln := listen(t)
 	ln.Close()
-	err := (&Server{}).Serve(context.Background(), ln)
+	err := (&Server{}).Serve(ln)
 	if err == nil || !errors.Is(err, net.ErrClosed) {
 		t.Errorf("Serve on closed listener = %v", err)
 	}
@@ -197,7 +372,7 @@ func TestSessionTooBigPacket(t *testing.T) {
 	a, b := net.Pipe()
 	defer b.Close()
 	sc := bsock.NewConn(a)
-	ua := NewUA(context.Background(), sc, Options{})
+	ua := NewUA(sc, Options{})
 	errc := make(chan error, 1)
 	go func() { errc <- Session(context.Background(), sc, ua); a.Close() }()
 	// A header announcing more than MaxPacket bytes ends the session.
@@ -207,7 +382,7 @@ func TestSessionTooBigPacket(t *testing.T) {
 	if err := <-errc; !errors.Is(err, bsock.ErrTooBig) {
 		t.Errorf("Session = %v, want ErrTooBig", err)
 	}
-	if ua.API != apimode.Off {
+	if ua.Mode() != apimode.Off {
 		t.Error("mode changed")
 	}
 }

@@ -38,16 +38,22 @@ type client struct {
 	c *bsock.Conn
 }
 
+// testDirector fixes the Director's description, which otherwise
+// describes the host.
+var testDirector = DirectorInfo{OSInfo: "Debian GNU/Linux 12 (bookworm)", Platform: "debian", Date: "21 August 2026"}
+
 func testServer() *Server {
 	return &Server{
+		Director:   testDirector,
 		DefaultKey: bsock.PasswordKey(rootPassword),
-		Consoles: []Console{{
+		Consoles: ConsoleList(Console{
 			Name: "restricted",
 			Key:  bsock.PasswordKey("pw"),
 			ACL: ACLSet{ACLCommand: {
 				"version", ".api", ".help", "!gui", "auto.*", "messages",
 			}},
-		}},
+		}),
+		FailDelay: -1, // no throttling in tests
 	}
 }
 
@@ -458,7 +464,7 @@ func TestSessionMessages(t *testing.T) {
 func TestSessionMessagesACL(t *testing.T) {
 	srv := testServer()
 	srv.Messages = &MessageQueue{}
-	srv.Consoles[0].ACL[ACLCommand] = []string{"whoami", "version"}
+	srv.Consoles = ConsoleList(Console{Name: "restricted", Key: bsock.PasswordKey("pw"), ACL: ACLSet{ACLCommand: {"whoami", "version"}}})
 	cl := login(t, srv, "restricted", "pw")
 	srv.Messages.Post("hidden\n")
 	// A console that may not run "messages" is not told about messages.

@@ -1,20 +1,37 @@
 package uacontext
 
 import (
+	"context"
 	"sync"
 
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // null is the C NULL pointer for nullable strings (see formatter.Null).
 const null = formatter.Null
 
-// Handler runs one console command. It reads the command line from ua
-// (ua.Args, ua.Cmd), produces output through ua.Send and the messaging
-// methods, and reports success; the dispatcher turns the result into
-// BNET_CMD_OK or BNET_CMD_FAILED in the API modes and into the JSON result
-// or error document in mode 2.
-type Handler func(ua *UA) bool
+// HandlerFunc runs one console command. It reads the command line from
+// ua (ua.Args, ua.Cmd), produces output through ua.Formatter() and the messaging
+// methods, and returns nil on success or the error that failed the
+// command.
+//
+// The dispatcher (UA.Dispatch) turns a nil error into BNET_CMD_OK and the
+// JSON result, and an error into its console message (an error message,
+// see Dispatch), BNET_CMD_FAILED and in mode 2 the error envelope; it
+// also logs it. Return a CommandError (Errorf) for a message in the
+// Director's exact words, a NotFoundError (NotFound) when a named item
+// does not exist, ErrReported when the handler has already printed its
+// error, and any other error (wrapped with context) for failures of the
+// catalog or other back ends.
+//
+// ctx ends when the console disconnects or abandons the command, or when
+// the server closes the connection (Server.Close, or Server.Shutdown once
+// its grace has run out) — not when a graceful shutdown begins, so a
+// running command can finish its answer. Pass ctx to every call that may
+// block; a handler whose ctx ended should return ctx.Err() (or an error
+// wrapping it) promptly.
+type HandlerFunc func(ctx context.Context, ua *UA) error
 
 // Command is one entry of a command table.
 //
@@ -23,10 +40,10 @@ type Handler func(ua *UA) bool
 // which prints like "" except that SendCmdUsage adds no USAGE line for a
 // Null Usage.
 type Command struct {
-	Name    string  // command keyword, matched by case-insensitive prefix
-	Help    string  // description ("description" in .help)
-	Usage   string  // argument synopsis ("arguments" in .help)
-	Handler Handler // nil: listed in help, but dispatching it is an invalid command
+	Name    string      // command keyword, matched by case-insensitive prefix
+	Help    string      // description ("description" in .help)
+	Usage   string      // argument synopsis ("arguments" in .help)
+	Handler HandlerFunc // nil: listed in help, but dispatching it is an invalid command
 
 	// RunScript and Audit mirror the Director table's flags (allowed in
 	// a job's RunScript; command is audited). Consoles do not use them.
@@ -169,7 +186,7 @@ func (t *Table) Lookup(word string) (Command, bool) {
 	t.mu.RLock()
 	defer t.mu.RUnlock()
 	for _, c := range t.cmds {
-		if hasPrefixFold(c.Name, word) {
+		if ascii.HasPrefixFold(c.Name, word) {
 			return c, true
 		}
 	}

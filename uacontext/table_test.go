@@ -1,6 +1,7 @@
 package uacontext
 
 import (
+	"context"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -101,7 +102,7 @@ func TestLookup(t *testing.T) {
 }
 
 func TestTableAdd(t *testing.T) {
-	h := func(*UA) bool { return true }
+	h := func(context.Context, *UA) error { return nil }
 	tab := NewTable(Command{Name: "zzz", Handler: h}, Command{Name: "version", Handler: h})
 	tab.Add(Command{Name: "list", Handler: h}, Command{Name: "aaa", Handler: h}, Command{Name: ".", Handler: h}, Command{})
 	want := []string{".", "list", "version", "zzz", "aaa"}

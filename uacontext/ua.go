@@ -2,13 +2,16 @@ package uacontext
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"time"
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // Conn is the packet connection a UA writes to. *bsock.Conn implements
@@ -46,28 +49,33 @@ type Options struct {
 	Messages *MessageQueue
 	// Resources answers resource and enabled/disabled output filters;
 	// nil lets such filters show every row.
-	Resources Resources
+	Resources ResourceLookup
 	// Log receives audit events (denied commands); nil discards them.
 	Log *slog.Logger
+	// Connected is when the console connected; zero means now.
+	Connected time.Time
+	// Sessions lists the sessions of the server the session runs in
+	// (Server.Sessions); nil means this session is the only one.
+	Sessions func() []SessionInfo
+	// PromptTimeout bounds each wait for the answer to a prompt (see
+	// UA.PromptTimeout); zero means no limit.
+	PromptTimeout time.Duration
 }
 
 // UA is the user agent context of one console session, the state the
 // Director keeps per connection and hands to every command: the output
-// formatter, the API mode, the parsed command line, the console and its
-// ACLs, and the session flags.
+// formatter (which owns the API mode), the parsed command line, the
+// console and its ACLs, and the session flags.
 //
-// Command handlers produce their result through Send (key/value and
-// object calls that the formatter renders for the current mode) and the
-// messaging methods (SendMsg, InfoMsg, WarningMsg, ErrorMsg, ...). A UA is
+// Command handlers produce their result through the session's formatter
+// (Formatter: key/value and object calls that it renders for the current
+// mode) and the messaging methods (SendMsg, InfoMsg, WarningMsg,
+// ErrorMsg, ...); SendPacket and Signal bypass the formatter. A UA is
 // used by one goroutine at a time.
 type UA struct {
-	// Send is the output formatter ("ua->send").
-	Send *formatter.Formatter
-	// API is the connection's API mode (0 text, 1 API text, 2 JSON).
-	API apimode.Mode
 	// Args are the words of the current command line, split at '='
 	// (see ParseArgs); Args[0] is the command word as typed.
-	Args []apimode.Arg
+	Args []Arg
 	// Cmd is the current command line as received (up to its first NUL).
 	Cmd string
 	// Console is the logged-in console; nil is the default console.
@@ -86,23 +94,32 @@ type UA struct {
 	// Messages is the shared console message queue (may be nil).
 	Messages *MessageQueue
 	// Resources answers resource output filters (may be nil).
-	Resources Resources
+	Resources ResourceLookup
 	// Log receives audit events; never nil after NewUA.
 	Log *slog.Logger
+	// Connected is when the console connected.
+	Connected time.Time
 
-	ctx     context.Context
-	conn    Conn
-	current *Command
-	err     error
+	// PromptTimeout bounds each wait for the answer to a prompt (GetCmd
+	// and everything built on it): without an answer in time the prompt
+	// fails with ErrPromptTimeout. Zero means no limit.
+	PromptTimeout time.Duration
+
+	prompts promptList // the selection list of StartPrompt/AddPrompt
+	waiting bool       // a prompt waits for the console's answer
+
+	out      *formatter.Formatter // the session's formatter ("ua->send")
+	conn     Conn
+	sessions func() []SessionInfo
+	acl      *ACL // the console's compiled ACLs; nil for the default console
+	current  *Command
+	err      error
 }
 
 // NewUA returns the context of a new session that sends its output to c.
 // The session starts in API mode 0 with a formatter whose filter callback
 // is the UA's Filter method.
-func NewUA(ctx context.Context, c Conn, opts Options) *UA {
-	if ctx == nil {
-		ctx = context.Background()
-	}
+func NewUA(c Conn, opts Options) *UA {
 	ua := &UA{
 		Console:   opts.Console,
 		Table:     opts.Table,
@@ -110,8 +127,16 @@ func NewUA(ctx context.Context, c Conn, opts Options) *UA {
 		Messages:  opts.Messages,
 		Resources: opts.Resources,
 		Log:       opts.Log,
-		ctx:       ctx,
+		Connected: opts.Connected,
 		conn:      c,
+		sessions:  opts.Sessions,
+	}
+	if ua.Connected.IsZero() {
+		ua.Connected = time.Now()
+	}
+	ua.PromptTimeout = opts.PromptTimeout
+	if opts.Console != nil {
+		ua.acl = opts.Console.ACL.Compile()
 	}
 	if ua.Table == nil {
 		ua.Table = DefaultTable()
@@ -119,14 +144,23 @@ func NewUA(ctx context.Context, c Conn, opts Options) *UA {
 	if ua.Log == nil {
 		ua.Log = slog.New(slog.DiscardHandler)
 	}
-	ua.Send = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off})
-	ua.Send.SetFilterFunc(ua.Filter)
+	ua.out = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off})
+	ua.out.SetFilterFunc(ua.Filter)
 	return ua
 }
 
-// Context returns the session's context; it is canceled when the server
-// shuts down or the session ends.
-func (ua *UA) Context() context.Context { return ua.ctx }
+// Formatter returns the session's output formatter (the Director's
+// ua->send). It owns the session's API mode (see Mode and SetMode); what
+// a command renders through it is buffered and sent as the mode requires
+// (in mode 2 as one JSON document at the end of the command).
+func (ua *UA) Formatter() *formatter.Formatter { return ua.out }
+
+// Mode returns the session's API mode, which the formatter holds.
+func (ua *UA) Mode() apimode.Mode { return ua.out.Mode() }
+
+// SetMode switches the session's API mode (as .api does), effective at
+// once for the formatter and the session's signals.
+func (ua *UA) SetMode(m apimode.Mode) { ua.out.SetMode(m) }
 
 // Err returns the first error met while sending to the connection, if
 // any. The Director ignores send errors while a command runs; the session
@@ -179,6 +213,20 @@ func (ua *UA) Current() (Command, bool) {
 	return *ua.current, true
 }
 
+// Sessions returns the console sessions of the server this session runs
+// in, in the order they connected (see Server.Sessions); outside a server
+// just this one.
+func (ua *UA) Sessions() []SessionInfo {
+	if ua.sessions != nil {
+		return ua.sessions()
+	}
+	name := bsock.DefaultConsoleName
+	if ua.Console != nil {
+		name = ua.Console.Name
+	}
+	return []SessionInfo{{Console: name, Connected: ua.Connected}}
+}
+
 // ConsoleName returns the name whoami prints: the console's name, or
 // "root" for the default console.
 func (ua *UA) ConsoleName() string {
@@ -198,26 +246,27 @@ func (ua *UA) ACLs() *ACLSet {
 }
 
 // ACLAccessOK reports whether the session's console may access item of
-// the given kind (see ACLSet.Allow). The default console may access every
-// valid name.
+// the given kind (see ACL.Allow). The default console may access every
+// valid name. The console's lists were compiled when the session began
+// (NewUA); later changes to its Console do not show.
 func (ua *UA) ACLAccessOK(kind ACLKind, item string) bool {
-	return ua.ACLs().Allow(kind, item)
+	return ua.acl.Allow(kind, item)
 }
 
 // ACLNoRestrictions reports whether the console's list of kind grants
-// everything (see ACLSet.Unrestricted).
+// everything (see ACL.Unrestricted).
 func (ua *UA) ACLNoRestrictions(kind ACLKind) bool {
-	return ua.ACLs().Unrestricted(kind)
+	return ua.acl.Unrestricted(kind)
 }
 
 // message is the Director's vSendMsg: flush the text buffer, send the
 // signal in the API modes, then hand the text to the formatter.
 func (ua *UA) message(sig bsock.Signal, typ, text string) {
-	ua.Send.SendBuffer()
-	if sig != 0 && ua.API != apimode.Off {
+	ua.Formatter().SendBuffer()
+	if sig != 0 && ua.Mode() != apimode.Off {
 		ua.Signal(sig)
 	}
-	ua.Send.Message(typ, text)
+	ua.Formatter().Message(typ, text)
 }
 
 // SendMsg formats a message and shows it to the user without a type: in
@@ -267,7 +316,7 @@ func (ua *UA) SendCmdUsage(msg string) {
 // equals keyword (ASCII case-insensitively), or -1.
 func (ua *UA) FindArg(keyword string) int {
 	for i := 1; i < len(ua.Args); i++ {
-		if equalFold(keyword, ua.Args[i].Key) {
+		if ascii.EqualFold(keyword, ua.Args[i].Key) {
 			return i
 		}
 	}
@@ -291,7 +340,7 @@ func (ua *UA) FindArgWithValue(keyword string) int {
 func (ua *UA) FindArgKeyword(list ...string) int {
 	for i := 1; i < len(ua.Args); i++ {
 		for j, kw := range list {
-			if equalFold(kw, ua.Args[i].Key) {
+			if ascii.EqualFold(kw, ua.Args[i].Key) {
 				return j
 			}
 		}
@@ -310,33 +359,44 @@ func (ua *UA) ArgValue(keyword string) (string, bool) {
 }
 
 // Execute runs one command line as the Director does for each data packet
-// of a session: the line is parsed (ParseArgs) and dispatched (Dispatch).
-// It reports the command's result. Execute sends neither the EOD nor the
-// prompt that end an answer; the session loop does.
-func (ua *UA) Execute(line string) bool {
+// of a session: the line is parsed (ParseArgs) and dispatched (Dispatch)
+// with ctx as the handler's context. It returns nil if the command
+// succeeded, and otherwise the error Dispatch returns. Execute sends
+// neither the EOD nor the prompt that end an answer; the session loop
+// does.
+func (ua *UA) Execute(ctx context.Context, line string) error {
 	ua.Cmd = cString(line)
 	ua.Args = ParseArgs(ua.Cmd)
-	return ua.Dispatch()
+	return ua.Dispatch(ctx)
 }
 
 // Dispatch runs the command in ua.Args:
 //
-//   - no arguments: nothing happens, no output (returns false);
+//   - no arguments: nothing happens, no output (returns ErrInvalidCommand);
 //   - the first table entry that the command word is a prefix of is
 //     looked up; unless it is exit, quit or whoami the console's Command
 //     ACL must allow its name;
-//   - found and allowed: BNET_CMD_BEGIN in the API modes, the formatter
-//     is put into the session's mode, the handler runs, and in the API
-//     modes (checked after the handler, which may change the mode)
-//     BNET_CMD_OK or BNET_CMD_FAILED follows;
+//   - found and allowed: BNET_CMD_BEGIN in the API modes, the handler
+//     runs with ctx, and in the API modes (checked after the handler,
+//     which may change the mode) BNET_CMD_OK or BNET_CMD_FAILED follows;
 //   - otherwise (unknown, denied, or without handler): the error message
-//     "<word>: is an invalid command.\n" and no CMD signals;
+//     "<word>: is an invalid command.\n" and no CMD signals
+//     (ErrInvalidCommand);
 //   - in every case FinalizeResult sends the result.
 //
-// A handler that panics is reported as failed.
-func (ua *UA) Dispatch() (ok bool) {
+// A handler's error fails the command. Its message reaches the console
+// as an error message before BNET_CMD_FAILED (in mode 2 the result
+// becomes the error envelope): the text of a CommandError as it is, the
+// Director's wording of a NotFoundError, the text of any other error
+// followed by a newline, and nothing for ErrReported. When ctx has ended
+// (the console went away, or the server closed the connection) the error
+// is only logged and nothing more is sent on the connection. A handler
+// that panics fails without a message (ErrPanic); the panic is logged.
+//
+// Dispatch returns the handler's error (nil on success).
+func (ua *UA) Dispatch(ctx context.Context) error {
 	if len(ua.Args) == 0 {
-		return false
+		return ErrInvalidCommand
 	}
 	word := ua.Args[0].Key
 	cmd, found := ua.Table.Lookup(word)
@@ -347,167 +407,67 @@ func (ua *UA) Dispatch() (ok bool) {
 	if found && cmd.Handler == nil {
 		found = false
 	}
-	if found {
-		if ua.API != apimode.Off {
-			ua.Signal(bsock.CmdBegin)
-		}
-		ua.Send.SetMode(ua.API)
-		ok = ua.run(&cmd)
-		if ua.API != apimode.Off {
-			if ok {
-				ua.Signal(bsock.CmdOK)
-			} else {
-				ua.Signal(bsock.CmdFailed)
-			}
-		}
-	} else {
+	if !found {
 		ua.ErrorMsg("%s: is an invalid command.\n", word)
+		ua.Formatter().FinalizeResult(false)
+		return ErrInvalidCommand
 	}
-	ua.Send.FinalizeResult(ok)
-	return ok
+	if ua.Mode() != apimode.Off {
+		ua.Signal(bsock.CmdBegin)
+	}
+	err := ua.run(ctx, &cmd)
+	switch {
+	case err == nil:
+	case abandoned(ctx, err):
+		// Nobody waits for the answer: send nothing more on this
+		// connection (the session ends after this command).
+		ua.Log.Info("command abandoned", "command", cmd.Name, "err", err)
+		if ua.err == nil {
+			ua.err = fmt.Errorf("uacontext: %s: %w", cmd.Name, err)
+		}
+	case errors.Is(err, ErrPanic):
+	default:
+		if msg, ok := consoleMessage(err); ok {
+			ua.ErrorMsg("%s", msg)
+		}
+		ua.logFailure(cmd.Name, err)
+	}
+	if ua.Mode() != apimode.Off {
+		if err == nil {
+			ua.Signal(bsock.CmdOK)
+		} else {
+			ua.Signal(bsock.CmdFailed)
+		}
+	}
+	ua.Formatter().FinalizeResult(err == nil)
+	return err
 }
 
-func (ua *UA) run(cmd *Command) (ok bool) {
+// logFailure logs a failed command: refusals and not-found conditions
+// the console caused at Info, other failures (a catalog that does not
+// answer, ...) at Error.
+func (ua *UA) logFailure(name string, err error) {
+	var ce *CommandError
+	switch {
+	case errors.Is(err, ErrReported), errors.Is(err, ErrNotFound), errors.As(err, &ce) && ce.Err == nil:
+		ua.Log.Info("command failed", "command", name, "err", err)
+	default:
+		ua.Log.Error("command failed", "command", name, "err", err)
+	}
+}
+
+func (ua *UA) run(ctx context.Context, cmd *Command) (err error) {
 	ua.current = cmd
 	defer func() {
 		ua.current = nil
 		if r := recover(); r != nil {
 			ua.Log.Error("command handler panicked", "command", cmd.Name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
-			ok = false
+			err = fmt.Errorf("%w: %v", ErrPanic, r)
 		}
 	}()
-	return cmd.Handler(ua)
+	return cmd.Handler(ctx, ua)
 }
 
 func bypassesACL(name string) bool {
 	return name == "exit" || name == "quit" || name == "whoami"
-}
-
-// Resources answers the resource-based output filters for a session.
-type Resources interface {
-	// Resource reports whether a resource of type resType (a
-	// ResourceType value) named name is configured and, for clients,
-	// jobs, storages and schedules, whether it is enabled.
-	Resource(resType int, name string) (found, enabled bool)
-}
-
-// ResourceType is a Director resource type code (R_DIRECTOR ...), used as
-// the resource type of formatter resource and enabled/disabled filters.
-type ResourceType int
-
-// The Director's resource type codes.
-const (
-	ResDirector ResourceType = iota
-	ResClient
-	ResJobDefs
-	ResJob
-	ResStorage
-	ResCatalog
-	ResSchedule
-	ResFileSet
-	ResPool
-	ResMsgs
-	ResCounter
-	ResProfile
-	ResConsole
-	ResUser
-)
-
-// ACLKind returns the ACL kind that guards resources of type t, and false
-// for types without one (the Director then asks the Command ACL for
-// "configure").
-func (t ResourceType) ACLKind() (ACLKind, bool) {
-	switch t {
-	case ResClient:
-		return ACLClient, true
-	case ResJobDefs, ResJob:
-		return ACLJob, true
-	case ResStorage:
-		return ACLStorage, true
-	case ResCatalog:
-		return ACLCatalog, true
-	case ResSchedule:
-		return ACLSchedule, true
-	case ResFileSet:
-		return ACLFileSet, true
-	case ResPool:
-		return ACLPool, true
-	}
-	return 0, false
-}
-
-// ResourceAllowed reports whether the console may see the resource of
-// type t named name: the ACL of the type's kind, or for types without an
-// ACL kind the Command ACL entry "configure".
-func (ua *UA) ResourceAllowed(t ResourceType, name string) bool {
-	if k, ok := t.ACLKind(); ok {
-		return ua.ACLAccessOK(k, name)
-	}
-	return ua.ACLAccessOK(ACLCommand, "configure")
-}
-
-// Filter is the formatter filter callback of the session (installed by
-// NewUA), the Director's filterit:
-//
-//   - limit and offset filters: show;
-//   - ACL filters (Type = ACLKind): unknown if the column is missing or
-//     empty, suppress if the console may not access the value, else show;
-//   - resource filters (Type = ResourceType): unknown if the column is
-//     empty, suppress if no such resource is configured;
-//   - enabled/disabled filters: unknown if the column is empty; for
-//     clients, jobs, storages and schedules suppress unless the resource
-//     exists, the console may access it, and its enabled state is the one
-//     wanted; other types show;
-//   - any other filter kind: suppress.
-//
-// Without Resources, resource and enabled/disabled filters show the row.
-func (ua *UA) Filter(row []string, f formatter.Filter) formatter.FilterState {
-	col := ""
-	if f.Column >= 0 && f.Column < len(row) {
-		col = row[f.Column]
-	}
-	switch f.Kind {
-	case formatter.FilterLimit, formatter.FilterOffset:
-		return formatter.FilterShow
-	case formatter.FilterACL:
-		if col == "" || col == null {
-			return formatter.FilterUnknown
-		}
-		if !ua.ACLAccessOK(ACLKind(f.Type), col) {
-			return formatter.FilterSuppress
-		}
-		return formatter.FilterShow
-	case formatter.FilterResource:
-		if col == "" || col == null {
-			return formatter.FilterUnknown
-		}
-		if ua.Resources == nil {
-			return formatter.FilterShow
-		}
-		if found, _ := ua.Resources.Resource(f.Type, col); !found {
-			return formatter.FilterSuppress
-		}
-		return formatter.FilterShow
-	case formatter.FilterEnabled, formatter.FilterDisabled:
-		if col == "" || col == null {
-			return formatter.FilterUnknown
-		}
-		want := f.Kind == formatter.FilterEnabled
-		switch t := ResourceType(f.Type); t {
-		case ResClient, ResJob, ResStorage, ResSchedule:
-			if ua.Resources == nil {
-				return formatter.FilterShow
-			}
-			k, _ := t.ACLKind()
-			if !ua.ACLAccessOK(k, col) {
-				return formatter.FilterSuppress
-			}
-			found, enabled := ua.Resources.Resource(f.Type, col)
-			if !found || enabled != want {
-				return formatter.FilterSuppress
-			}
-		}
-		return formatter.FilterShow
-	}
-	return formatter.FilterSuppress
 }

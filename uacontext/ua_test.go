@@ -2,6 +2,7 @@ package uacontext
 
 import (
 	"context"
+	"errors"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -57,9 +58,8 @@ func TestSprintf(t *testing.T) {
 
 func newTestUA(api apimode.Mode) (*UA, *recorder) {
 	r := &recorder{}
-	ua := NewUA(context.Background(), r, Options{})
-	ua.API = api
-	ua.Send.SetMode(api)
+	ua := NewUA(r, Options{Director: testDirector})
+	ua.SetMode(api)
 	return ua, r
 }
 
@@ -75,17 +75,17 @@ func TestMessaging(t *testing.T) {
 	}
 	for _, tt := range tests {
 		ua, r := newTestUA(tt.api)
-		ua.Send.SetCompact(true)
+		ua.Formatter().SetCompact(true)
 		ver, _ := Reference("version")
 		ua.current = &ver
-		ua.Send.KVString("k", null, "buffered", "%s")
+		ua.Formatter().KVString("k", null, "buffered", "%s")
 		ua.SendMsg("plain %d\n", 1)
 		ua.InfoMsg("info\n")
 		ua.WarningMsg("%s\n", "warning")
 		ua.ErrorMsg("error\n")
 		ua.SendCmdUsage("oops")
-		ua.Send.KVString("k", null, "tail", "%s")
-		ua.Send.FinalizeResult(true)
+		ua.Formatter().KVString("k", null, "tail", "%s")
+		ua.Formatter().FinalizeResult(true)
 		if diff := cmp.Diff(tt.want, r.take()); diff != "" {
 			t.Errorf("mode %v (-want +got):\n%s", tt.api, diff)
 		}
@@ -130,28 +130,37 @@ func TestDispatchHandlers(t *testing.T) {
 	var seen []string
 	tab := DefaultTable()
 	tab.Add(
-		Command{Name: "list", Usage: "jobs", Handler: func(ua *UA) bool {
+		Command{Name: "list", Usage: "jobs", Handler: func(_ context.Context, ua *UA) error {
 			seen = append(seen, ua.Args[0].Key)
 			if ua.FindArg("jobs") < 0 {
 				ua.SendCmdUsage("missing")
-				return false
+				return ErrReported
 			}
-			return true
+			return nil
 		}},
-		Command{Name: "panic", Handler: func(*UA) bool { panic("boom") }},
+		Command{Name: "panic", Handler: func(context.Context, *UA) error { panic("boom") }},
 		Command{Name: "stub"},
 	)
 	r := &recorder{}
-	ua := NewUA(context.Background(), r, Options{Table: tab})
-	ua.Execute("li")
-	ua.Execute("LIST jobs")
+	ua := NewUA(r, Options{Table: tab, Director: testDirector})
+	ctx := context.Background()
+	if err := ua.Execute(ctx, "li"); !errors.Is(err, ErrReported) {
+		t.Errorf("li: err = %v, want ErrReported", err)
+	}
+	if err := ua.Execute(ctx, "LIST jobs"); err != nil {
+		t.Errorf("LIST jobs: %v", err)
+	}
 	if diff := cmp.Diff([]string{"li", "LIST"}, seen); diff != "" {
 		t.Errorf("handler calls (-want +got):\n%s", diff)
 	}
-	ua.Execute("panic")
-	ua.Execute("stub")
-	if ok := ua.Execute("version"); !ok {
-		t.Error("version failed")
+	if err := ua.Execute(ctx, "panic"); !errors.Is(err, ErrPanic) {
+		t.Errorf("panic: err = %v, want ErrPanic", err)
+	}
+	if err := ua.Execute(ctx, "stub"); !errors.Is(err, ErrInvalidCommand) {
+		t.Errorf("stub: err = %v, want ErrInvalidCommand", err)
+	}
+	if err := ua.Execute(ctx, "version"); err != nil {
+		t.Errorf("version: %v", err)
 	}
 	if _, ok := ua.Current(); ok {
 		t.Error("Current outside a command")
@@ -161,20 +170,20 @@ func TestDispatchHandlers(t *testing.T) {
 		t.Errorf("packets (-want +got):\n%s", diff)
 	}
 
-	ua.API = apimode.On
-	ua.Execute("panic")
+	ua.SetMode(apimode.On)
+	ua.Execute(ctx, "panic")
 	if diff := cmp.Diff([]string{"BNET_CMD_BEGIN", "BNET_CMD_FAILED"}, r.take()); diff != "" {
 		t.Errorf("panic in mode 1 (-want +got):\n%s", diff)
 	}
-	if ok := ua.Execute(""); ok || len(r.pkts) != 0 {
-		t.Errorf("empty line: ok=%v packets %q", ok, r.pkts)
+	if err := ua.Execute(ctx, ""); err == nil || len(r.pkts) != 0 {
+		t.Errorf("empty line: err=%v packets %q", err, r.pkts)
 	}
 }
 
 type fakeResources map[string]bool // "type/name" -> enabled
 
-func (f fakeResources) Resource(t int, name string) (bool, bool) {
-	en, ok := f[ResourceType(t).key(name)]
+func (f fakeResources) Resource(t ResourceType, name string) (bool, bool) {
+	en, ok := f[t.key(name)]
 	return ok, en
 }
 
@@ -184,9 +193,9 @@ func TestFilter(t *testing.T) {
 	res := fakeResources{ResClient.key("c1"): true, ResClient.key("c2"): false, ResPool.key("p1"): true}
 	var acl ACLSet
 	acl[ACLClient] = []string{"!c2", "c.*"}
-	named := NewUA(context.Background(), &recorder{}, Options{Console: &Console{Name: "n", ACL: acl}, Resources: res})
-	root := NewUA(context.Background(), &recorder{}, Options{Resources: res})
-	bare := NewUA(context.Background(), &recorder{}, Options{})
+	named := NewUA(&recorder{}, Options{Console: &Console{Name: "n", ACL: acl}, Resources: res})
+	root := NewUA(&recorder{}, Options{Resources: res})
+	bare := NewUA(&recorder{}, Options{})
 
 	F := func(kind formatter.FilterKind, col, typ int) formatter.Filter {
 		return formatter.Filter{Kind: kind, Column: col, Type: typ}
@@ -236,14 +245,15 @@ func TestResourceAllowed(t *testing.T) {
 	var acl ACLSet
 	acl[ACLJob] = []string{"j1"}
 	acl[ACLCommand] = []string{"configure"}
-	ua := NewUA(context.Background(), &recorder{}, Options{Console: &Console{Name: "n", ACL: acl}})
+	ua := NewUA(&recorder{}, Options{Console: &Console{Name: "n", ACL: acl}})
 	if !ua.ResourceAllowed(ResJobDefs, "j1") || ua.ResourceAllowed(ResJob, "j2") {
 		t.Error("job ACL not applied")
 	}
 	if !ua.ResourceAllowed(ResMsgs, "Standard") {
 		t.Error("configure not consulted for message resources")
 	}
-	ua.Console.ACL[ACLCommand] = nil
+	acl[ACLCommand] = nil
+	ua = NewUA(&recorder{}, Options{Console: &Console{Name: "n", ACL: acl}})
 	if ua.ResourceAllowed(ResConsole, "x") {
 		t.Error("console resource allowed without configure")
 	}

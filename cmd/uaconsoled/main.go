@@ -5,14 +5,33 @@
 //
 // Usage:
 //
-//	uaconsoled [-listen 127.0.0.1:9101] [-password secret] [-config FILE]
-//	           [-catalog-size N] [-seed N] [-fail-delay 5s] [-log-level info]
+//	uaconsoled [-c PATH] [-listen 127.0.0.1:9101] [-password secret]
+//	           [-max-console-connections 20] [-catalog-size N] [-seed N]
+//	           [-fail-delay 5s] [-log-level info] [-shutdown-grace 30s]
 //
-// The default console ("*UserAgent*") logs in with -password (default:
-// $UACONSOLED_PASSWORD, else "secret"). Named consoles with ACLs come from
-// -config, a file of Bareos Console (and Profile) resources. Logs are
-// structured (log/slog) on standard error. SIGINT or SIGTERM stop the
-// daemon: it stops accepting, lets running commands finish and exits.
+// -c (or -config) names a Bareos Director configuration, a file or a
+// directory as bareos-dir -c reads it (DIR/bareos-dir.conf, else
+// DIR/bareos-dir.d/*/*.conf; see package config). Its named Console
+// resources (with their Profiles' ACLs) may log in. Its Director
+// resource, if any, gives the Director's name, the password of the
+// default console, the listening addresses and Maximum Console
+// Connections (beyond it, as in the Director, named consoles are refused
+// and the default console is still admitted), unless -password (or
+// $UACONSOLED_PASSWORD), -listen and -max-console-connections are given.
+// Without either, the
+// default console ("*UserAgent*") logs in with "secret" on
+// 127.0.0.1:9101. Logs are structured (log/slog) on standard error.
+//
+// SIGHUP reloads the configuration: if it is valid, new logins see its
+// consoles (running sessions keep theirs); if not, the error is logged
+// with its file and line and the previous configuration stays.
+//
+// SIGINT or SIGTERM stop the daemon gracefully: it stops accepting, ends
+// idle sessions, lets running commands finish their answers for up to
+// -shutdown-grace, and exits with status 0. A second signal, or the end
+// of the grace, closes the remaining connections at once. (Under
+// "go run", send the signal to the daemon's own process: the go command
+// does not forward SIGTERM.)
 package main
 
 import (
@@ -25,29 +44,45 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
 	"github.com/uaformat/uaformat/bsock"
+	dirconfig "github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/demo"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	os.Exit(run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
+	stop := make(chan os.Signal, 2)
+	signal.Notify(stop, os.Interrupt, syscall.SIGTERM)
+	hup := make(chan os.Signal, 1)
+	signal.Notify(hup, syscall.SIGHUP)
+	os.Exit(run(stop, hup, os.Args[1:], os.Getenv, os.Stdout, os.Stderr))
 }
+
+// defaultListen and defaultPassword apply without flags and without a
+// Director resource.
+const (
+	defaultListen   = "127.0.0.1:9101"
+	defaultPassword = "secret"
+)
 
 // config is the parsed command line.
 type config struct {
 	listen      string
+	listenSet   bool // -listen given
 	password    string
-	configFile  string
+	passwordSet bool // -password or $UACONSOLED_PASSWORD given
+	configPath  string
 	catalogSize int
 	seed        uint64
 	failDelay   time.Duration
 	logLevel    slog.Level
+	grace       time.Duration
+	maxConsoles int
+	maxSet      bool // -max-console-connections given
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -55,22 +90,41 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	var cfg config
 	fs := flag.NewFlagSet("uaconsoled", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	defPassword := getenv("UACONSOLED_PASSWORD")
-	if defPassword == "" {
-		defPassword = "secret"
-	}
-	fs.StringVar(&cfg.listen, "listen", "127.0.0.1:9101", "`address` to listen on")
-	fs.StringVar(&cfg.password, "password", defPassword, "`password` of the default console (env UACONSOLED_PASSWORD)")
-	fs.StringVar(&cfg.configFile, "config", "", "`file` with Bareos Console/Profile resources for named consoles")
+	fs.StringVar(&cfg.listen, "listen", "", "`address` to listen on (default: the Director resource's, else "+defaultListen+")")
+	fs.StringVar(&cfg.password, "password", "", "`password` of the default console (default: $UACONSOLED_PASSWORD, else the Director resource's, else "+defaultPassword+")")
+	fs.StringVar(&cfg.configPath, "c", "", "Bareos Director configuration: a file, or a `directory` as bareos-dir -c reads it")
+	fs.StringVar(&cfg.configPath, "config", "", "the same as -c")
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
-	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login")
+	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
+	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
+	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "listen":
+			cfg.listenSet = true
+		case "password":
+			cfg.passwordSet = true
+		case "max-console-connections":
+			cfg.maxSet = true
+		}
+	})
+	if !cfg.listenSet {
+		cfg.listen = defaultListen
+	}
+	if !cfg.passwordSet {
+		cfg.password = getenv("UACONSOLED_PASSWORD")
+		cfg.passwordSet = cfg.password != ""
+	}
+	if !cfg.passwordSet {
+		cfg.password = defaultPassword
 	}
 	if cfg.catalogSize <= 0 {
 		return cfg, fmt.Errorf("-catalog-size must be positive, got %d", cfg.catalogSize)
@@ -78,10 +132,19 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if cfg.password == "" {
 		return cfg, errors.New("-password must not be empty")
 	}
+	if cfg.listen == "" {
+		return cfg, errors.New("-listen must not be empty")
+	}
+	if cfg.grace < 0 {
+		return cfg, fmt.Errorf("-shutdown-grace must not be negative, got %v", cfg.grace)
+	}
 	return cfg, nil
 }
 
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
+// run runs the daemon until a value arrives on stop (see the package
+// documentation) and returns the exit status. A value on reload reloads
+// the configuration.
+func run(stop, reload <-chan os.Signal, args []string, getenv func(string) string, stdout, stderr io.Writer) int {
 	cfg, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -91,44 +154,157 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
-	srv, err := newServer(cfg, log)
+	d, err := newDaemon(cfg, log)
 	if err != nil {
 		log.Error("configuration", "err", err)
 		return 1
 	}
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", cfg.listen)
-	if err != nil {
-		log.Error("listen", "err", err)
-		return 1
+	var lns []net.Listener
+	for _, addr := range d.addrs {
+		ln, err := net.Listen("tcp", addr)
+		if err != nil {
+			for _, ln := range lns {
+				ln.Close()
+			}
+			log.Error("listen", "err", err)
+			return 1
+		}
+		lns = append(lns, ln)
 	}
-	if err := serve(ctx, srv, ln, cfg, stdout, log); err != nil {
+	done := make(chan struct{})
+	defer close(done)
+	go func() {
+		for {
+			select {
+			case <-reload:
+				d.cons.reload()
+			case <-done:
+				return
+			}
+		}
+	}()
+	if err := d.serve(stop, lns, stdout); err != nil {
 		log.Error("serve", "err", err)
 		return 1
 	}
 	return 0
 }
 
-// serve announces the listener and serves until ctx ends.
-func serve(ctx context.Context, srv *uacontext.Server, ln net.Listener, cfg config, stdout io.Writer, log *slog.Logger) error {
-	fmt.Fprintf(stdout, "uaconsoled: Director %q listening on %s\n", srv.Director.Name, ln.Addr())
-	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", cfg.password)
-	log.Info("serving", "addr", ln.Addr().String(), "director", srv.Director.Name,
-		"consoles", len(srv.Consoles), "catalog_size", cfg.catalogSize)
-	err := srv.Serve(ctx, ln)
-	log.Info("stopped")
-	return err
+// daemon is the configured daemon, ready to serve.
+type daemon struct {
+	cfg   config
+	log   *slog.Logger
+	srv   *uacontext.Server
+	cons  *consoles // the named consoles, reloaded on SIGHUP
+	addrs []string  // to listen on
+	// password describes the default console's password for the
+	// announcement.
+	password string
 }
 
-// newServer builds the Director: the sample catalog, the command table
-// and the consoles of the configuration file.
-func newServer(cfg config, log *slog.Logger) (*uacontext.Server, error) {
-	return demo.NewServer(demo.Config{
+// newDaemon reads the configuration (-c) and builds the Director: the
+// sample catalog, the command table and the consoles. The Director
+// resource supplies what the flags leave open.
+func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
+	d := &daemon{cfg: cfg, log: log, addrs: []string{cfg.listen}, password: cfg.password}
+	var conf *dirconfig.Config
+	if cfg.configPath != "" {
+		var err error
+		conf, err = dirconfig.Load(cfg.configPath, dirconfig.Options{Logger: log})
+		if err != nil {
+			return nil, err
+		}
+	}
+	d.cons = newConsoles(conf, cfg.configPath, log)
+	failDelay := cfg.failDelay
+	if failDelay == 0 {
+		failDelay = -1 // -fail-delay 0: no delay
+	}
+	dc := demo.Config{
 		Password:    cfg.password,
-		ConfigFile:  cfg.configFile,
+		Consoles:    d.cons,
 		CatalogSize: cfg.catalogSize,
 		Seed:        cfg.seed,
-		FailDelay:   cfg.failDelay,
+		FailDelay:   failDelay,
 		Log:         log,
-	})
+
+		MaxConsoleConnections: cfg.maxConsoles,
+	}
+	if conf != nil && conf.Director != nil {
+		dir := conf.Director
+		dc.DirectorName = dir.Name
+		if !cfg.passwordSet {
+			dc.Key = dir.Password.Key()
+			d.password = "the Director resource's (" + dir.Pos.String() + ")"
+		}
+		if !cfg.listenSet {
+			d.addrs = dir.ListenAddresses()
+		}
+		if !cfg.maxSet {
+			dc.MaxConsoleConnections = dir.MaxConsoleConnections
+			if dir.MaxConsoleConnections == 0 {
+				// The Director then refuses every named console (each is
+				// beyond 0) and admits the default console; the Server
+				// reads 0 as its default, so the consoles refuse instead.
+				dc.MaxConsoleConnections = -1
+				d.cons.refuseNamed = true
+				log.Warn("Maximum Console Connections = 0: only the default console can log in", "at", dir.Pos.String())
+			}
+		}
+	}
+	srv, err := demo.NewServer(dc)
+	if err != nil {
+		return nil, err
+	}
+	d.srv = srv
+	return d, nil
+}
+
+// serve announces the listeners and serves on all of them until the first
+// value on stop; then it shuts the server down gracefully, for at most
+// the grace period, or until a second value arrives.
+func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writer) error {
+	addrs := make([]string, len(lns))
+	for i, ln := range lns {
+		addrs[i] = ln.Addr().String()
+		fmt.Fprintf(stdout, "uaconsoled: Director %q listening on %s\n", d.srv.Director.Name, ln.Addr())
+	}
+	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", d.password)
+	d.log.Info("serving", "addr", strings.Join(addrs, ","), "director", d.srv.Director.Name,
+		"consoles", d.cons.count(), "catalog_size", d.cfg.catalogSize)
+	served := make(chan error, len(lns))
+	for _, ln := range lns {
+		go func() { served <- d.srv.Serve(ln) }()
+	}
+	var err error
+	select {
+	case err = <-served: // a listener failed: stop at once
+		d.srv.Close()
+	case sig := <-stop:
+		d.log.Info("shutting down: running commands may finish", "signal", fmt.Sprint(sig), "grace", d.cfg.grace)
+		ctx, cancel := context.WithTimeout(context.Background(), d.cfg.grace)
+		defer cancel()
+		go func() {
+			select {
+			case sig := <-stop:
+				d.log.Warn("second signal: closing every connection", "signal", fmt.Sprint(sig))
+				cancel()
+			case <-ctx.Done():
+			}
+		}()
+		if err := d.srv.Shutdown(ctx); err != nil {
+			d.log.Warn("connections closed before their commands finished", "err", err)
+		}
+		err = <-served
+	}
+	for range len(lns) - 1 {
+		if e := <-served; err == nil || errors.Is(err, uacontext.ErrServerClosed) {
+			err = e
+		}
+	}
+	if err != nil && !errors.Is(err, uacontext.ErrServerClosed) {
+		return err
+	}
+	d.log.Info("stopped")
+	return nil
 }

@@ -1,15 +1,18 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"io"
 	"log/slog"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -35,19 +38,28 @@ Console {
 func TestParseFlags(t *testing.T) {
 	env := func(m map[string]string) func(string) string { return func(k string) string { return m[k] } }
 	cfg, err := parseFlags(nil, env(nil), io.Discard)
-	if err != nil || cfg.listen != "127.0.0.1:9101" || cfg.password != "secret" || cfg.catalogSize != 250 {
+	if err != nil || cfg.listen != "127.0.0.1:9101" || cfg.password != "secret" || cfg.catalogSize != 250 ||
+		cfg.listenSet || cfg.passwordSet || cfg.configPath != "" {
 		t.Errorf("defaults: %+v, %v", cfg, err)
 	}
 	cfg, err = parseFlags(nil, env(map[string]string{"UACONSOLED_PASSWORD": "fromenv"}), io.Discard)
-	if err != nil || cfg.password != "fromenv" {
+	if err != nil || cfg.password != "fromenv" || !cfg.passwordSet {
 		t.Errorf("env password: %+v, %v", cfg, err)
 	}
 	cfg, err = parseFlags([]string{"-password", "x", "-catalog-size", "10", "-listen", "127.0.0.1:0"},
 		env(map[string]string{"UACONSOLED_PASSWORD": "fromenv"}), io.Discard)
-	if err != nil || cfg.password != "x" || cfg.catalogSize != 10 || cfg.listen != "127.0.0.1:0" {
+	if err != nil || cfg.password != "x" || cfg.catalogSize != 10 || cfg.listen != "127.0.0.1:0" || !cfg.listenSet || !cfg.passwordSet {
 		t.Errorf("flags: %+v, %v", cfg, err)
 	}
-	for _, bad := range [][]string{{"-catalog-size", "0"}, {"-password", ""}, {"extra"}, {"-nosuchflag"}} {
+	if cfg, err := parseFlags([]string{"-max-console-connections", "5"}, env(nil), io.Discard); err != nil || cfg.maxConsoles != 5 || !cfg.maxSet {
+		t.Errorf("-max-console-connections: %+v, %v", cfg, err)
+	}
+	for _, args := range [][]string{{"-c", "dir"}, {"-config", "dir"}, {"--c=dir"}} {
+		if cfg, err := parseFlags(args, env(nil), io.Discard); err != nil || cfg.configPath != "dir" {
+			t.Errorf("parseFlags(%q): %+v, %v", args, cfg, err)
+		}
+	}
+	for _, bad := range [][]string{{"-catalog-size", "0"}, {"-password", ""}, {"-listen", ""}, {"extra"}, {"-nosuchflag"}} {
 		if _, err := parseFlags(bad, env(nil), io.Discard); err == nil {
 			t.Errorf("parseFlags(%q) succeeded", bad)
 		}
@@ -84,7 +96,7 @@ func TestSmoke(t *testing.T) {
 	}
 	var logs safeBuffer
 	log := slog.New(slog.NewTextHandler(&logs, nil))
-	srv, err := newServer(cfg, log)
+	d, err := newDaemon(cfg, log)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -92,12 +104,12 @@ func TestSmoke(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
+	stop := make(chan os.Signal, 2)
 	var stdout safeBuffer
 	done := make(chan error, 1)
-	go func() { done <- serve(ctx, srv, ln, cfg, &stdout, log) }()
+	go func() { done <- d.serve(stop, []net.Listener{ln}, &stdout) }()
 	defer func() {
-		cancel()
+		stop <- syscall.SIGTERM
 		if err := <-done; err != nil {
 			t.Errorf("serve: %v", err)
 		}
@@ -168,20 +180,77 @@ func TestRunBadConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	var stderr bytes.Buffer
-	code := run(context.Background(), []string{"-config", p, "-listen", "127.0.0.1:0"}, func(string) string { return "" }, io.Discard, &stderr)
+	code := run(nil, nil, []string{"-config", p, "-listen", "127.0.0.1:0"}, func(string) string { return "" }, io.Discard, &stderr)
 	if code != 1 || !strings.Contains(stderr.String(), "bad.conf:3") {
 		t.Errorf("code %d, stderr %q", code, stderr.String())
 	}
-	if code := run(context.Background(), []string{"-catalog-size", "-1"}, func(string) string { return "" }, io.Discard, io.Discard); code != 2 {
+	if code := run(nil, nil, []string{"-catalog-size", "-1"}, func(string) string { return "" }, io.Discard, io.Discard); code != 2 {
 		t.Errorf("bad flag: code %d", code)
 	}
 }
 
 func TestRunShutdown(t *testing.T) {
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel() // already stopped: run listens, serves nothing and returns
+	stop := make(chan os.Signal, 1)
+	stop <- os.Interrupt // already stopped: run listens, serves nothing and returns
 	var stdout bytes.Buffer
-	if code := run(ctx, []string{"-listen", "127.0.0.1:0", "-catalog-size", "5"}, func(string) string { return "" }, &stdout, io.Discard); code != 0 {
+	if code := run(stop, nil, []string{"-listen", "127.0.0.1:0", "-catalog-size", "5"}, func(string) string { return "" }, &stdout, io.Discard); code != 0 {
 		t.Errorf("code %d", code)
+	}
+}
+
+// TestSIGTERM builds the daemon, runs it as its own process, and sends it
+// SIGTERM while a console is connected: it must exit with status 0 and
+// log its graceful stop.
+func TestSIGTERM(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the daemon")
+	}
+	bin := filepath.Join(t.TempDir(), "uaconsoled")
+	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-password", "pw", "-catalog-size", "5", "-shutdown-grace", "10s")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr safeBuffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	defer cmd.Process.Kill()
+
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	_, addr, ok := strings.Cut(strings.TrimSpace(line), "listening on ")
+	if err != nil || !ok {
+		t.Fatalf("announcement %q: %v; stderr:\n%s", line, err, stderr.String())
+	}
+	go io.Copy(io.Discard, stdout)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	c, err := console.Dial(ctx, addr, console.Options{Password: "pw", NoReconnect: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	if out, err := c.Call(ctx, "whoami"); err != nil || out != "root\n" {
+		t.Fatalf("whoami = %q, %v", out, err)
+	}
+	if err := cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-exited:
+		if err != nil {
+			t.Errorf("exit after SIGTERM: %v; stderr:\n%s", err, stderr.String())
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the daemon did not exit within 30 s of SIGTERM; stderr:\n%s", stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "msg=stopped") {
+		t.Errorf("no graceful stop in the log:\n%s", stderr.String())
 	}
 }

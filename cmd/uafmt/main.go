@@ -7,11 +7,12 @@
 //
 // FILE.calls is a call script in the golden-oracle format (JSON Lines: a
 // header {"mode": ..., "compact": ..., "send_fails": ..., "note": ...}, then
-// one [method, args...] per line); "-" reads the script from standard
-// input. uafmt builds a formatter as the header says, makes the calls, and
-// writes every packet the formatter sent to standard output in .out format
-// ("--- packet LEN", the raw bytes, a newline), byte for byte comparable
-// with the oracle's NAME.out:
+// one [method, args...] per line, formatter and resource-printer methods
+// alike); "-" reads the script from standard input. uafmt builds a
+// formatter and a resource printer on it as the header says, makes the
+// calls, and writes every packet the formatter sent to standard output in
+// .out format ("--- packet LEN", the raw bytes, a newline), byte for byte
+// comparable with the oracle's NAME.out:
 //
 //	go run ./cmd/uafmt golden/testdata/oracle/m2_api2.calls | cmp - golden/testdata/oracle/m2_api2.out
 //

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/uaformat/uaformat/golden"
 )
@@ -15,7 +18,8 @@ const oracleDir = "../../golden/testdata/oracle"
 // TestReplayOracle runs uafmt on a few oracle scripts, from a file and from
 // standard input, and requires the recorded .out bytes exactly.
 func TestReplayOracle(t *testing.T) {
-	for _, name := range []string{"m0_list_jobs_table", "m1_defaults_sendbuffer", "m2_bvfs_lsfiles", "m2_send_fails", "m0_messages"} {
+	for _, name := range []string{"m0_list_jobs_table", "m1_defaults_sendbuffer", "m2_bvfs_lsfiles", "m2_send_fails", "m0_messages",
+		"r_show_client_m0", "r_fileset_m2c", "r_indent_m1"} {
 		callsPath := filepath.Join(oracleDir, name+".calls")
 		want, err := os.ReadFile(filepath.Join(oracleDir, name+".out"))
 		if err != nil {
@@ -105,5 +109,31 @@ func TestWriteError(t *testing.T) {
 	}
 	if code == 1 && !strings.HasPrefix(stderr.String(), "uafmt: writing output: ") {
 		t.Errorf("stderr %q, want a write error", stderr.String())
+	}
+}
+
+// TestNoTestingInBinaries checks that no command of the module links
+// package testing or go-cmp (test helpers such as golden must stay out of
+// them): go list -deps of every cmd/ package.
+func TestNoTestingInBinaries(t *testing.T) {
+	gobin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command in PATH")
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, gobin, "list", "-deps", "github.com/uaformat/uaformat/cmd/...")
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("go list: %v", err)
+	}
+	deps := strings.Fields(string(out))
+	if len(deps) < 10 {
+		t.Fatalf("go list -deps listed only %q", deps)
+	}
+	for _, d := range deps {
+		if d == "testing" || strings.HasPrefix(d, "testing/") || strings.HasPrefix(d, "github.com/google/go-cmp") {
+			t.Errorf("a command links %s", d)
+		}
 	}
 }

@@ -31,11 +31,10 @@ func startServer(tb testing.TB, srv *uacontext.Server) string {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	go func() { done <- srv.Serve(ln) }()
 	tb.Cleanup(func() {
-		cancel()
+		srv.Close()
 		<-done
 	})
 	return ln.Addr().String()

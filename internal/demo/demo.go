@@ -2,17 +2,19 @@
 // deterministic sample catalog of internal/sampledir, the Director's
 // command table (reference entries, the session built-ins and the catalog
 // commands of uacontext/dircmd) and the consoles of a Bareos-syntax
-// configuration. Tests and benchmarks use it to run the same daemon in
-// process.
+// configuration (package config). Tests and benchmarks use it to run the
+// same daemon in process.
 package demo
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"time"
 
 	"github.com/uaformat/uaformat/bsock"
-	"github.com/uaformat/uaformat/internal/dirconf"
+	"github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
@@ -20,9 +22,19 @@ import (
 
 // Config describes a demo Director.
 type Config struct {
-	// Password of the default console ("*UserAgent*"); required.
+	// Password of the default console ("*UserAgent*"); required unless
+	// Key is set.
 	Password string
-	// ConfigFile, if set, is read for named Console and Profile resources.
+	// Key, if set, is the default console's CRAM-MD5 key instead of the
+	// one of Password (config.Password.Key of a Director resource).
+	Key string
+	// DirectorName is the Director's name; empty means sampledir.Name.
+	DirectorName string
+	// Consoles, if set, looks the named consoles up at login (a reloaded
+	// configuration, say); ConfigFile and ConfigText must then be empty.
+	Consoles uacontext.ConsoleSource
+	// ConfigFile, if set, is loaded with config.Load (a file, or a
+	// directory as bareos-dir -c reads it) for named consoles.
 	ConfigFile string
 	// ConfigText, if set, is parsed like ConfigFile (named "config" in
 	// errors); both may be given.
@@ -30,87 +42,139 @@ type Config struct {
 	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
 	CatalogSize int
 	Seed        uint64
-	// FailDelay throttles failed logins (0: none).
+	// FailDelay throttles failed logins: see uacontext.Server (0: the
+	// Director's 5 s, negative: none).
 	FailDelay time.Duration
 	// AuthTimeout bounds a login (0: uacontext.DefaultAuthTimeout).
 	AuthTimeout time.Duration
-	// WriteTimeout and ShutdownGrace: see uacontext.Server (0: defaults).
-	WriteTimeout, ShutdownGrace time.Duration
+	// WriteTimeout: see uacontext.Server (0: the default).
+	WriteTimeout time.Duration
+	// MaxConsoleConnections: see uacontext.Server (0: the Director's 20,
+	// negative: no limit).
+	MaxConsoleConnections int
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
+	// RunDuration is how long jobs started by run run (real time); zero
+	// means sampledir.DefaultRunDuration. Clock times them (nil:
+	// time.Now).
+	RunDuration time.Duration
+	Clock       func() time.Time
+	// PromptTimeout bounds each wait for an answer to a prompt (0: no
+	// limit).
+	PromptTimeout time.Duration
+	// Poll is how often wait looks at the running jobs (0:
+	// dircmd.DefaultPoll).
+	Poll time.Duration
 }
 
 // NewServer builds the demo Director's server.
 func NewServer(cfg Config) (*uacontext.Server, error) {
-	if cfg.Password == "" {
-		return nil, fmt.Errorf("demo: the default console needs a password")
-	}
-	var confs []*dirconf.Config
-	if cfg.ConfigFile != "" {
-		conf, err := dirconf.ParseFile(cfg.ConfigFile)
-		if err != nil {
-			return nil, err
+	key := cfg.Key
+	if key == "" {
+		if cfg.Password == "" {
+			return nil, fmt.Errorf("demo: the default console needs a password")
 		}
-		confs = append(confs, conf)
+		key = bsock.PasswordKey(cfg.Password)
 	}
-	if cfg.ConfigText != "" {
-		conf, err := dirconf.Parse("config", []byte(cfg.ConfigText))
-		if err != nil {
-			return nil, err
+	consoles := cfg.Consoles
+	var confs []*config.Config
+	if consoles != nil && (cfg.ConfigFile != "" || cfg.ConfigText != "") {
+		return nil, errors.New("demo: Consoles excludes ConfigFile and ConfigText")
+	}
+	if consoles == nil {
+		if cfg.ConfigFile != "" {
+			conf, err := config.Load(cfg.ConfigFile, config.Options{Logger: cfg.Log})
+			if err != nil {
+				return nil, err
+			}
+			confs = append(confs, conf)
 		}
-		confs = append(confs, conf)
+		if cfg.ConfigText != "" {
+			conf, err := config.Parse("config", []byte(cfg.ConfigText), config.Options{Logger: cfg.Log})
+			if err != nil {
+				return nil, err
+			}
+			confs = append(confs, conf)
+		}
+		var list []uacontext.Console
+		for _, conf := range confs {
+			list = append(list, Consoles(conf)...)
+		}
+		consoles = uacontext.ConsoleList(list...)
 	}
-	var consoles []uacontext.Console
-	for _, conf := range confs {
-		consoles = append(consoles, Consoles(conf)...)
-	}
-	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize})
+	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, RunDuration: cfg.RunDuration, Clock: cfg.Clock})
 	table := uacontext.NewTable(uacontext.ReferenceCommands()...)
 	table.Add(uacontext.Builtins()...)
 	table.Add(dircmd.Commands(dir, dircmd.Options{Now: dir.Now})...)
+	table.Add(dircmd.InteractiveCommands(withConfig{dir, confs}, dircmd.Options{Now: dir.Now, Poll: cfg.Poll})...)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	name := cfg.DirectorName
+	if name == "" {
+		name = sampledir.Name
+	}
 	return &uacontext.Server{
-		Director:      uacontext.DirectorInfo{Name: sampledir.Name},
-		DefaultKey:    bsock.PasswordKey(cfg.Password),
-		Consoles:      consoles,
-		Table:         table,
-		Resources:     dircmd.ResourceFilter(dir),
-		Log:           log,
-		FailDelay:     cfg.FailDelay,
-		AuthTimeout:   cfg.AuthTimeout,
-		WriteTimeout:  cfg.WriteTimeout,
-		ShutdownGrace: cfg.ShutdownGrace,
+		Director:     uacontext.DirectorInfo{Name: name},
+		DefaultKey:   key,
+		Consoles:     consoles,
+		Table:        table,
+		Resources:    dircmd.ResourceFilter(dir),
+		Log:          log,
+		FailDelay:    cfg.FailDelay,
+		AuthTimeout:  cfg.AuthTimeout,
+		WriteTimeout: cfg.WriteTimeout,
+
+		MaxConsoleConnections: cfg.MaxConsoleConnections,
+		PromptTimeout:         cfg.PromptTimeout,
 	}, nil
 }
 
-// aclKinds maps the configuration's ACL lists to the session's.
-var aclKinds = [dirconf.NumACLs]uacontext.ACLKind{
-	dirconf.JobACL:           uacontext.ACLJob,
-	dirconf.ClientACL:        uacontext.ACLClient,
-	dirconf.StorageACL:       uacontext.ACLStorage,
-	dirconf.ScheduleACL:      uacontext.ACLSchedule,
-	dirconf.PoolACL:          uacontext.ACLPool,
-	dirconf.CommandACL:       uacontext.ACLCommand,
-	dirconf.FileSetACL:       uacontext.ACLFileSet,
-	dirconf.CatalogACL:       uacontext.ACLCatalog,
-	dirconf.WhereACL:         uacontext.ACLWhere,
-	dirconf.PluginOptionsACL: uacontext.ACLPluginOptions,
+// withConfig adds the Console and Profile resources of the configuration
+// to the sample Director (for .consoles and .profiles).
+type withConfig struct {
+	*sampledir.Director
+	confs []*config.Config
 }
 
-// Consoles converts configured consoles (with their profiles' ACLs) to
-// the server's.
-func Consoles(conf *dirconf.Config) []uacontext.Console {
+var _ dircmd.ExtraResources = withConfig{}
+
+// JobDefs returns no JobDefs resources: the sample has none.
+func (withConfig) JobDefs() []dircmd.NamedResource { return nil }
+
+// Profiles returns the configuration's Profile resources.
+func (w withConfig) Profiles() []dircmd.NamedResource {
+	var out []dircmd.NamedResource
+	for _, c := range w.confs {
+		for _, p := range c.Profiles {
+			out = append(out, dircmd.NamedResource{Name: p.Name})
+		}
+	}
+	return out
+}
+
+// Consoles returns the configuration's Console resources.
+func (w withConfig) Consoles() []dircmd.NamedResource {
+	var out []dircmd.NamedResource
+	for _, c := range w.confs {
+		for _, con := range c.Consoles {
+			out = append(out, dircmd.NamedResource{Name: con.Name})
+		}
+	}
+	return out
+}
+
+// Consoles returns the named consoles of a configuration as sessions see
+// them (their ACLs merged with those of their profiles).
+func Consoles(conf *config.Config) []uacontext.Console {
 	out := make([]uacontext.Console, 0, len(conf.Consoles))
 	for _, c := range conf.Consoles {
-		acl := conf.EffectiveACL(c)
-		var set uacontext.ACLSet
-		for k, entries := range acl {
-			set[aclKinds[k]] = append([]string(nil), entries...)
+		uc, err := conf.LookupConsole(context.Background(), c.Name)
+		if err != nil {
+			continue // not from Load or Parse
 		}
-		out = append(out, uacontext.Console{Name: c.Name, Key: c.Key, ACL: set})
+		out = append(out, *uc)
 	}
 	return out
 }

@@ -5,8 +5,9 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/demo"
-	"github.com/uaformat/uaformat/internal/dirconf"
+	"github.com/uaformat/uaformat/uacontext"
 )
 
 func TestNewServerErrors(t *testing.T) {
@@ -14,9 +15,13 @@ func TestNewServerErrors(t *testing.T) {
 		t.Error("NewServer without a password succeeded")
 	}
 	_, err := demo.NewServer(demo.Config{Password: "x", ConfigText: "Console {\n  Name = a\n  Pasword = b\n}\n"})
-	var cerr *dirconf.Error
-	if !errors.As(err, &cerr) || cerr.Line != 3 {
-		t.Errorf("bad config: err = %v, want a *dirconf.Error on line 3", err)
+	var cerr *config.Error
+	if !errors.As(err, &cerr) || cerr.Pos.Line != 3 || !errors.Is(err, config.ErrUnknownDirective) {
+		t.Errorf("bad config: err = %v, want a *config.Error on line 3", err)
+	}
+	src := uacontext.ConsoleSourceFunc(func(context.Context, string) (*uacontext.Console, error) { return nil, uacontext.ErrUnknownConsole })
+	if _, err := demo.NewServer(demo.Config{Password: "x", Consoles: src, ConfigText: "Console { Name = a; Password = b }"}); err == nil {
+		t.Error("Consoles together with ConfigText accepted")
 	}
 	if _, err := demo.NewServer(demo.Config{Password: "x", ConfigFile: "/nonexistent/uaformat.conf"}); err == nil {
 		t.Error("missing config file accepted")
@@ -31,8 +36,11 @@ Console { Name = user1; Password = "pw1"; Command ACL = whoami, .jobs, .api; Job
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(srv.Consoles) != 1 || srv.Consoles[0].Name != "user1" {
-		t.Fatalf("consoles = %+v", srv.Consoles)
+	if c, err := srv.Consoles.LookupConsole(context.Background(), "user1"); err != nil || c.Name != "user1" {
+		t.Fatalf("console user1 = %+v, %v", c, err)
+	}
+	if _, err := srv.Consoles.LookupConsole(context.Background(), "nobody"); !errors.Is(err, uacontext.ErrUnknownConsole) {
+		t.Errorf("unknown console: %v", err)
 	}
 	addr := startServer(t, srv)
 	root := dial(t, addr, true)

@@ -14,6 +14,7 @@ import (
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/console"
 	"github.com/uaformat/uaformat/internal/demo"
+	"github.com/uaformat/uaformat/uacontext"
 )
 
 // Consoles of the test daemon. "limited" may run the listing commands but
@@ -72,14 +73,21 @@ type daemon struct {
 }
 
 // startDaemon runs the demo Director until the test ends.
-func startDaemon(tb testing.TB) *daemon {
+func startDaemon(tb testing.TB) *daemon { return startDaemonAuth(tb, authTimeout) }
+
+// startDaemonAuth is startDaemon with the given login timeout. The load
+// tests log many consoles in at once on a machine that may be busy, where
+// the short timeout of the hostile-peer tests is too tight.
+func startDaemonAuth(tb testing.TB, authTimeout time.Duration) *daemon {
 	tb.Helper()
 	srv, err := demo.NewServer(demo.Config{
-		Password:      rootPassword,
-		ConfigText:    consoleConfig,
-		FailDelay:     failDelay,
-		AuthTimeout:   authTimeout,
-		ShutdownGrace: 500 * time.Millisecond,
+		Password:    rootPassword,
+		ConfigText:  consoleConfig,
+		FailDelay:   failDelay,
+		AuthTimeout: authTimeout,
+		// The load tests run more consoles at once than the
+		// Director's default of 20.
+		MaxConsoleConnections: -1,
 	})
 	if err != nil {
 		tb.Fatal(err)
@@ -88,12 +96,17 @@ func startDaemon(tb testing.TB) *daemon {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	go func() { done <- srv.Serve(ln) }()
 	tb.Cleanup(func() {
-		cancel()
-		if err := <-done; err != nil {
+		// The tests' consoles are closed by now (cleanups run last
+		// first), so the graceful shutdown has nothing to wait for.
+		ctx, cancel := context.WithTimeout(context.Background(), wait)
+		defer cancel()
+		if err := srv.Shutdown(ctx); err != nil {
+			tb.Errorf("Shutdown: %v", err)
+		}
+		if err := <-done; !errors.Is(err, uacontext.ErrServerClosed) {
 			tb.Errorf("Serve: %v", err)
 		}
 	})

@@ -16,6 +16,7 @@ import (
 
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/internal/demo"
+	"github.com/uaformat/uaformat/uacontext"
 )
 
 // header returns a packet length header.
@@ -489,13 +490,14 @@ func TestHostile(t *testing.T) {
 }
 
 // TestShutdownStalledReader starts a large answer for a console that then
-// stops reading (without closing), and shuts the daemon down. The session
-// is blocked writing into a full socket; when the server's context ends
-// the session must still end (package rule: goroutines and connections end
-// when their context ends), so Serve returns. The wait is bounded; the
-// connection is closed afterwards in any case, so a failure does not hang.
+// stops reading (without closing), and shuts the daemon down gracefully
+// with a short grace. The session is blocked writing into a full socket;
+// when the grace ends Shutdown must close it (package rule: goroutines
+// and connections end when their context ends) and return. The wait is
+// bounded; the connection is closed afterwards in any case, so a failure
+// does not hang.
 func TestShutdownStalledReader(t *testing.T) {
-	srv, err := demo.NewServer(demo.Config{Password: rootPassword, AuthTimeout: authTimeout, ShutdownGrace: 200 * time.Millisecond})
+	srv, err := demo.NewServer(demo.Config{Password: rootPassword, AuthTimeout: authTimeout})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -504,9 +506,8 @@ func TestShutdownStalledReader(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := runtime.NumGoroutine()
-	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	go func() { done <- srv.Serve(ln) }()
 	d := &daemon{addr: ln.Addr().String()}
 
 	nc := d.raw(t)
@@ -516,16 +517,24 @@ func TestShutdownStalledReader(t *testing.T) {
 	if p, err := c.Recv(); err != nil || len(p.Data) == 0 {
 		t.Fatalf("first packet of the answer: %v", err)
 	}
-	cancel()
+	shut := make(chan error, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		defer cancel()
+		shut <- srv.Shutdown(ctx)
+	}()
 	select {
-	case err := <-done:
-		if err != nil {
-			t.Errorf("Serve: %v", err)
+	case err := <-shut:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("Shutdown = %v, want its context's deadline (the stalled session had to be closed)", err)
 		}
 	case <-time.After(wait):
-		t.Errorf("Serve did not return within %v of the shutdown: a session blocked writing to a console that stopped reading outlives the server's context", wait)
+		t.Errorf("Shutdown did not return within %v: a session blocked writing to a console that stopped reading outlives the grace", wait)
 		nc.Close()
-		<-done
+		<-shut
+	}
+	if err := <-done; !errors.Is(err, uacontext.ErrServerClosed) {
+		t.Errorf("Serve = %v", err)
 	}
 	nc.Close()
 	awaitGoroutines(t, base)
@@ -546,11 +555,10 @@ func TestStalledReaderTimeout(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
-	go func() { done <- srv.Serve(ctx, ln) }()
+	go func() { done <- srv.Serve(ln) }()
 	defer func() {
-		cancel()
+		srv.Close()
 		<-done
 	}()
 	base := runtime.NumGoroutine()

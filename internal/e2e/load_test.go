@@ -262,7 +262,7 @@ func TestLoad(t *testing.T) {
 	if testing.Short() {
 		n, per = 10, 20
 	}
-	d := startDaemon(t)
+	d := startDaemonAuth(t, wait)
 	want := expectedAnswers(t, d)
 	var stats loadStats
 	el := runLoad(d, want, n, per, &stats, nil)
@@ -290,7 +290,7 @@ func p99(l []time.Duration) time.Duration {
 // total number of commands over all consoles. It reports commands per
 // second and the p99 latency of one command.
 func BenchmarkLoad(b *testing.B) {
-	d := startDaemon(b)
+	d := startDaemonAuth(b, wait)
 	want := expectedAnswers(b, d)
 	for _, n := range []int{1, 50, 200} {
 		b.Run(fmt.Sprintf("consoles=%d", n), func(b *testing.B) {

@@ -1,8 +1,11 @@
 package dircmd
 
 import (
+	"context"
+	"errors"
 	"strings"
 
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -24,21 +27,21 @@ func parseBvfsArgs(ua *uacontext.UA) (bvfsArgs, bool) {
 	a := bvfsArgs{limit: 2000}
 	for _, arg := range ua.Args[1:] {
 		switch {
-		case equalFold(arg.Key, "pathid"):
+		case ascii.EqualFold(arg.Key, "pathid"):
 			if arg.HasValue && isANumber(arg.Value) {
 				a.pathID = uint64(strToInt64(arg.Value))
 			}
-		case equalFold(arg.Key, "path"):
+		case ascii.EqualFold(arg.Key, "path"):
 			a.path, a.hasPath = arg.Value, arg.HasValue
-		case equalFold(arg.Key, "jobid"):
+		case ascii.EqualFold(arg.Key, "jobid"):
 			if arg.HasValue && isANumberList(arg.Value) {
 				a.jobIDs, a.hasJobIDs = arg.Value, true
 			}
-		case equalFold(arg.Key, "limit"):
+		case ascii.EqualFold(arg.Key, "limit"):
 			if arg.HasValue && isANumber(arg.Value) {
 				a.limit = int64(int32(strToInt64(arg.Value)))
 			}
-		case equalFold(arg.Key, "offset"):
+		case ascii.EqualFold(arg.Key, "offset"):
 			if arg.HasValue && isANumber(arg.Value) {
 				a.offset = int64(int32(strToInt64(arg.Value)))
 			}
@@ -49,7 +52,8 @@ func parseBvfsArgs(ua *uacontext.UA) (bvfsArgs, bool) {
 
 // allowedJobIDs is the Director's BvfsValidateJobids: the jobs of the
 // list that exist and whose job name and client the console may access.
-func (c *cmds) allowedJobIDs(ua *uacontext.UA, list string) []uint64 {
+// A failing catalog lookup is returned as an error.
+func (c *cmds) allowedJobIDs(ctx context.Context, ua *uacontext.UA, list string) ([]uint64, error) {
 	var out []uint64
 	for id := range strings.SplitSeq(list, ",") {
 		if id == "" {
@@ -59,8 +63,14 @@ func (c *cmds) allowedJobIDs(ua *uacontext.UA, list string) []uint64 {
 		if jid == 0 {
 			continue
 		}
-		j, err := c.cat.JobByID(ctx(ua), uint64(jid))
-		if err != nil || !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+		j, err := c.cat.JobByID(ctx, uint64(jid))
+		if errors.Is(err, ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, catalogError(ctx, err)
+		}
+		if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
 			continue
 		}
 		if j.ClientID != 0 && !ua.ACLAccessOK(uacontext.ACLClient, j.Client) {
@@ -68,7 +78,7 @@ func (c *cmds) allowedJobIDs(ua *uacontext.UA, list string) []uint64 {
 		}
 		out = append(out, j.JobID)
 	}
-	return out
+	return out, nil
 }
 
 // emptyLStat stands for the attributes of a directory that was not backed
@@ -110,7 +120,7 @@ func typeString(t byte) string {
 
 // emitEntry sends one bvfs row as the Director's BvfsResultHandler does.
 func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
-	f := ua.Send
+	f := ua.Formatter()
 	lstat, jobID, fileID := e.LStat, e.JobID, e.FileID
 	if !e.HasAttr {
 		lstat, jobID, fileID = emptyLStat, 0, 0
@@ -147,73 +157,90 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f.ObjectEnd(null, null)
 }
 
-func (c *cmds) bvfsLsDirs(ua *uacontext.UA) bool {
+func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 	a, ok := parseBvfsArgs(ua)
 	if !ok {
 		ua.ErrorMsg("Can't find jobid, pathid or path argument\n")
-		return true // sic: the Director reports success here
+		return nil // sic: the Director reports success here
 	}
-	ids := c.allowedJobIDs(ua, a.jobIDs)
+	ids, err := c.allowedJobIDs(ctx, ua, a.jobIDs)
+	if err != nil {
+		return err
+	}
 	if len(ids) == 0 {
-		ua.ErrorMsg("Unauthorized command from this console.\n")
-		return false
+		return uacontext.Errorf("Unauthorized command from this console.\n")
 	}
 	pathID := a.pathID
 	if pathID == 0 {
-		id, err := c.cat.BvfsPathID(ctx(ua), a.path)
-		if err != nil || id == 0 {
-			return false // the path does not exist: no output at all
+		id, err := c.cat.BvfsPathID(ctx, a.path)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return catalogError(ctx, err)
+		}
+		if id == 0 {
+			// The path does not exist: the Director fails the command
+			// without any output.
+			return uacontext.ErrReported
 		}
 		pathID = id
 	}
-	entries, err := c.cat.BvfsLsDirs(ctx(ua), BvfsQuery{JobIDs: ids, PathID: pathID, Limit: a.limit, Offset: a.offset})
-	ua.Send.ArrayStart("directories", null)
-	if err == nil {
-		prev := ""
-		for i, e := range entries {
-			// The Director shows a directory only once even if the
-			// catalog returns it twice in a row.
-			if i > 0 && e.Name == prev {
-				continue
-			}
-			prev = e.Name
-			c.emitEntry(ua, e)
-		}
+	entries, err := c.cat.BvfsLsDirs(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Limit: a.limit, Offset: a.offset})
+	if err != nil {
+		return catalogError(ctx, err)
 	}
-	ua.Send.ArrayEnd("directories", null)
-	return true
+	ua.Formatter().ArrayStart("directories", null)
+	prev := ""
+	for i, e := range entries {
+		// The Director shows a directory only once even if the catalog
+		// returns it twice in a row.
+		if i > 0 && e.Name == prev {
+			continue
+		}
+		prev = e.Name
+		c.emitEntry(ua, e)
+	}
+	ua.Formatter().ArrayEnd("directories", null)
+	return nil
 }
 
-func (c *cmds) bvfsLsFiles(ua *uacontext.UA) bool {
+func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 	a, ok := parseBvfsArgs(ua)
 	if !ok {
-		ua.ErrorMsg("Can't find jobid, pathid or path argument\n")
-		return false
+		return uacontext.Errorf("Can't find jobid, pathid or path argument\n")
 	}
-	ids := c.allowedJobIDs(ua, a.jobIDs)
+	ids, err := c.allowedJobIDs(ctx, ua, a.jobIDs)
+	if err != nil {
+		return err
+	}
 	if len(ids) == 0 {
-		ua.ErrorMsg("Unauthorized command from this console.\n")
-		return false
+		return uacontext.Errorf("Unauthorized command from this console.\n")
 	}
 	pattern, _ := ua.ArgValue("pattern")
 	pathID := a.pathID
 	if pathID == 0 {
-		id, err := c.cat.BvfsPathID(ctx(ua), a.path)
-		if err != nil || id == 0 {
+		id, err := c.cat.BvfsPathID(ctx, a.path)
+		if errors.Is(err, ErrNotFound) || err == nil && id == 0 {
 			// Unknown path: the Director lists the root of the tree.
-			id, _ = c.cat.BvfsPathID(ctx(ua), "")
+			id, err = c.cat.BvfsPathID(ctx, "")
+			if errors.Is(err, ErrNotFound) {
+				id, err = 0, nil // an empty tree: nothing to list
+			}
+		}
+		if err != nil {
+			return catalogError(ctx, err)
 		}
 		pathID = id
 	}
-	ua.Send.ArrayStart("files", null)
+	var entries []BvfsEntry
 	if pathID != 0 {
-		entries, err := c.cat.BvfsLsFiles(ctx(ua), BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
-		if err == nil {
-			for _, e := range entries {
-				c.emitEntry(ua, e)
-			}
+		entries, err = c.cat.BvfsLsFiles(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
+		if err != nil {
+			return catalogError(ctx, err)
 		}
 	}
-	ua.Send.ArrayEnd("files", null)
-	return true
+	ua.Formatter().ArrayStart("files", null)
+	for _, e := range entries {
+		c.emitEntry(ua, e)
+	}
+	ua.Formatter().ArrayEnd("files", null)
+	return nil
 }

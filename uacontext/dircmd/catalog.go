@@ -2,8 +2,9 @@ package dircmd
 
 import (
 	"context"
-	"errors"
 	"time"
+
+	"github.com/uaformat/uaformat/uacontext"
 )
 
 // Job types and levels are the one-letter codes of the Bareos catalog.
@@ -33,9 +34,12 @@ const (
 )
 
 // ErrNotFound is returned (possibly wrapped) by Catalog lookups of records
-// that do not exist. The commands treat it as "no such record", not as a
-// failure of the catalog.
-var ErrNotFound = errors.New("dircmd: not found")
+// that do not exist. The commands treat it as "no such record" (as the
+// Director treats a lookup that finds nothing: an empty listing, or its
+// message for the missing item), not as a failure of the catalog; every
+// other error of a Catalog method fails the command and reaches the
+// console as "Query failed: <error>". It is uacontext.ErrNotFound.
+var ErrNotFound = uacontext.ErrNotFound
 
 // JobResource is a Job resource of the Director configuration.
 type JobResource struct {
@@ -50,6 +54,9 @@ type JobResource struct {
 	Schedule string
 	Messages string
 	Priority int
+	// Where is the restore location of restore jobs (the Where
+	// directive); "" is unset.
+	Where string
 }
 
 // ClientResource is a Client resource.

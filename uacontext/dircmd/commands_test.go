@@ -539,8 +539,8 @@ func BenchmarkBvfsLsFiles100k(b *testing.B) {
 	tab := newTable(d)
 	for b.Loop() {
 		rec := &recorder{}
-		ua := uacontext.NewUA(context.Background(), rec, uacontext.Options{Table: tab})
-		ua.API = apimode.JSON
-		ua.Execute(".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/ limit=100000")
+		ua := uacontext.NewUA(rec, uacontext.Options{Table: tab})
+		ua.SetMode(apimode.JSON)
+		ua.Execute(context.Background(), ".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/ limit=100000")
 	}
 }

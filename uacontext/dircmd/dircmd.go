@@ -15,12 +15,24 @@
 // (uacontext.UA.Filter) applies to every row. The ResourceFilter adapter
 // answers the resource and enabled/disabled filters from the Catalog's
 // resources; Commands installs it on sessions that have none.
+//
+// Commands also holds restore, the Director's restore command: the job
+// selection menu and its keywords (jobid=, client=, fileset=, before=,
+// select, current, all, done, file=, directory=, pool=, where=,
+// replace=, yes, ...), the file selection mode with its "$" prompt (cd,
+// ls, dir, mark, unmark, lsmark, estimate, count, find, pwd, help, done,
+// quit, ...) over an in-memory tree of the jobs' files, and the restore
+// job, which it hands to the run command ("OK to run? (yes/mod/no):").
+// It needs the RestoreCatalog capability for the file lists (without
+// it, as for jobs whose files were pruned, it offers to restore
+// everything) and JobRunner to queue the job.
 package dircmd
 
 import (
 	"context"
+	"errors"
 	"strconv"
-	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/uaformat/uaformat/formatter"
@@ -40,6 +52,11 @@ type Options struct {
 	// its own user database. Default: 0 is "root", others their number.
 	UserName  func(uid uint32) string
 	GroupName func(gid uint32) string
+	// Restore configures the restore command.
+	Restore RestoreOptions
+	// Poll is how often the wait command looks at the running jobs;
+	// zero means DefaultPoll.
+	Poll time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -52,6 +69,7 @@ func (o Options) withDefaults() Options {
 	if o.GroupName == nil {
 		o.GroupName = defaultIDName
 	}
+	o.Restore = o.Restore.withDefaults()
 	return o
 }
 
@@ -66,7 +84,10 @@ func defaultIDName(id uint32) string {
 type cmds struct {
 	cat  Catalog
 	opts Options
-	res  uacontext.Resources
+	res  uacontext.ResourceLookup
+	// bsrSeq numbers the bootstrap files of restore, as the Director's
+	// counter does for its process.
+	bsrSeq atomic.Uint32
 }
 
 // Commands returns the commands of this package for cat, with the names,
@@ -76,7 +97,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
 	handlers := []struct {
 		name string
-		h    uacontext.Handler
+		h    uacontext.HandlerFunc
 	}{
 		{".jobs", c.dotJobs},
 		{".clients", c.dotClients},
@@ -91,6 +112,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"list", c.list},
 		{"llist", c.llist},
 		{"status", c.status},
+		{"restore", c.restore},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {
@@ -105,35 +127,36 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 }
 
 // wrap installs the resource filter adapter on sessions without one.
-func (c *cmds) wrap(h uacontext.Handler) uacontext.Handler {
-	return func(ua *uacontext.UA) bool {
+func (c *cmds) wrap(h uacontext.HandlerFunc) uacontext.HandlerFunc {
+	return func(ctx context.Context, ua *uacontext.UA) error {
 		if ua.Resources == nil {
 			ua.Resources = c.res
 		}
-		return h(ua)
+		return h(ctx, ua)
 	}
 }
 
-// ctx returns the context for catalog calls: the session's context
-// without its cancellation, because a command that has started is
-// finished even when the server shuts down (its answer is sent).
-func ctx(ua *uacontext.UA) context.Context {
-	if x := ua.Context(); x != nil {
-		return context.WithoutCancel(x)
+// catalogError is the error a command returns when a catalog call
+// failed: the console sees "Query failed: <cause>". An error that ends
+// the command's context is passed on as it is, so that the dispatcher
+// sees an abandoned command.
+func catalogError(ctx context.Context, err error) error {
+	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
+		return err
 	}
-	return context.Background()
+	return &uacontext.CommandError{Msg: "Query failed: " + err.Error() + "\n", Err: err}
 }
 
-// ResourceFilter adapts the resources of r to uacontext.Resources, which
+// ResourceFilter adapts the resources of r to uacontext.ResourceLookup, which
 // the session's output filter uses for the resource ("current") and
 // enabled/disabled filters of catalog listings.
-func ResourceFilter(r Resources) uacontext.Resources { return resourceFilter{r} }
+func ResourceFilter(r Resources) uacontext.ResourceLookup { return resourceFilter{r} }
 
 type resourceFilter struct{ r Resources }
 
-func (rf resourceFilter) Resource(resType int, name string) (found, enabled bool) {
+func (rf resourceFilter) Resource(t uacontext.ResourceType, name string) (found, enabled bool) {
 	r := rf.r
-	switch uacontext.ResourceType(resType) {
+	switch t {
 	case uacontext.ResJob:
 		return lookup(r.Jobs(), name, func(x JobResource) (string, bool) { return x.Name, x.Enabled })
 	case uacontext.ResClient:
@@ -177,17 +200,6 @@ func argKey(ua *uacontext.UA, i int) string {
 
 // hasFlag reports whether a keyword appears among the arguments.
 func hasFlag(ua *uacontext.UA, kw string) bool { return ua.FindArg(kw) >= 0 }
-
-func equalFold(a, b string) bool { return strings.EqualFold(a, b) && isASCII(a) && isASCII(b) }
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
-}
 
 // strToInt64 converts like the Director's str_to_int64: leading blanks,
 // an optional sign, then digits; anything else ends the number.

@@ -25,14 +25,15 @@ func Example() {
 	table := uacontext.NewTable(uacontext.Builtins()...)
 	table.Add(dircmd.Commands(dir, dircmd.Options{Now: dir.Now})...)
 
-	ua := uacontext.NewUA(context.Background(), printer{}, uacontext.Options{Table: table})
-	ua.Execute("list pools")
-	ua.Execute(".storages")
+	ctx := context.Background()
+	ua := uacontext.NewUA(printer{}, uacontext.Options{Table: table})
+	ua.Execute(ctx, "list pools")
+	ua.Execute(ctx, ".storages")
 
-	ua.API = apimode.JSON
-	ua.Send.SetCompact(true)
+	ua.SetMode(apimode.JSON)
+	ua.Formatter().SetCompact(true)
 	fmt.Println()
-	ua.Execute(".pools type=Scratch")
+	ua.Execute(ctx, ".pools type=Scratch")
 	// Output:
 	// +--------+--------------+---------+---------+----------+---------------+
 	// | poolid | name         | numvols | maxvols | pooltype | labelformat   |

@@ -69,9 +69,8 @@ var sampleTable = newTable(sample)
 func run(t testing.TB, console *uacontext.Console, mode apimode.Mode, line string) *recorder {
 	t.Helper()
 	rec := &recorder{}
-	ua := uacontext.NewUA(context.Background(), rec, uacontext.Options{Console: console, Table: sampleTable})
-	ua.API = mode
-	ua.Send.SetMode(mode)
-	ua.Execute(line)
+	ua := uacontext.NewUA(rec, uacontext.Options{Console: console, Table: sampleTable})
+	ua.SetMode(mode)
+	ua.Execute(context.Background(), line)
 	return rec
 }

@@ -1,16 +1,26 @@
 package dircmd
 
 import (
+	"context"
+	"errors"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/formatter"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
-func (c *cmds) list(ua *uacontext.UA) bool  { return c.doList(ua, horzList) }
-func (c *cmds) llist(ua *uacontext.UA) bool { return c.doList(ua, vertList) }
+func (c *cmds) list(ctx context.Context, ua *uacontext.UA) error {
+	return c.doList(ctx, ua, horzList)
+}
+
+func (c *cmds) llist(ctx context.Context, ua *uacontext.UA) error {
+	return c.doList(ctx, ua, vertList)
+}
 
 // listOptions are the flags and selections shared by the list keywords.
 type listOptions struct {
@@ -18,7 +28,7 @@ type listOptions struct {
 	statuses, levels, types                 []byte
 }
 
-func (o *listOptions) parse(ua *uacontext.UA) bool {
+func (o *listOptions) parse(ua *uacontext.UA) error {
 	o.current = hasFlag(ua, "current")
 	o.enabled = hasFlag(ua, "enabled")
 	o.disabled = hasFlag(ua, "disabled")
@@ -28,8 +38,7 @@ func (o *listOptions) parse(ua *uacontext.UA) bool {
 		var bad bool
 		o.statuses, bad = parseStatuses(v)
 		if bad {
-			ua.ErrorMsg("invalid jobstatus parameter\n")
-			return false
+			return uacontext.Errorf("invalid jobstatus parameter\n")
 		}
 	}
 	v, ok := ua.ArgValue("joblevel")
@@ -41,15 +50,14 @@ func (o *listOptions) parse(ua *uacontext.UA) bool {
 			switch {
 			case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
 				o.levels = append(o.levels, item[0])
-			case equalFold(item, "Full"):
+			case ascii.EqualFold(item, "Full"):
 				o.levels = append(o.levels, LevelFull)
-			case equalFold(item, "Differential"):
+			case ascii.EqualFold(item, "Differential"):
 				o.levels = append(o.levels, LevelDifferential)
-			case equalFold(item, "Incremental"):
+			case ascii.EqualFold(item, "Incremental"):
 				o.levels = append(o.levels, LevelIncremental)
 			default:
-				ua.ErrorMsg("invalid joblevel parameter\n")
-				return false
+				return uacontext.Errorf("invalid joblevel parameter\n")
 			}
 		}
 	}
@@ -62,13 +70,12 @@ func (o *listOptions) parse(ua *uacontext.UA) bool {
 			t, ok := parseJobType(item)
 			if !ok {
 				ua.WarningMsg("Illegal jobtype %s\n", item)
-				ua.ErrorMsg("invalid jobtype parameter\n")
-				return false
+				return uacontext.Errorf("invalid jobtype parameter\n")
 			}
 			o.types = append(o.types, t)
 		}
 	}
-	return true
+	return nil
 }
 
 // splitList splits at commas like std::getline: "a,,b" has an empty
@@ -89,17 +96,17 @@ func parseStatuses(v string) (out []byte, bad bool) {
 		switch {
 		case len(item) == 1 && item[0] >= 'A' && item[0] <= 'z':
 			out = append(out, item[0])
-		case equalFold(item, "terminated"):
+		case ascii.EqualFold(item, "terminated"):
 			out = append(out, JobStatusTerminated)
-		case equalFold(item, "warnings"):
+		case ascii.EqualFold(item, "warnings"):
 			out = append(out, JobStatusWarnings)
-		case equalFold(item, "canceled"):
+		case ascii.EqualFold(item, "canceled"):
 			out = append(out, JobStatusCanceled)
-		case equalFold(item, "running"):
+		case ascii.EqualFold(item, "running"):
 			out = append(out, JobStatusRunning)
-		case equalFold(item, "error"):
+		case ascii.EqualFold(item, "error"):
 			out = append(out, JobStatusError)
-		case equalFold(item, "fatal"):
+		case ascii.EqualFold(item, "fatal"):
 			out = append(out, JobStatusFatal)
 		default:
 			return nil, true
@@ -141,10 +148,10 @@ func setQueryRange(ua *uacontext.UA) queryRange {
 	}
 	r.has = true
 	r.limit, _ = stoull(v)
-	ua.Send.AddLimitFilter(r.limit)
+	ua.Formatter().AddLimitFilter(r.limit)
 	if v, ok := ua.ArgValue("offset"); ok {
 		r.offset, _ = stoull(v)
-		ua.Send.AddOffsetFilter(r.offset)
+		ua.Formatter().AddOffsetFilter(r.offset)
 	}
 	return r
 }
@@ -159,92 +166,98 @@ func (r queryRange) sqlOK() bool {
 // that kind, as the Director does.
 func setACLFilter(ua *uacontext.UA, col int, kind uacontext.ACLKind) {
 	if !ua.ACLNoRestrictions(kind) {
-		ua.Send.AddACLFilter(col, int(kind))
+		ua.AddACLFilter(col, kind)
 	}
 }
 
-func (c *cmds) doList(ua *uacontext.UA, mode listMode) bool {
+func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) error {
 	if len(ua.Args) <= 1 {
-		ua.ErrorMsg("%s command requires a keyword\n", argKey(ua, 0))
-		return false
+		return uacontext.Errorf("%s command requires a keyword\n", argKey(ua, 0))
 	}
 	var opts listOptions
-	if !opts.parse(ua) {
-		return false
+	if err := opts.parse(ua); err != nil {
+		return err
 	}
 	kw := argKey(ua, 1)
 	hasValue := ua.Args[1].HasValue
 	switch {
-	case equalFold(kw, "jobs"), equalFold(kw, "job"), equalFold(kw, "jobname"),
-		equalFold(kw, "jobid"), equalFold(kw, "ujobid"):
-		return c.listJobs(ua, mode, &opts)
+	case ascii.EqualFold(kw, "jobs"), ascii.EqualFold(kw, "job"), ascii.EqualFold(kw, "jobname"),
+		ascii.EqualFold(kw, "jobid"), ascii.EqualFold(kw, "ujobid"):
+		return c.listJobs(ctx, ua, mode, &opts)
 	}
 	rng := setQueryRange(ua)
 	switch {
-	case equalFold(kw, "jobtotals"):
-		return c.listJobTotals(ua)
-	case equalFold(kw, "files"):
-		return c.listFiles(ua)
-	case equalFold(kw, "jobmedia"):
-		return c.listJobMedia(ua, mode)
-	case equalFold(kw, "pool"), equalFold(kw, "pools"):
+	case ascii.EqualFold(kw, "jobtotals"):
+		return c.listJobTotals(ctx, ua)
+	case ascii.EqualFold(kw, "files"):
+		return c.listFiles(ctx, ua)
+	case ascii.EqualFold(kw, "jobmedia"):
+		return c.listJobMedia(ctx, ua, mode)
+	case ascii.EqualFold(kw, "pool"), ascii.EqualFold(kw, "pools"):
 		name := ""
 		if hasValue {
 			name = ua.Args[1].Value
 		}
-		return c.listPools(ua, mode, &opts, name, 0)
-	case equalFold(kw, "poolid") && hasValue:
-		return c.listPools(ua, mode, &opts, "", uint64(strToInt64(ua.Args[1].Value)))
-	case equalFold(kw, "clients"):
-		return c.listClients(ua, mode, &opts, "", false)
-	case equalFold(kw, "client") && hasValue:
-		return c.listClients(ua, mode, &opts, ua.Args[1].Value, true)
-	case equalFold(kw, "storages"):
-		return c.listStorages(ua, mode, &opts)
-	case equalFold(kw, "media"), equalFold(kw, "volume"), equalFold(kw, "volumes"):
-		return c.listMedia(ua, mode, &opts)
-	case (equalFold(kw, "mediaid") || equalFold(kw, "volumeid")) && hasValue:
+		return c.listPools(ctx, ua, mode, &opts, name, 0)
+	case ascii.EqualFold(kw, "poolid") && hasValue:
+		return c.listPools(ctx, ua, mode, &opts, "", uint64(strToInt64(ua.Args[1].Value)))
+	case ascii.EqualFold(kw, "clients"):
+		return c.listClients(ctx, ua, mode, &opts, "", false)
+	case ascii.EqualFold(kw, "client") && hasValue:
+		return c.listClients(ctx, ua, mode, &opts, ua.Args[1].Value, true)
+	case ascii.EqualFold(kw, "storages"):
+		return c.listStorages(ctx, ua, mode, &opts)
+	case ascii.EqualFold(kw, "media"), ascii.EqualFold(kw, "volume"), ascii.EqualFold(kw, "volumes"):
+		return c.listMedia(ctx, ua, mode, &opts)
+	case (ascii.EqualFold(kw, "mediaid") || ascii.EqualFold(kw, "volumeid")) && hasValue:
 		q := MediaQuery{MediaID: uint64(strToInt64(ua.Args[1].Value)), HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
-		ua.Send.ObjectStart("volume", null)
-		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+		media, err := c.queryMedia(ctx, ua, q, rng)
+		if err != nil {
+			return err
 		}
-		ua.Send.ObjectEnd("volume", null)
-		return true
+		ua.Formatter().ObjectStart("volume", null)
+		if rng.sqlOK() {
+			renderMedia(ua, mode, media)
+		}
+		ua.Formatter().ObjectEnd("volume", null)
+		return nil
 	}
-	ua.ErrorMsg("Unknown list keyword: %s\n", kw)
-	return false
+	return uacontext.Errorf("Unknown list keyword: %s\n", kw)
 }
 
 // jobIDFromArgs is the Director's GetJobidFromCmdline: 0 if neither
-// ujobid= nor jobid= is given, -1 if the job does not exist or the
-// console may not see it (its name or its client), else the JobId.
-func (c *cmds) jobIDFromArgs(ua *uacontext.UA) (int64, Job) {
+// ujobid= nor jobid= is given, -1 if the job does not exist
+// (ErrNotFound) or the console may not see it (its name or its client),
+// else the JobId. Any other catalog failure is returned as an error.
+func (c *cmds) jobIDFromArgs(ctx context.Context, ua *uacontext.UA) (int64, error) {
 	var (
 		j   Job
 		err error
 	)
 	if v, ok := ua.ArgValue("ujobid"); ok {
-		j, err = c.cat.JobByUnique(ctx(ua), v)
+		j, err = c.cat.JobByUnique(ctx, v)
 	} else if v, ok := ua.ArgValue("jobid"); ok {
 		id := uint32(strToInt64(v)) // the catalog's JobId is 32 bits
 		if id == 0 {
-			return -1, Job{}
+			return -1, nil
 		}
-		j, err = c.cat.JobByID(ctx(ua), uint64(id))
+		j, err = c.cat.JobByID(ctx, uint64(id))
 	} else {
-		return 0, Job{}
+		return 0, nil
+	}
+	if errors.Is(err, ErrNotFound) {
+		return -1, nil
 	}
 	if err != nil {
-		return -1, Job{}
+		return 0, catalogError(ctx, err)
 	}
 	if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
-		return -1, Job{}
+		return -1, nil
 	}
 	if j.ClientID != 0 && !ua.ACLAccessOK(uacontext.ACLClient, j.Client) {
-		return -1, Job{}
+		return -1, nil
 	}
-	return int64(j.JobID), j
+	return int64(j.JobID), nil
 }
 
 // nameError is the Director's IsNameValid message for an invalid name.
@@ -273,36 +286,37 @@ func nameError(name string) string {
 
 // clientArg is the Director's FindClientArgFromDatabase: the client=
 // argument must be a valid name of a client in the catalog that the
-// console may access. It returns the name ("" if none given) and false
-// on failure (after an error message where the Director prints one).
-func (c *cmds) clientArg(ua *uacontext.UA) (string, bool) {
+// console may access. It returns the name ("" if none given), or the
+// error that fails the command: the Director's message for an invalid or
+// unknown name, ErrReported (no message) for a client the console may
+// not access, a catalog failure.
+func (c *cmds) clientArg(ctx context.Context, ua *uacontext.UA) (string, error) {
 	i := ua.FindArgWithValue("client")
 	if i < 0 {
-		return "", true
+		return "", nil
 	}
 	name := ua.Args[i].Value
 	if msg := nameError(name); msg != "" {
-		ua.ErrorMsg("%s argument: %s", ua.Args[i].Key, msg)
-		return "", false
+		return "", uacontext.Errorf("%s argument: %s", ua.Args[i].Key, msg)
 	}
-	recs, err := c.cat.ClientRecords(ctx(ua))
+	recs, err := c.cat.ClientRecords(ctx)
+	if err != nil {
+		return "", catalogError(ctx, err)
+	}
 	found := false
-	if err == nil {
-		for _, r := range recs {
-			if r.Name == name {
-				found = true
-				break
-			}
+	for _, r := range recs {
+		if r.Name == name {
+			found = true
+			break
 		}
 	}
 	if !found {
-		ua.ErrorMsg("invalid %s argument: %s\n", ua.Args[i].Key, name)
-		return "", false
+		return "", &uacontext.CommandError{Msg: formatter.Sprintf("invalid %s argument: %s\n", ua.Args[i].Key, name), Err: ErrNotFound}
 	}
 	if !ua.ACLAccessOK(uacontext.ACLClient, name) {
-		return "", false
+		return "", uacontext.ErrReported
 	}
-	return name, true
+	return name, nil
 }
 
 var (
@@ -350,31 +364,34 @@ func (c *cmds) jobRow(j Job, mode listMode) []cell {
 	}
 }
 
-func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	kw := argKey(ua, 1)
-	if equalFold(kw, "jobs") && ua.Args[1].HasValue {
-		ua.ErrorMsg("'list jobs' does not allow an jobs parameter\n")
-		return false
+	if ascii.EqualFold(kw, "jobs") && ua.Args[1].HasValue {
+		return uacontext.Errorf("'list jobs' does not allow an jobs parameter\n")
 	}
 	var q JobQuery
 	if v, ok := ua.ArgValue("jobname"); ok {
 		q.Name = v
 	} else if v, ok := ua.ArgValue("job"); ok {
 		q.Name = v
-	} else if equalFold(kw, "job") || equalFold(kw, "jobname") {
-		ua.ErrorMsg("Missing %s parameter\n", kw)
-		return false
+	} else if ascii.EqualFold(kw, "job") || ascii.EqualFold(kw, "jobname") {
+		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
-	switch id, _ := c.jobIDFromArgs(ua); {
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
+	}
+	switch {
 	case id > 0:
 		q.JobID = uint64(id)
 	case id < 0:
-		ua.Send.ObjectStart("jobs", null)
-		ua.Send.ObjectEnd("jobs", null)
-		return true
-	case equalFold(kw, "jobid") || equalFold(kw, "ujobid"):
-		ua.ErrorMsg("Missing %s parameter\n", kw)
-		return false
+		// No such job, or one the console may not see: the Director
+		// answers with an empty list.
+		ua.Formatter().ObjectStart("jobs", null)
+		ua.Formatter().ObjectEnd("jobs", null)
+		return nil
+	case ascii.EqualFold(kw, "jobid") || ascii.EqualFold(kw, "ujobid"):
+		return uacontext.Errorf("Missing %s parameter\n", kw)
 	}
 	now := c.opts.Now()
 	if v, ok := ua.ArgValue("days"); ok {
@@ -383,9 +400,9 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 	if v, ok := ua.ArgValue("hours"); ok {
 		q.Since = now.Add(-time.Duration(int32(strToInt64(v))) * time.Hour)
 	}
-	client, ok := c.clientArg(ua)
-	if !ok {
-		return false
+	client, err := c.clientArg(ctx, ua)
+	if err != nil {
+		return err
 	}
 	q.Client = client
 	q.Volume, _ = ua.ArgValue("volume")
@@ -405,43 +422,51 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 			setACLFilter(ua, 25, uacontext.ACLFileSet)
 		}
 		if opts.current {
-			ua.Send.AddResourceFilter(jobCol, int(uacontext.ResJob))
-			ua.Send.AddResourceFilter(clientCol, int(uacontext.ResClient))
+			ua.AddResourceFilter(jobCol, uacontext.ResJob)
+			ua.AddResourceFilter(clientCol, uacontext.ResClient)
 			if mode == vertList {
-				ua.Send.AddResourceFilter(22, int(uacontext.ResPool))
-				ua.Send.AddResourceFilter(25, int(uacontext.ResFileSet))
+				ua.AddResourceFilter(22, uacontext.ResPool)
+				ua.AddResourceFilter(25, uacontext.ResFileSet)
 			}
 		}
 	}
 	if opts.enabled {
-		ua.Send.AddEnabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddEnabledFilter(jobCol, uacontext.ResJob)
 	}
 	if opts.disabled {
-		ua.Send.AddDisabledFilter(jobCol, int(uacontext.ResJob))
+		ua.AddDisabledFilter(jobCol, uacontext.ResJob)
 	}
 	rng := setQueryRange(ua)
 	q.Descending = hasFlag(ua, "reverse")
 	if !rng.sqlOK() {
-		return true // the catalog rejects the range: nothing is listed
+		return nil // the catalog rejects the range: nothing is listed
 	}
 
 	rs := &resultSet{}
 	if opts.count {
-		all, err := c.cat.ListJobs(ctx(ua), q)
+		all, err := c.cat.ListJobs(ctx, q)
 		if err != nil {
-			return true
+			return catalogError(ctx, err)
+		}
+		// Deviation from the Director, which counts every job: only the
+		// jobs the console may see are counted.
+		n := 0
+		for _, j := range all {
+			if jobVisible(ua, j) {
+				n++
+			}
 		}
 		rs.cols = []column{numCol("count")}
-		rows := [][]cell{{num(uint64(len(all)))}}
+		rows := [][]cell{{num(uint64(n))}}
 		if rng.has {
 			rows = page(rows, rng.limit, rng.offset)
 		}
 		rs.rows = rows
 	} else {
 		q.HasLimit, q.Limit, q.Offset = rng.has, rng.limit, rng.offset
-		jobs, err := c.cat.ListJobs(ctx(ua), q)
+		jobs, err := c.cat.ListJobs(ctx, q)
 		if err != nil {
-			return true
+			return catalogError(ctx, err)
 		}
 		rs.cols = jobColumns
 		if mode == vertList {
@@ -451,16 +476,35 @@ func (c *cmds) listJobs(ua *uacontext.UA, mode listMode, opts *listOptions) bool
 			rs.rows = append(rs.rows, c.jobRow(j, mode))
 		}
 	}
-	ua.Send.ArrayStart("jobs", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("jobs", null)
-	return true
+	ua.Formatter().ArrayStart("jobs", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("jobs", null)
+	return nil
 }
 
-func (c *cmds) listJobTotals(ua *uacontext.UA) bool {
-	jobs, err := c.cat.ListJobs(ctx(ua), JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
+// jobVisible reports whether the console may see the job: its Job ACL
+// allows the job's name and its Client ACL the job's client, as the ACL
+// filters of "list jobs" decide (a job without client passes that check).
+func jobVisible(ua *uacontext.UA, j Job) bool {
+	if !ua.ACLNoRestrictions(uacontext.ACLJob) && !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+		return false
+	}
+	return j.Client == "" || ua.ACLNoRestrictions(uacontext.ACLClient) || ua.ACLAccessOK(uacontext.ACLClient, j.Client)
+}
+
+// listJobTotals deviates from the Director, which applies no ACL here:
+// jobs the console may not see are neither listed nor counted in the
+// totals.
+func (c *cmds) listJobTotals(ctx context.Context, ua *uacontext.UA) error {
+	listed, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
 	if err != nil {
-		return true
+		return catalogError(ctx, err)
+	}
+	jobs := listed[:0:0]
+	for _, j := range listed {
+		if jobVisible(ua, j) {
+			jobs = append(jobs, j)
+		}
 	}
 	type total struct {
 		n, files, bytes uint64
@@ -487,9 +531,9 @@ func (c *cmds) listJobTotals(ua *uacontext.UA) bool {
 		t := per[n]
 		rs.rows = append(rs.rows, []cell{num(t.n), num(t.files), num(t.bytes), str(n)})
 	}
-	ua.Send.ArrayStart("jobs", null)
-	render(ua.Send, rs, horzList, ua.GUI)
-	ua.Send.ArrayEnd("jobs", null)
+	ua.Formatter().ArrayStart("jobs", null)
+	render(ua.Formatter(), rs, horzList, ua.GUI)
+	ua.Formatter().ArrayEnd("jobs", null)
 	tot := &resultSet{cols: []column{numCol("jobs"), numCol("files"), numCol("bytes")}}
 	if all.n == 0 {
 		// SUM over no rows is NULL.
@@ -497,21 +541,27 @@ func (c *cmds) listJobTotals(ua *uacontext.UA) bool {
 	} else {
 		tot.rows = [][]cell{{num(all.n), num(all.files), num(all.bytes)}}
 	}
-	ua.Send.ObjectStart("jobtotals", null)
-	render(ua.Send, tot, horzList, ua.GUI)
-	ua.Send.ObjectEnd("jobtotals", null)
-	return true
+	ua.Formatter().ObjectStart("jobtotals", null)
+	render(ua.Formatter(), tot, horzList, ua.GUI)
+	ua.Formatter().ObjectEnd("jobtotals", null)
+	return nil
 }
 
-func (c *cmds) listFiles(ua *uacontext.UA) bool {
-	id, _ := c.jobIDFromArgs(ua)
-	if id <= 0 {
-		ua.ErrorMsg("jobid not found in db, access to job or client denied by ACL, or client not found in db\n")
-		return false
+// errNoJob is the Director's message when jobid= or ujobid= names no job
+// the console may see.
+const errNoJob = "jobid not found in db, access to job or client denied by ACL, or client not found in db\n"
+
+func (c *cmds) listFiles(ctx context.Context, ua *uacontext.UA) error {
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
 	}
-	f := ua.Send
+	if id <= 0 {
+		return &uacontext.CommandError{Msg: errNoJob, Err: ErrNotFound}
+	}
+	f := ua.Formatter()
 	f.ArrayStart("filenames", null)
-	err := c.cat.JobFiles(ctx(ua), uint64(id), func(name string) error {
+	err = c.cat.JobFiles(ctx, uint64(id), func(name string) error {
 		row := []string{name}
 		if f.HasFilters() && !f.FilterRow(row) {
 			return nil
@@ -523,35 +573,50 @@ func (c *cmds) listFiles(ua *uacontext.UA) bool {
 		return nil
 	})
 	if err != nil {
-		return true // the query failed half-way: the array stays open
+		// The query failed half-way: the rows sent so far stay, the
+		// error follows them.
+		return catalogError(ctx, err)
 	}
 	f.ArrayEnd("filenames", null)
-	return true
+	return nil
 }
 
-func (c *cmds) listJobMedia(ua *uacontext.UA, mode listMode) bool {
-	id, _ := c.jobIDFromArgs(ua)
+func (c *cmds) listJobMedia(ctx context.Context, ua *uacontext.UA, mode listMode) error {
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
+	}
 	if id < 0 {
-		ua.ErrorMsg("jobid not found in db, access to job or client denied by ACL, or client not found in db\n")
-		return false
+		return &uacontext.CommandError{Msg: errNoJob, Err: ErrNotFound}
 	}
 	var jms []JobMedia
 	if id > 0 {
-		jms, _ = c.cat.JobMedia(ctx(ua), uint64(id))
+		if jms, err = c.cat.JobMedia(ctx, uint64(id)); err != nil {
+			return catalogError(ctx, err)
+		}
 	} else {
-		jobs, err := c.cat.ListJobs(ctx(ua), JobQuery{})
-		if err == nil {
-			for _, j := range jobs {
-				x, _ := c.cat.JobMedia(ctx(ua), j.JobID)
-				jms = append(jms, x...)
+		jobs, err := c.cat.ListJobs(ctx, JobQuery{})
+		if err != nil {
+			return catalogError(ctx, err)
+		}
+		for _, j := range jobs {
+			if !jobVisible(ua, j) {
+				continue // deviation: the Director lists every job's media
 			}
+			x, err := c.cat.JobMedia(ctx, j.JobID)
+			if err != nil {
+				return catalogError(ctx, err)
+			}
+			jms = append(jms, x...)
 		}
 	}
-	media := map[uint64]Media{}
-	if all, err := c.cat.ListMedia(ctx(ua), MediaQuery{}); err == nil {
-		for _, m := range all {
-			media[m.MediaID] = m
-		}
+	all, err := c.cat.ListMedia(ctx, MediaQuery{})
+	if err != nil {
+		return catalogError(ctx, err)
+	}
+	media := make(map[uint64]Media, len(all))
+	for _, m := range all {
+		media[m.MediaID] = m
 	}
 	rs := &resultSet{}
 	if mode == horzList {
@@ -570,10 +635,10 @@ func (c *cmds) listJobMedia(ua *uacontext.UA, mode listMode) bool {
 				num(1), num(1), num(0), num(m.EndFile), num(0), num(m.EndBlock)})
 		}
 	}
-	ua.Send.ArrayStart("jobmedia", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("jobmedia", null)
-	return true
+	ua.Formatter().ArrayStart("jobmedia", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("jobmedia", null)
+	return nil
 }
 
 // Pools.
@@ -594,10 +659,10 @@ func poolLongRow(p PoolRecord) []cell {
 	}
 }
 
-func (c *cmds) selectPools(ua *uacontext.UA, name string, id uint64) ([]PoolRecord, bool) {
-	all, err := c.cat.PoolRecords(ctx(ua))
+func (c *cmds) selectPools(ctx context.Context, name string, id uint64) ([]PoolRecord, error) {
+	all, err := c.cat.PoolRecords(ctx)
 	if err != nil {
-		return nil, false
+		return nil, catalogError(ctx, err)
 	}
 	var out []PoolRecord
 	for _, p := range all {
@@ -613,20 +678,20 @@ func (c *cmds) selectPools(ua *uacontext.UA, name string, id uint64) ([]PoolReco
 		}
 		out = append(out, p)
 	}
-	return out, true
+	return out, nil
 }
 
-func (c *cmds) listPools(ua *uacontext.UA, mode listMode, opts *listOptions, name string, id uint64) bool {
+func (c *cmds) listPools(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions, name string, id uint64) error {
 	setACLFilter(ua, 1, uacontext.ACLPool)
 	if opts.current {
-		ua.Send.AddResourceFilter(1, int(uacontext.ResPool))
+		ua.AddResourceFilter(1, uacontext.ResPool)
 	}
-	pools, ok := c.selectPools(ua, name, id)
-	if !ok {
-		return true
+	pools, err := c.selectPools(ctx, name, id)
+	if err != nil {
+		return err
 	}
-	f := ua.Send
-	if mode == vertList || (ua.API == apimode.JSON && name != "") {
+	f := ua.Formatter()
+	if mode == vertList || (ua.Mode() == apimode.JSON && name != "") {
 		f.ArrayStart("pools", null)
 		for _, p := range pools {
 			row := poolLongRow(p)
@@ -654,7 +719,7 @@ func (c *cmds) listPools(ua *uacontext.UA, mode listMode, opts *listOptions, nam
 			f.ObjectEnd(null, null)
 		}
 		f.ArrayEnd("pools", null)
-		return true
+		return nil
 	}
 	rs := &resultSet{cols: []column{numCol("poolid"), textCol("name"), numCol("numvols"), numCol("maxvols"),
 		textCol("pooltype"), textCol("labelformat")}}
@@ -678,23 +743,23 @@ func (c *cmds) listPools(ua *uacontext.UA, mode listMode, opts *listOptions, nam
 		f.Decoration("  Prunable jobs:\n")
 		f.Decoration("    none\n")
 	}
-	return true
+	return nil
 }
 
-func (c *cmds) listClients(ua *uacontext.UA, mode listMode, opts *listOptions, name string, byName bool) bool {
+func (c *cmds) listClients(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions, name string, byName bool) error {
 	setACLFilter(ua, 1, uacontext.ACLClient)
 	if opts.current {
-		ua.Send.AddResourceFilter(1, int(uacontext.ResClient))
+		ua.AddResourceFilter(1, uacontext.ResClient)
 	}
 	if opts.enabled {
-		ua.Send.AddEnabledFilter(1, int(uacontext.ResClient))
+		ua.AddEnabledFilter(1, uacontext.ResClient)
 	}
 	if opts.disabled {
-		ua.Send.AddDisabledFilter(1, int(uacontext.ResClient))
+		ua.AddDisabledFilter(1, uacontext.ResClient)
 	}
-	recs, err := c.cat.ClientRecords(ctx(ua))
+	recs, err := c.cat.ClientRecords(ctx)
 	if err != nil {
-		return true
+		return catalogError(ctx, err)
 	}
 	rs := &resultSet{}
 	if mode == horzList {
@@ -714,35 +779,35 @@ func (c *cmds) listClients(ua *uacontext.UA, mode listMode, opts *listOptions, n
 				num(r.FileRetention), num(r.JobRetention)})
 		}
 	}
-	ua.Send.ArrayStart("clients", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("clients", null)
-	return true
+	ua.Formatter().ArrayStart("clients", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("clients", null)
+	return nil
 }
 
-func (c *cmds) listStorages(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+func (c *cmds) listStorages(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	setACLFilter(ua, 1, uacontext.ACLStorage)
 	if opts.current {
-		ua.Send.AddResourceFilter(1, int(uacontext.ResStorage))
+		ua.AddResourceFilter(1, uacontext.ResStorage)
 	}
 	if opts.enabled {
-		ua.Send.AddEnabledFilter(1, int(uacontext.ResStorage))
+		ua.AddEnabledFilter(1, uacontext.ResStorage)
 	}
 	if opts.disabled {
-		ua.Send.AddDisabledFilter(1, int(uacontext.ResStorage))
+		ua.AddDisabledFilter(1, uacontext.ResStorage)
 	}
-	recs, err := c.cat.StorageRecords(ctx(ua))
+	recs, err := c.cat.StorageRecords(ctx)
 	if err != nil {
-		return true
+		return catalogError(ctx, err)
 	}
 	rs := &resultSet{cols: []column{numCol("storageid"), textCol("name"), numCol("autochanger")}}
 	for _, r := range recs {
 		rs.rows = append(rs.rows, []cell{num(r.StorageID), str(r.Name), boolNum(r.AutoChanger)})
 	}
-	ua.Send.ArrayStart("storages", null)
-	render(ua.Send, rs, mode, ua.GUI)
-	ua.Send.ArrayEnd("storages", null)
-	return true
+	ua.Formatter().ArrayStart("storages", null)
+	render(ua.Formatter(), rs, mode, ua.GUI)
+	ua.Formatter().ArrayEnd("storages", null)
+	return nil
 }
 
 // Media.
@@ -788,12 +853,8 @@ func mediaRow(m Media, mode listMode) []cell {
 	}
 }
 
-// renderMedia lists the volumes selected by q.
-func (c *cmds) renderMedia(ua *uacontext.UA, mode listMode, q MediaQuery) {
-	media, err := c.cat.ListMedia(ctx(ua), q)
-	if err != nil {
-		return
-	}
+// renderMedia lists volumes as a result set.
+func renderMedia(ua *uacontext.UA, mode listMode, media []Media) {
 	rs := &resultSet{cols: mediaColumns}
 	if mode == vertList {
 		rs.cols = mediaLongColumns
@@ -801,20 +862,44 @@ func (c *cmds) renderMedia(ua *uacontext.UA, mode listMode, q MediaQuery) {
 	for _, m := range media {
 		rs.rows = append(rs.rows, mediaRow(m, mode))
 	}
-	render(ua.Send, rs, mode, ua.GUI)
+	render(ua.Formatter(), rs, mode, ua.GUI)
 }
 
-func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) bool {
+// queryMedia returns the volumes selected by q that are in pools the
+// console may see, or none if the range is one the catalog rejects.
+// (The Director does not check the pool of "list volume=NAME" and "list
+// mediaid=N"; this package does, so no listing shows a forbidden pool's
+// volume.)
+func (c *cmds) queryMedia(ctx context.Context, ua *uacontext.UA, q MediaQuery, rng queryRange) ([]Media, error) {
+	if !rng.sqlOK() {
+		return nil, nil
+	}
+	media, err := c.cat.ListMedia(ctx, q)
+	if err != nil {
+		return nil, catalogError(ctx, err)
+	}
+	if !ua.ACLNoRestrictions(uacontext.ACLPool) {
+		media = slices.DeleteFunc(slices.Clone(media), func(m Media) bool {
+			return m.Pool != "" && !ua.ACLAccessOK(uacontext.ACLPool, m.Pool)
+		})
+	}
+	return media, nil
+}
+
+func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, opts *listOptions) error {
 	rng := setQueryRange(ua) // the Director registers the range a second time
-	f := ua.Send
-	id, _ := c.jobIDFromArgs(ua)
+	f := ua.Formatter()
+	id, err := c.jobIDFromArgs(ctx, ua)
+	if err != nil {
+		return err
+	}
 	switch {
 	case id < 0:
-		return true
+		return nil // no such job (or not the console's): nothing is listed
 	case id > 0:
-		jms, err := c.cat.JobMedia(ctx(ua), uint64(id))
+		jms, err := c.cat.JobMedia(ctx, uint64(id))
 		if err != nil {
-			return true
+			return catalogError(ctx, err)
 		}
 		rs := &resultSet{}
 		if mode == horzList {
@@ -835,17 +920,24 @@ func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) boo
 		f.ArrayStart("volumes", null)
 		render(f, rs, mode, ua.GUI)
 		f.ArrayEnd("volumes", null)
-		return true
+		return nil
 	}
 	if ua.Args[1].HasValue {
+		media, err := c.queryMedia(ctx, ua, MediaQuery{VolumeName: ua.Args[1].Value}, queryRange{})
+		if err != nil {
+			return err
+		}
 		f.ObjectStart("volume", null)
-		c.renderMedia(ua, mode, MediaQuery{VolumeName: ua.Args[1].Value})
+		renderMedia(ua, mode, media)
 		f.ObjectEnd("volume", null)
-		return true
+		return nil
 	}
 	q := MediaQuery{HasLimit: rng.has, Limit: rng.limit, Offset: rng.offset}
 	if name, ok := ua.ArgValue("pool"); ok {
-		pools, _ := c.selectPools(ua, name, 0)
+		pools, err := c.selectPools(ctx, name, 0)
+		if err != nil {
+			return err
+		}
 		allowed := ua.ACLAccessOK(uacontext.ACLPool, name)
 		if len(pools) == 0 || !allowed {
 			// The Director's GetPoolDbr: the lookup fails (its error text
@@ -857,50 +949,69 @@ func (c *cmds) listMedia(ua *uacontext.UA, mode listMode, opts *listOptions) boo
 				ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", name, "")
 			}
 			ua.ErrorMsg("Pool %s doesn't exist.\n", name)
-			return true
+			return nil // sic: the Director reports success
 		}
 		q.PoolID = pools[0].PoolID
+		media, err := c.queryMedia(ctx, ua, q, rng)
+		if err != nil {
+			return err
+		}
 		f.ArrayStart("volumes", null)
 		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+			renderMedia(ua, mode, media)
 		}
 		f.ArrayEnd("volumes", null)
-		return true
+		return nil
 	}
 	if ua.FindArg("all") > 0 {
 		if !ua.ACLNoRestrictions(uacontext.ACLPool) && mode != vertList {
-			ua.ErrorMsg("Restricted permission. Use the commands 'list media' or 'llist media all' instead\n")
-			return false
+			return uacontext.Errorf("Restricted permission. Use the commands 'list media' or 'llist media all' instead\n")
+		}
+		media, err := c.queryMedia(ctx, ua, q, rng)
+		if err != nil {
+			return err
 		}
 		f.ArrayStart("volumes", null)
 		col := 4 // the pool name in the long listing
 		setACLFilter(ua, col, uacontext.ACLPool)
 		if opts.current {
-			f.AddResourceFilter(col, int(uacontext.ResPool))
+			ua.AddResourceFilter(col, uacontext.ResPool)
 		}
 		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+			renderMedia(ua, mode, media)
 		}
 		f.ArrayEnd("volumes", null)
-		return true
+		return nil
 	}
-	pools, ok := c.selectPools(ua, "", 0)
-	if !ok || len(pools) == 0 {
-		return true
+	pools, err := c.selectPools(ctx, "", 0)
+	if err != nil {
+		return err
+	}
+	if len(pools) == 0 {
+		return nil
+	}
+	perPool := make([][]Media, len(pools))
+	for i, p := range pools {
+		if !ua.ACLAccessOK(uacontext.ACLPool, p.Name) {
+			continue
+		}
+		q.PoolID = p.PoolID
+		if perPool[i], err = c.queryMedia(ctx, ua, q, rng); err != nil {
+			return err
+		}
 	}
 	f.ObjectStart("volumes", null)
-	for _, p := range pools {
+	for i, p := range pools {
 		if !ua.ACLAccessOK(uacontext.ACLPool, p.Name) {
 			continue
 		}
 		f.Decoration("Pool: %s\n", p.Name)
 		f.ArrayStart(p.Name, null)
-		q.PoolID = p.PoolID
 		if rng.sqlOK() {
-			c.renderMedia(ua, mode, q)
+			renderMedia(ua, mode, perPool[i])
 		}
 		f.ArrayEnd(p.Name, null)
 	}
 	f.ObjectEnd("volumes", null)
-	return true
+	return nil
 }

@@ -1,8 +1,10 @@
 package dircmd
 
 import (
+	"context"
 	"slices"
 
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -10,7 +12,7 @@ import (
 // nameless objects {"name": ..., ["enabled": ...]}; in the text modes each
 // name is printed on its own line (one packet per resource).
 
-func (c *cmds) dotJobs(ua *uacontext.UA) bool {
+func (c *cmds) dotJobs(_ context.Context, ua *uacontext.UA) error {
 	var typ byte
 	if i := ua.FindArgWithValue("type"); i >= 0 && ua.Args[i].Value != "" {
 		typ = ua.Args[i].Value[0]
@@ -20,7 +22,7 @@ func (c *cmds) dotJobs(ua *uacontext.UA) bool {
 		jobs = slices.DeleteFunc(slices.Clone(jobs), func(j JobResource) bool { return j.Type != typ })
 	}
 	enabledList(ua, "jobs", uacontext.ACLJob, jobs, func(j JobResource) (string, bool) { return j.Name, j.Enabled })
-	return true
+	return nil
 }
 
 // enabledList emits the array of {"name": ..., "enabled": ...} objects of
@@ -28,7 +30,7 @@ func (c *cmds) dotJobs(ua *uacontext.UA) bool {
 // "enabled" and "disabled" keywords.
 func enabledList[R any](ua *uacontext.UA, array string, kind uacontext.ACLKind, res []R, get func(R) (name string, enabled bool)) {
 	enabled, disabled := hasFlag(ua, "enabled"), hasFlag(ua, "disabled")
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart(array, null)
 	for _, r := range res {
 		name, on := get(r)
@@ -43,21 +45,21 @@ func enabledList[R any](ua *uacontext.UA, array string, kind uacontext.ACLKind, 
 	f.ArrayEnd(array, null)
 }
 
-func (c *cmds) dotClients(ua *uacontext.UA) bool {
+func (c *cmds) dotClients(_ context.Context, ua *uacontext.UA) error {
 	enabledList(ua, "clients", uacontext.ACLClient, c.cat.Clients(), func(x ClientResource) (string, bool) { return x.Name, x.Enabled })
-	return true
+	return nil
 }
 
-func (c *cmds) dotPools(ua *uacontext.UA) bool {
+func (c *cmds) dotPools(_ context.Context, ua *uacontext.UA) error {
 	typ, byType := ua.ArgValue("type")
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart("pools", null)
 	for _, p := range c.cat.Pools() {
 		if !ua.ACLAccessOK(uacontext.ACLPool, p.Name) {
 			continue
 		}
 		// The Director compares the first len(type) bytes, ignoring case.
-		if byType && !prefixFold(p.PoolType, typ) {
+		if byType && !ascii.HasPrefixFold(p.PoolType, typ) {
 			continue
 		}
 		f.ObjectStart(null, null)
@@ -65,31 +67,23 @@ func (c *cmds) dotPools(ua *uacontext.UA) bool {
 		f.ObjectEnd(null, null)
 	}
 	f.ArrayEnd("pools", null)
-	return true
+	return nil
 }
 
-// prefixFold is strncasecmp(s, prefix, len(prefix)) == 0.
-func prefixFold(s, prefix string) bool {
-	if len(s) < len(prefix) {
-		return false
-	}
-	return equalFold(s[:len(prefix)], prefix)
-}
-
-func (c *cmds) dotStorages(ua *uacontext.UA) bool {
+func (c *cmds) dotStorages(_ context.Context, ua *uacontext.UA) error {
 	enabledList(ua, "storages", uacontext.ACLStorage, c.cat.Storages(), func(x StorageResource) (string, bool) { return x.Name, x.Enabled })
-	return true
+	return nil
 }
 
-func (c *cmds) dotSchedule(ua *uacontext.UA) bool {
+func (c *cmds) dotSchedule(_ context.Context, ua *uacontext.UA) error {
 	enabledList(ua, "schedules", uacontext.ACLSchedule, c.cat.Schedules(), func(x ScheduleResource) (string, bool) { return x.Name, x.Enabled })
-	return true
+	return nil
 }
 
 // namedList emits an array of {"<key>": name} objects for the resources
 // the ACL kind allows (kind < 0: no ACL check).
 func namedList(ua *uacontext.UA, array, key string, kind uacontext.ACLKind, check bool, res []NamedResource) {
-	f := ua.Send
+	f := ua.Formatter()
 	f.ArrayStart(array, null)
 	for _, x := range res {
 		if check && !ua.ACLAccessOK(kind, x.Name) {
@@ -102,19 +96,19 @@ func namedList(ua *uacontext.UA, array, key string, kind uacontext.ACLKind, chec
 	f.ArrayEnd(array, null)
 }
 
-func (c *cmds) dotFileSets(ua *uacontext.UA) bool {
+func (c *cmds) dotFileSets(_ context.Context, ua *uacontext.UA) error {
 	namedList(ua, "filesets", "name", uacontext.ACLFileSet, true, c.cat.FileSets())
-	return true
+	return nil
 }
 
-func (c *cmds) dotCatalogs(ua *uacontext.UA) bool {
+func (c *cmds) dotCatalogs(_ context.Context, ua *uacontext.UA) error {
 	namedList(ua, "catalogs", "name", uacontext.ACLCatalog, true, c.cat.Catalogs())
-	return true
+	return nil
 }
 
 // dotMsgs lists the Messages resources; the Director applies no ACL and
 // names the key "text".
-func (c *cmds) dotMsgs(ua *uacontext.UA) bool {
+func (c *cmds) dotMsgs(_ context.Context, ua *uacontext.UA) error {
 	namedList(ua, "messages", "text", 0, false, c.cat.MessageResources())
-	return true
+	return nil
 }

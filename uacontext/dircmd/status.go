@@ -1,6 +1,7 @@
 package dircmd
 
 import (
+	"context"
 	"fmt"
 	"sort"
 	"strconv"
@@ -8,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
+	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -96,39 +98,68 @@ func withSuffix(v uint64) string {
 	return s + " " + suffixes[commas]
 }
 
-func (c *cmds) status(ua *uacontext.UA) bool {
+func (c *cmds) status(ctx context.Context, ua *uacontext.UA) error {
 	for _, a := range ua.Args[1:] {
 		k := a.Key
 		switch {
-		case equalFold(k, "all"), prefixFold(k, "dir"):
-			c.directorStatus(ua)
-			return true
+		case ascii.EqualFold(k, "all"), ascii.HasPrefixFold(k, "dir"):
+			return c.directorStatus(ctx, ua)
 		default:
-			ua.ErrorMsg("Status of %s is not available from this Director.\n", k)
-			return false
+			return uacontext.Errorf("Status of %s is not available from this Director.\n", k)
 		}
 	}
 	// Without arguments the Director asks which daemon; this one only
 	// has its own status to show.
-	c.directorStatus(ua)
-	return true
+	return c.directorStatus(ctx, ua)
 }
 
-func (c *cmds) directorStatus(ua *uacontext.UA) {
-	c.statusHeader(ua)
-	c.statusScheduled(ua)
-	c.statusRunning(ua)
-	c.statusTerminated(ua)
+// directorStatus fetches everything from the catalog first, so that a
+// failing catalog call fails the command before any output.
+func (c *cmds) directorStatus(ctx context.Context, ua *uacontext.UA) error {
+	st, err := c.cat.Status(ctx)
+	if err != nil {
+		return catalogError(ctx, err)
+	}
+	days := int64(1)
+	badDays := false
+	if v, ok := ua.ArgValue("days"); ok {
+		days = int64(int32(strToInt64(v)))
+		if (days < 0 || days > 500) && ua.Mode() == apimode.Off {
+			badDays = true
+			days = 1
+		}
+	}
+	runs, err := c.cat.Scheduled(ctx, c.opts.Now(), int(max(0, min(days, 500))))
+	if err != nil {
+		return catalogError(ctx, err)
+	}
+	terminated, err := c.cat.Terminated(ctx)
+	if err != nil {
+		return catalogError(ctx, err)
+	}
+	var running []RunningJob
+	if jc, ok := c.cat.(JobController); ok {
+		if running, err = jc.RunningJobs(ctx); err != nil {
+			return catalogError(ctx, err)
+		}
+	}
+	c.statusHeader(ua, st)
+	if badDays {
+		ua.SendMsg("Ignoring invalid value for days. Max is 500.\n")
+	}
+	c.statusScheduled(ua, runs)
+	c.statusRunning(ua, running)
+	c.statusTerminated(ua, terminated)
 	c.statusClientConnections(ua)
 	ua.SendMsg("====\n")
+	return nil
 }
 
-func (c *cmds) statusHeader(ua *uacontext.UA) {
-	st, _ := c.cat.Status(ctx(ua))
+func (c *cmds) statusHeader(ua *uacontext.UA, st DirectorStatus) {
 	d := ua.Director
 	started := shortTime(st.Started)
-	if ua.API == apimode.JSON {
-		f := ua.Send
+	if ua.Mode() == apimode.JSON {
+		f := ua.Formatter()
 		f.ObjectStart("header", null)
 		f.KVString("director", null, d.Name, "%s\n")
 		f.KVString("version", null, d.Version, "%s\n")
@@ -150,23 +181,14 @@ func (c *cmds) statusHeader(ua *uacontext.UA) {
 	}
 }
 
-func (c *cmds) statusScheduled(ua *uacontext.UA) {
-	days := int64(1)
-	if v, ok := ua.ArgValue("days"); ok {
-		days = int64(int32(strToInt64(v)))
-		if (days < 0 || days > 500) && ua.API == apimode.Off {
-			ua.SendMsg("Ignoring invalid value for days. Max is 500.\n")
-			days = 1
-		}
-	}
-	runs, _ := c.cat.Scheduled(ctx(ua), c.opts.Now(), int(max(0, min(days, 500))))
+func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 	allowed := runs[:0:0]
 	for _, r := range runs {
 		if ua.ACLAccessOK(uacontext.ACLJob, r.Job) {
 			allowed = append(allowed, r)
 		}
 	}
-	if len(allowed) > 0 && ua.API == apimode.Off {
+	if len(allowed) > 0 && ua.Mode() == apimode.Off {
 		ua.SendMsg("\nScheduled Jobs:\n")
 		ua.SendMsg("Level          Type     Pri  Scheduled          Name               Volume\n")
 		ua.SendMsg("===================================================================================\n")
@@ -177,8 +199,8 @@ func (c *cmds) statusScheduled(ua *uacontext.UA) {
 		}
 		return allowed[a].Priority < allowed[b].Priority
 	})
-	f := ua.Send
-	if ua.API == apimode.JSON {
+	f := ua.Formatter()
+	if ua.Mode() == apimode.JSON {
 		f.ArrayStart("scheduled", null)
 	}
 	for _, r := range allowed {
@@ -192,7 +214,7 @@ func (c *cmds) statusScheduled(ua *uacontext.UA) {
 			vol = "*unknown*"
 		}
 		dt := shortTime(r.Time)
-		switch ua.API {
+		switch ua.Mode() {
 		case apimode.JSON:
 			f.ObjectStart(null, null)
 			f.KVString("name", null, r.Job, "%s\n")
@@ -214,10 +236,10 @@ func (c *cmds) statusScheduled(ua *uacontext.UA) {
 			ua.SendMsg("%-14s %-8s %3d  %-18s %-18s %s\n", level, jobTypeString(r.Type), r.Priority, dt, r.Job, vol)
 		}
 	}
-	if ua.API == apimode.JSON {
+	if ua.Mode() == apimode.JSON {
 		f.ArrayEnd("scheduled", null)
 	}
-	if ua.API == apimode.Off {
+	if ua.Mode() == apimode.Off {
 		if len(allowed) == 0 {
 			ua.SendMsg("No Scheduled Jobs.\n")
 		}
@@ -225,39 +247,24 @@ func (c *cmds) statusScheduled(ua *uacontext.UA) {
 	}
 }
 
-// statusRunning shows the console's own session (text mode) and no
-// running jobs: this Director does not run jobs.
-func (c *cmds) statusRunning(ua *uacontext.UA) {
-	if ua.API == apimode.Off {
-		ua.SendMsg("\nRunning Jobs:\n")
-		ua.SendMsg("Console connected at %s\n", shortTime(c.opts.Now()))
-		ua.SendMsg("No Jobs running.\n====\n")
-	}
-	if ua.API == apimode.JSON {
-		ua.Send.ArrayStart("running", null)
-		ua.Send.ArrayEnd("running", null)
-	}
-}
-
-func (c *cmds) statusTerminated(ua *uacontext.UA) {
-	jobs, _ := c.cat.Terminated(ctx(ua))
-	f := ua.Send
+func (c *cmds) statusTerminated(ua *uacontext.UA, jobs []TerminatedJob) {
+	f := ua.Formatter()
 	if len(jobs) == 0 {
-		if ua.API == apimode.Off {
+		if ua.Mode() == apimode.Off {
 			ua.SendMsg("No Terminated Jobs.\n")
 		}
-		if ua.API == apimode.JSON {
+		if ua.Mode() == apimode.JSON {
 			f.ArrayStart("terminated", null)
 			f.ArrayEnd("terminated", null)
 		}
 		return
 	}
-	if ua.API == apimode.Off {
+	if ua.Mode() == apimode.Off {
 		ua.SendMsg("\nTerminated Jobs:\n")
 		ua.SendMsg(" JobId  Level    Files      Bytes   Status   Finished        Name \n")
 		ua.SendMsg("====================================================================\n")
 	}
-	if ua.API == apimode.JSON {
+	if ua.Mode() == apimode.JSON {
 		f.ArrayStart("terminated", null)
 	}
 	for _, j := range jobs {
@@ -298,7 +305,7 @@ func (c *cmds) statusTerminated(ua *uacontext.UA) {
 			term = "Other"
 		}
 		dt := shortTime(j.Finished)
-		switch ua.API {
+		switch ua.Mode() {
 		case apimode.JSON:
 			f.ObjectStart(null, null)
 			f.KVUint("jobid", null, j.JobID, "%d\n")
@@ -318,9 +325,9 @@ func (c *cmds) statusTerminated(ua *uacontext.UA) {
 				addCommas(strconv.FormatUint(j.Files, 10)), withSuffix(j.Bytes), term, dt, name)
 		}
 	}
-	if ua.API == apimode.JSON {
+	if ua.Mode() == apimode.JSON {
 		f.ArrayEnd("terminated", null)
-	} else if ua.API == apimode.Off {
+	} else if ua.Mode() == apimode.Off {
 		ua.SendMsg("\n")
 	}
 }
@@ -328,7 +335,7 @@ func (c *cmds) statusTerminated(ua *uacontext.UA) {
 // statusClientConnections lists client-initiated connections; there are
 // none.
 func (c *cmds) statusClientConnections(ua *uacontext.UA) {
-	f := ua.Send
+	f := ua.Formatter()
 	sep := "===================="
 	f.Decoration("\n")
 	f.Decoration("Client Initiated Connections (waiting for jobs):\n")
