@@ -97,8 +97,14 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 	// stack): they get a copy of what they need.
 	cfg := &writer{compact: w.compact, keyText: w.keyText, keyAt: w.keyAt,
 		depth: w.depth} // the depth of the result object's members
-	var next atomic.Int64
+	// If the sink panics, the workers stop before the panic goes on.
+	done := make(chan struct{})
 	var wg sync.WaitGroup
+	defer func() {
+		close(done)
+		wg.Wait()
+	}()
+	var next atomic.Int64
 	for range workers {
 		wg.Go(func() {
 			for {
@@ -107,8 +113,12 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 					return
 				}
 				t := &tasks[k]
-				<-t.start
-				renderTask(cfg, a, t, get)
+				select {
+				case <-t.start:
+				case <-done:
+					return
+				}
+				renderTask(cfg, a, t, get, done)
 			}
 		})
 	}
@@ -125,13 +135,13 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 			close(tasks[j].start)
 		}
 	}
-	wg.Wait()
 	w.first = false // the arena was not empty
 }
 
 // renderTask renders the chunks of t into pieces sent on t.out, with the
-// settings of cfg, whose depth is that of the result object's members.
-func renderTask(cfg *writer, a *arena, t *stretchTask, get func() []byte) {
+// settings of cfg, whose depth is that of the result object's members. It
+// ends its goroutine when done is closed before a piece is taken.
+func renderTask(cfg *writer, a *arena, t *stretchTask, get func() []byte, done <-chan struct{}) {
 	m := a.marks[t.first]
 	r := writer{
 		buf:     get(),
@@ -146,15 +156,22 @@ func renderTask(cfg *writer, a *arena, t *stretchTask, get func() []byte) {
 	for d := range r.objs {
 		r.objs[d] = m.objs>>d&1 != 0
 	}
+	send := func(p []byte) {
+		select {
+		case t.out <- p:
+		case <-done:
+			runtime.Goexit()
+		}
+	}
 	r.hand = func(p []byte) []byte {
-		t.out <- p
+		send(p)
 		return get()
 	}
 	for c := t.first; c < t.end; c++ {
 		r.stretch(a.chunk(c))
 	}
 	if len(r.buf) > 0 {
-		t.out <- r.buf
+		send(r.buf)
 	}
 	close(t.out)
 }

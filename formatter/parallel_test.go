@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -171,4 +173,36 @@ func FuzzParallelWriter(f *testing.F) {
 			return f.FinalizeResult(true)
 		})
 	})
+}
+
+// A sink that panics in the middle of a large result stops the workers of
+// the parallel writer before the panic goes on.
+func TestParallelSinkPanics(t *testing.T) {
+	before := runtime.NumGoroutine()
+	sends := 0
+	f := formatter.New(formatter.SinkFunc(func([]byte) error {
+		if sends++; sends == 3 {
+			panic("sink")
+		}
+		return nil
+	}), formatter.Options{Mode: apimode.JSON})
+	formatter.UseTinyTuning(f)
+	for i := range 500 {
+		f.KVString(fmt.Sprintf("k%d", i), "", strings.Repeat("v", 5000), "")
+	}
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("the sink's panic did not come through")
+			}
+		}()
+		f.FinalizeResult(true)
+	}()
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines left, %d before", runtime.NumGoroutine(), before)
 }
