@@ -91,9 +91,10 @@ func (a *arena) grow(n int) []byte {
 
 // newChunk returns an empty chunk of the given capacity. Chunks of the
 // largest size, those of a growing large result, are made ready by a
-// goroutine one chunk ahead, which also touches their pages: the page
-// faults of a fresh chunk (a good part of building a large result) are
-// then taken on another core while this one fills the current chunk.
+// goroutine one chunk ahead, which also makes their pages resident
+// (populate): the page faults of a fresh chunk, a good part of building a
+// large result, are then taken on another core while this one fills the
+// current chunk, and at less cost.
 func (a *arena) newChunk(size int) []byte {
 	if size != a.tune.chunkMax {
 		return make([]byte, 0, size)
@@ -109,13 +110,18 @@ func (a *arena) newChunk(size int) []byte {
 	return c
 }
 
-// prefault allocates a chunk, touches each of its pages and hands it over.
+// prefault allocates a chunk, makes its pages resident and hands it over.
 func prefault(ready chan<- []byte, size int) {
 	b := make([]byte, size)
-	for i := 0; i < len(b); i += 4096 {
-		b[i] = 1
-	}
+	populate(b)
 	ready <- b[:0]
+}
+
+// touch writes to each page of b.
+func touch(b []byte) {
+	for i := 0; i < len(b); i += 4096 {
+		b[i] = 0
+	}
 }
 
 // mark returns the nesting after the tokens stored: the innermost container

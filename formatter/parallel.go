@@ -90,7 +90,9 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 		case b := <-free:
 			return b
 		default:
-			return make([]byte, 0, a.tune.pieceSize+a.tune.pieceSize/4)
+			b := make([]byte, a.tune.pieceSize+a.tune.pieceSize/4)
+			populate(b)
+			return b[:0]
 		}
 	}
 	// The workers share no state with w (which stays on the caller's

@@ -92,3 +92,20 @@ func TestTokenRoundTrip(t *testing.T) {
 		t.Fatalf("after the end: %+v", tk)
 	}
 }
+
+// populate leaves any slice of fresh memory usable and zero, whatever its
+// length and alignment.
+func TestPopulate(t *testing.T) {
+	for _, n := range []int{0, 1, 4095, 8192, 1<<20 + 3} {
+		for _, off := range []int{0, 1, 4095} {
+			b := make([]byte, n+off)[off:]
+			populate(b)
+			for i, c := range b {
+				if c != 0 {
+					t.Fatalf("n %d, off %d: byte %d is %d", n, off, i, c)
+				}
+				b[i] = byte(i)
+			}
+		}
+	}
+}
