@@ -16,7 +16,7 @@ import (
 // discard is a connection that drops what it is sent.
 type discard struct{ bytes int }
 
-func (d *discard) Send(p []byte) error          { d.bytes += len(p); return nil }
+func (d *discard) Send(p []byte) error         { d.bytes += len(p); return nil }
 func (d *discard) Signal(s bsock.Signal) error { return nil }
 
 // collected is the sample with bvfs listings gathered into a slice before
