@@ -14,6 +14,12 @@
 // Unlike python-bareos, the client does not end an answer early at a line
 // that looks like "1000 OK", so it cannot get out of step.
 //
+// When a command asks a question (run's "OK to run? (yes/mod/no): ", a
+// selection list, a confirmation), the answer ends at the prompt (in API
+// mode 1 at the data packet after BNET_TEXT_INPUT); Waiting tells which
+// question is open, and the next Call or Answer sends the reply.
+// Converse runs a whole conversation with an AnswerFunc such as Answers.
+//
 // When the connection is lost during a call, the client reconnects once,
 // logs in again, restores its API mode and re-sends the command. A Client
 // is safe for concurrent use; calls are serialised.

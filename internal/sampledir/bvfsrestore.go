@@ -33,15 +33,15 @@ func (d *Director) fileRow(ji int, idx uint64) (t *tree, di, pos int, ok bool) {
 	return nil, 0, 0, false
 }
 
-// restoreFile returns the selection entry of a File row.
-func (d *Director) restoreFile(ji int, idx uint64) (dircmd.RestoreFile, bool) {
+// bvfsFile returns the selection entry of a File row.
+func (d *Director) bvfsFile(ji int, idx uint64) (dircmd.BvfsFile, bool) {
 	t, di, pos, ok := d.fileRow(ji, idx)
 	if !ok {
-		return dircmd.RestoreFile{}, false
+		return dircmd.BvfsFile{}, false
 	}
 	c := &d.jobFiles[ji]
 	dir := t.dirs[di]
-	rf := dircmd.RestoreFile{JobID: d.jobs[ji].JobID, FileIndex: idx, PathID: dir.pathID, Path: dir.path}
+	rf := dircmd.BvfsFile{JobID: d.jobs[ji].JobID, FileIndex: idx, PathID: dir.pathID, Path: dir.path}
 	switch {
 	case pos == c.dirFileCount(t, di):
 		rf.Name = "" // the directory's own row
@@ -56,8 +56,8 @@ func (d *Director) restoreFile(ji int, idx uint64) (dircmd.RestoreFile, bool) {
 }
 
 // BvfsSelect implements dircmd.BvfsSelection.
-func (d *Director) BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uint64, hardlinks [][2]uint64) ([]dircmd.RestoreFile, error) {
-	var out []dircmd.RestoreFile
+func (d *Director) BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uint64, hardlinks [][2]uint64) ([]dircmd.BvfsFile, error) {
+	var out []dircmd.BvfsFile
 	// FileId: the job whose rows hold it.
 	for _, id := range fileIDs {
 		for ji := range d.jobFiles {
@@ -66,7 +66,7 @@ func (d *Director) BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uin
 			if t == nil || id <= c.fileBase || id > c.fileBase+c.count(t) {
 				continue
 			}
-			if rf, ok := d.restoreFile(ji, id-c.fileBase); ok {
+			if rf, ok := d.bvfsFile(ji, id-c.fileBase); ok {
 				out = append(out, rf)
 			}
 			break
@@ -97,7 +97,7 @@ func (d *Director) BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uin
 				}
 				n := c.dirFileCount(t, di)
 				for pos := 0; pos <= n; pos++ {
-					if rf, ok := d.restoreFile(ji, c.offsets[di]+uint64(pos)+1); ok {
+					if rf, ok := d.bvfsFile(ji, c.offsets[di]+uint64(pos)+1); ok {
 						out = append(out, rf)
 					}
 				}
@@ -107,12 +107,12 @@ func (d *Director) BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uin
 	// (JobId, FileIndex) pairs.
 	for _, p := range hardlinks {
 		if ji := d.jobIndex(p[0]); ji >= 0 {
-			if rf, ok := d.restoreFile(ji, p[1]); ok {
+			if rf, ok := d.bvfsFile(ji, p[1]); ok {
 				out = append(out, rf)
 			}
 		}
 	}
-	slices.SortStableFunc(out, func(a, b dircmd.RestoreFile) int {
+	slices.SortStableFunc(out, func(a, b dircmd.BvfsFile) int {
 		if c := strings.Compare(a.Path, b.Path); c != 0 {
 			return c
 		}

@@ -81,12 +81,12 @@ func isRestoreTable(name string) bool {
 // Director's "b2<number>" tables), until .bvfs_cleanup drops them.
 type restoreLists struct {
 	mu    sync.Mutex
-	lists map[string][]RestoreFile
+	lists map[string][]BvfsFile
 }
 
-// RestoreFile is an entry of a bvfs restore list: the newest version of
+// BvfsFile is an entry of a bvfs restore list: the newest version of
 // a selected file among the selected jobs.
-type RestoreFile struct {
+type BvfsFile struct {
 	JobID     uint64
 	FileIndex uint64
 	PathID    uint64
@@ -94,16 +94,16 @@ type RestoreFile struct {
 	Name      string
 }
 
-func (r *restoreLists) put(name string, files []RestoreFile) {
+func (r *restoreLists) put(name string, files []BvfsFile) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.lists == nil {
-		r.lists = map[string][]RestoreFile{}
+		r.lists = map[string][]BvfsFile{}
 	}
 	r.lists[name] = files
 }
 
-func (r *restoreLists) get(name string) ([]RestoreFile, bool) {
+func (r *restoreLists) get(name string) ([]BvfsFile, bool) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	l, ok := r.lists[name]
@@ -326,7 +326,7 @@ type BvfsSelection interface {
 	// files with the given FileIds (in any job), the files in the
 	// directories with the given PathIds and below them in the given jobs,
 	// and the files of the given (JobId, FileIndex) pairs.
-	BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uint64, hardlinks [][2]uint64) ([]RestoreFile, error)
+	BvfsSelect(ctx context.Context, jobIDs, fileIDs, dirIDs []uint64, hardlinks [][2]uint64) ([]BvfsFile, error)
 }
 
 // parseIDs parses a number list ("1,2,3"); "" is none.
@@ -385,7 +385,7 @@ func (c *cmds) dotBvfsRestore(ctx context.Context, ua *uacontext.UA) error {
 		path uint64
 		name string
 	}
-	best := map[key]RestoreFile{}
+	best := map[key]BvfsFile{}
 	var order []key
 	for _, f := range files {
 		if _, ok := tdate[f.JobID]; !ok {
@@ -402,7 +402,7 @@ func (c *cmds) dotBvfsRestore(ctx context.Context, ua *uacontext.UA) error {
 			best[k] = f
 		}
 	}
-	list := make([]RestoreFile, 0, len(order))
+	list := make([]BvfsFile, 0, len(order))
 	for _, k := range order {
 		list = append(list, best[k])
 	}
@@ -413,4 +413,4 @@ func (c *cmds) dotBvfsRestore(ctx context.Context, ua *uacontext.UA) error {
 
 // RestoreList returns the restore list .bvfs_restore made under name (a
 // "b2<number>" handle), for the restore command's file=?<name>.
-func (c *cmds) RestoreList(name string) ([]RestoreFile, bool) { return c.lists.get(name) }
+func (c *cmds) RestoreList(name string) ([]BvfsFile, bool) { return c.lists.get(name) }

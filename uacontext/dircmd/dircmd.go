@@ -58,12 +58,26 @@
 // count of list jobs, list jobmedia without a job, volumes named
 // directly, the jobs of .bvfs_versions), these commands confine the
 // console all the same.
+//
+// # Restore
+//
+// Commands also holds restore, the Director's restore command: the job
+// selection menu and its keywords (jobid=, client=, fileset=, before=,
+// select, current, all, done, file=, directory=, pool=, where=,
+// replace=, yes, ...), the file selection mode with its "$" prompt (cd,
+// ls, dir, mark, unmark, lsmark, estimate, count, find, pwd, help, done,
+// quit, ...) over an in-memory tree of the jobs' files, and the restore
+// job, which it hands to the run command ("OK to run? (yes/mod/no):").
+// It needs the RestoreCatalog capability for the file lists (without
+// it, as for jobs whose files were pruned, it offers to restore
+// everything) and JobRunner to queue the job.
 package dircmd
 
 import (
 	"context"
 	"errors"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/uaformat/uaformat/formatter"
@@ -83,6 +97,8 @@ type Options struct {
 	// its own user database. Default: 0 is "root", others their number.
 	UserName  func(uid uint32) string
 	GroupName func(gid uint32) string
+	// Restore configures the restore command.
+	Restore RestoreOptions
 	// Poll is how often the wait command looks at the running jobs;
 	// zero means DefaultPoll.
 	Poll time.Duration
@@ -98,6 +114,7 @@ func (o Options) withDefaults() Options {
 	if o.GroupName == nil {
 		o.GroupName = defaultIDName
 	}
+	o.Restore = o.Restore.withDefaults()
 	return o
 }
 
@@ -117,6 +134,9 @@ type cmds struct {
 	conf Configuration // nil: no configuration resources
 
 	lists restoreLists // .bvfs_restore's lists
+	// bsrSeq numbers the bootstrap files of restore, as the Director's
+	// counter does for its process.
+	bsrSeq atomic.Uint32
 }
 
 // Commands returns the commands of this package for cat, with the names,
@@ -164,6 +184,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"label", c.labelCmd},
 		{"use", c.useCmd},
 		{"configure", c.configureCmd},
+		{"restore", c.restore},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {

@@ -115,7 +115,7 @@ type runJob struct {
 // JobId=<id>" in the text modes). A refused or canceled run says "Job
 // not run." and fails with an error that matches uacontext.ErrReported.
 func Run(ctx context.Context, ua *uacontext.UA, cat Catalog, runner JobRunner, opts Options, preset RunRequest) error {
-	c := &cmds{cat: cat, opts: opts.withDefaults()}
+	c := &cmds{cat: cat, capabilities: resolve(cat), opts: opts.withDefaults()}
 	return c.doRun(ctx, ua, runner, preset)
 }
 

@@ -2,7 +2,6 @@ package dircmd_test
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -29,29 +28,13 @@ func transcript(r *recorder) string {
 	return b.String()
 }
 
-// checkGolden runs line in API modes 0, 1 and 2 and compares the packets
+// checkModes runs line in API modes 0, 1 and 2 and compares the packets
 // with testdata/NAME.modeM.golden (rewritten with -update).
-func checkGolden(t *testing.T, name string, console *uacontext.Console, line string) {
+func checkModes(t *testing.T, name string, console *uacontext.Console, line string) {
 	t.Helper()
 	for _, m := range []apimode.Mode{apimode.Off, apimode.On, apimode.JSON} {
 		got := transcript(run(t, console, m, line))
-		path := filepath.Join("testdata", name+".mode"+m.String()+".golden")
-		if *update {
-			if err := os.MkdirAll("testdata", 0o755); err != nil {
-				t.Fatal(err)
-			}
-			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-				t.Fatal(err)
-			}
-			continue
-		}
-		want, err := os.ReadFile(path)
-		if err != nil {
-			t.Fatalf("%v (run with -update to create it)", err)
-		}
-		if diff := cmp.Diff(string(want), got); diff != "" {
-			t.Errorf("%s, mode %v (-want +got):\n%s", line, m, diff)
-		}
+		checkGolden(t, filepath.Join("testdata", name+".mode"+m.String()+".golden"), got)
 	}
 }
 
@@ -80,7 +63,7 @@ func TestShowGolden(t *testing.T) {
 		{"show_counters", "show counters"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { checkGolden(t, tt.name, nil, tt.line) })
+		t.Run(tt.name, func(t *testing.T) { checkModes(t, tt.name, nil, tt.line) })
 	}
 }
 

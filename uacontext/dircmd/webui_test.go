@@ -2,6 +2,7 @@ package dircmd_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -10,6 +11,7 @@ import (
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
+	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
 
 // TestWebUICommandsGolden pins the output of the commands the web UI
@@ -62,7 +64,7 @@ func TestWebUICommandsGolden(t *testing.T) {
 		{"configure_export", "configure export client=web01-fd"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) { checkGolden(t, tt.name, nil, tt.line) })
+		t.Run(tt.name, func(t *testing.T) { checkModes(t, tt.name, nil, tt.line) })
 	}
 }
 
@@ -149,5 +151,71 @@ func TestStorageCommands(t *testing.T) {
 	doc = exec(apimode.JSON, "llist volume=ABC004L6")
 	if !strings.Contains(doc, `"slot": "20"`) {
 		t.Errorf("moved volume not in slot 20: %s", doc)
+	}
+}
+
+// TestBvfsRestoreList follows the web UI's restore: .bvfs_restore stores
+// a restore list, "restore file=?b2<n>" restores what it holds (every
+// distinct JobId and FileIndex), .bvfs_cleanup drops it, and a list that
+// does not exist is "No table found".
+func TestBvfsRestoreList(t *testing.T) {
+	ctx := context.Background()
+	rs := newRestoreSample()
+	table := uacontext.NewTable(uacontext.Builtins()...)
+	table.Add(dircmd.Commands(rs, dircmd.Options{Now: func() time.Time { return restoreNow }})...)
+	exec := func(line string) string {
+		t.Helper()
+		rec := &recorder{}
+		ua := uacontext.NewUA(rec, uacontext.Options{Table: table})
+		ua.Batch = true
+		if err := ua.Execute(ctx, line); err != nil {
+			t.Logf("%s: %v", line, err)
+		}
+		return transcript(rec)
+	}
+	jobs, err := rs.ListJobs(ctx, dircmd.JobQuery{Client: "bareos-fd", Levels: []byte{'F'}, Statuses: []byte{'T'}, Types: []byte{'B'}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var job uint64
+	for _, j := range jobs {
+		if j.FileSet == "SelfTest" {
+			job = j.JobID
+		}
+	}
+	if job == 0 {
+		t.Fatal("no full SelfTest backup of bareos-fd")
+	}
+	dir, err := rs.BvfsPathID(ctx, "/etc/")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out := exec(fmt.Sprintf(".bvfs_restore jobid=%d dirid=%d path=b2000042", job, dir)); !strings.Contains(out, "OK") {
+		t.Fatalf(".bvfs_restore: %s", out)
+	}
+	out := exec(`restore file=?b2000042 client=bareos-fd restorejob=RestoreFiles where=/tmp/r yes`)
+	if len(rs.queued) != 1 {
+		t.Fatalf("restore queued %d jobs:\n%s", len(rs.queued), out)
+	}
+	q := rs.queued[0]
+	if q.Files == 0 || len(q.RestoreJobIDs) != 1 || q.RestoreJobIDs[0] != job || q.Where != "/tmp/r" {
+		t.Errorf("queued %+v", q)
+	}
+	if !strings.Contains(out, fmt.Sprintf("%d files selected to be restored.", q.Files)) {
+		t.Errorf("transcript lacks the file count %d:\n%s", q.Files, out)
+	}
+	exec(".bvfs_cleanup path=b2000042")
+	for _, line := range []string{
+		`restore file=?b2000042 client=bareos-fd restorejob=RestoreFiles yes`,
+		`restore file=?b2000099 client=bareos-fd restorejob=RestoreFiles yes`,
+	} {
+		out := exec(line)
+		table, _, _ := strings.Cut(strings.TrimPrefix(line, "restore file=?"), " ")
+		if !strings.Contains(out, "No table found: "+table) {
+			t.Errorf("%s:\n%s", line, out)
+		}
+	}
+	if len(rs.queued) != 1 {
+		t.Errorf("restores without a list queued jobs: %+v", rs.queued[1:])
 	}
 }
