@@ -156,7 +156,7 @@ var webuiCommands = []webuiCommand{
 // webuiPending are the commands another branch implements (the
 // interactive commands, restore) or that are still being written; their
 // entries are skipped until the list is empty.
-var webuiPending = []string{"rerun"}
+var webuiPending = []string{}
 
 func pending(word string) bool { return slices.Contains(webuiPending, word) }
 
