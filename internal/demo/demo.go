@@ -43,9 +43,11 @@ type Config struct {
 	// Console, Profile and User resources show prints (the current one,
 	// after a reload); nil means those of ConfigFile and ConfigText.
 	Configuration func() *config.Config
-	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
+	// CatalogSize, Seed and BigDirFiles shape the sample catalog (see
+	// sampledir.Options).
 	CatalogSize int
 	Seed        uint64
+	BigDirFiles int
 	// FailDelay throttles failed logins: see uacontext.Server (0: the
 	// Director's 5 s, negative: none).
 	FailDelay time.Duration
@@ -111,7 +113,7 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 			showConf = func() *config.Config { return merged }
 		}
 	}
-	sample := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, Password: cfg.Password,
+	sample := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, BigDirFiles: cfg.BigDirFiles, Password: cfg.Password,
 		RunDuration: cfg.RunDuration, Clock: cfg.Clock})
 	dir := director{Director: sample, conf: showConf}
 	table := uacontext.NewTable(uacontext.ReferenceCommands()...)

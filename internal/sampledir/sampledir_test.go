@@ -11,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
+	"github.com/uaformat/uaformat/uacontext/dircmd/catalogtest"
 )
 
 var bg = context.Background()
@@ -226,4 +227,9 @@ func collect(seq iter.Seq2[dircmd.BvfsEntry, error]) ([]dircmd.BvfsEntry, error)
 		out = append(out, e)
 	}
 	return out, nil
+}
+
+// TestCatalogInvariants runs the conformance invariants on the sample.
+func TestCatalogInvariants(t *testing.T) {
+	catalogtest.Check(t, New(Options{Size: 40, BigDirFiles: 3000}))
 }

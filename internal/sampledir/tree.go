@@ -8,6 +8,7 @@ import (
 	"iter"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -338,7 +339,7 @@ func (d *Director) JobFiles(ctx context.Context, jobID uint64, fn func(string) e
 				if err := fn(n.path + bigName(k)); err != nil {
 					return err
 				}
-				if k%4096 == 0 {
+				if k%256 == 0 {
 					if err := ctx.Err(); err != nil {
 						return err
 					}
@@ -486,14 +487,14 @@ func (d *Director) BvfsLsFiles(ctx context.Context, q dircmd.BvfsQuery) iter.Seq
 		if p, ok := d.pathIDs[BigDir]; ok && p == q.PathID {
 			for _, ji := range jobs {
 				c := &d.jobFiles[ji]
-				if c.bigFiles == 0 {
-					continue
-				}
 				t := d.trees[c.tree]
-				di := t.idx[p]
+				di, ok := t.idx[p]
+				if c.bigFiles == 0 || !ok {
+					continue // no BigDir in this client's tree
+				}
 				var sent, skipped uint64
 				for k := 0; k < c.bigFiles && sent < limit; k++ {
-					if k%4096 == 0 {
+					if k%256 == 0 {
 						if err := ctx.Err(); err != nil {
 							yield(dircmd.BvfsEntry{}, err)
 							return
@@ -603,7 +604,7 @@ func (d *Director) BvfsVersions(ctx context.Context, q dircmd.BvfsVersionQuery) 
 			}
 			c := &d.jobFiles[ji]
 			t := d.trees[c.tree]
-			if j.Client != q.Client || t == nil {
+			if j.Client != q.Client || t == nil || q.JobIDs != nil && !slices.Contains(q.JobIDs, j.JobID) {
 				continue
 			}
 			di, ok := t.idx[q.PathID]

@@ -298,6 +298,21 @@ func (c *cmds) bvfsVersions(ctx context.Context, ua *uacontext.UA) error {
 	if !ua.ACLAccessOK(uacontext.ACLClient, client) {
 		return uacontext.Errorf("Unauthorized command from this console.\n")
 	}
+	// The Director checks only the client; here a console never sees a
+	// job its Job ACL forbids either (see the package documentation).
+	var jobIDs []uint64
+	if !ua.ACLNoRestrictions(uacontext.ACLJob) {
+		jobs, err := c.jobs.ListJobs(ctx, JobQuery{Client: client})
+		if err != nil {
+			return catalogError(ctx, err)
+		}
+		jobIDs = []uint64{}
+		for _, j := range jobs {
+			if ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+				jobIDs = append(jobIDs, j.JobID)
+			}
+		}
+	}
 	pathID := a.pathID
 	if pathID == 0 {
 		id, err := c.bvfs.BvfsPathID(ctx, a.path)
@@ -307,8 +322,8 @@ func (c *cmds) bvfsVersions(ctx context.Context, ua *uacontext.UA) error {
 		pathID = id // 0 for an unknown path: no versions
 	}
 	seq := none{}.BvfsVersions(ctx, BvfsVersionQuery{})
-	if pathID != 0 {
-		seq = c.bvfs.BvfsVersions(ctx, BvfsVersionQuery{Client: client, PathID: pathID, Name: fname, Copies: copies, Limit: a.limit, Offset: a.offset})
+	if pathID != 0 && (jobIDs == nil || len(jobIDs) > 0) {
+		seq = c.bvfs.BvfsVersions(ctx, BvfsVersionQuery{Client: client, JobIDs: jobIDs, PathID: pathID, Name: fname, Copies: copies, Limit: a.limit, Offset: a.offset})
 	}
 	return c.streamEntries(ctx, ua, "versions", seq, false)
 }

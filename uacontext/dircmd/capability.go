@@ -72,6 +72,17 @@ func (none) BvfsVersions(context.Context, BvfsVersionQuery) iter.Seq2[BvfsEntry,
 	return func(func(BvfsEntry, error) bool) {}
 }
 func (none) Status(context.Context) (DirectorStatus, error) { return DirectorStatus{}, nil }
+
+// noStatus is the status of a catalog that is no StatusReporter: the
+// Director started when its commands were made, nothing ran.
+type noStatus struct {
+	none
+	started time.Time
+}
+
+func (s noStatus) Status(context.Context) (DirectorStatus, error) {
+	return DirectorStatus{Started: s.started}, nil
+}
 func (none) Scheduled(context.Context, time.Time, int) ([]ScheduledRun, error) {
 	return nil, nil
 }

@@ -301,11 +301,15 @@ type BvfsQuery struct {
 }
 
 // BvfsVersionQuery selects the versions of one file of a client for
-// .bvfs_versions: every backed-up version of file Name in directory
-// PathID by the client's backup jobs (and, with Copies, copy jobs),
-// newest first, then paged like BvfsQuery.
+// .bvfs_versions: every version of file Name in directory PathID backed
+// up by the client's backup and archive jobs (with Copies also by copy
+// jobs, Type 'C') that wrote to a volume, ordered by FileId, then paged
+// like BvfsQuery.
 type BvfsVersionQuery struct {
 	Client string
+	// JobIDs, if not nil, keeps only the versions of these jobs (the
+	// jobs of the client the console may see).
+	JobIDs []uint64
 	PathID uint64
 	Name   string
 	Copies bool // include the versions of copy jobs
@@ -365,7 +369,10 @@ type DirectorStatus struct {
 //     MediaUpdater, FileDaemons, StorageDaemons, Configuration: the web
 //     UI's commands (list joblog, list jobstatistics, list filesets,
 //     .bvfs_update, .bvfs_restore, label, status client/storage, show,
-//     ...).
+//     ...);
+//   - JobRunner, JobController, CatalogEditor, ResourceSwitch,
+//     ExtraResources: the interactive commands (run, cancel, delete,
+//     enable, disable, wait; see InteractiveCommands).
 //
 // A command whose capability the catalog lacks answers like a Director
 // that cannot open its catalog database (see the package documentation
@@ -444,14 +451,14 @@ type Bvfs interface {
 	// the newest version among the jobs (deleted files left out), sorted
 	// by name (byte order) and paged.
 	BvfsLsFiles(ctx context.Context, q BvfsQuery) iter.Seq2[BvfsEntry, error]
-	// BvfsVersions lists the versions (Type 'V') of one file, newest
-	// first, and paged.
+	// BvfsVersions lists the versions (Type 'V') of one file with the
+	// volume each was written to, ordered by FileId and paged.
 	BvfsVersions(ctx context.Context, q BvfsVersionQuery) iter.Seq2[BvfsEntry, error]
 }
 
 // StatusReporter is the Director's run-time state that status director
-// shows. Without it the header shows no start time and no jobs, and
-// there is nothing scheduled and no terminated job.
+// shows. Without it the Director started when Commands was called, no
+// job ran, nothing is scheduled and no job terminated.
 type StatusReporter interface {
 	// Status returns the header data of "status director".
 	Status(ctx context.Context) (DirectorStatus, error)

@@ -26,12 +26,13 @@
 //     files, MediaRecords for jobmedia; MediaRecords and PoolRecords for
 //     media/volumes; PoolRecords, ClientRecords, StorageRecords for
 //     pools, clients, storages);
+//   - .bvfs_get_jobids: nothing more, success (needs: JobRecords);
 //   - .bvfs_lsdirs: "Can't find jobid, pathid or path argument", success;
 //     .bvfs_lsfiles, .bvfs_versions: the same message, the command fails
 //     (needs: JobRecords and Bvfs; .bvfs_versions only Bvfs);
 //   - status director, which does not read the catalog database, shows a
-//     Director without a start time, scheduled or terminated jobs when
-//     the catalog is no StatusReporter.
+//     Director started when Commands was called, with no jobs run,
+//     scheduled or terminated, when the catalog is no StatusReporter.
 //
 // The web UI's capabilities (JobLogs, JobStatistics, FileSetRecords,
 // BvfsCache, BvfsSelection, MediaUpdater, FileDaemons, StorageDaemons,
@@ -53,7 +54,10 @@
 // session's filter callback (uacontext.UA.Filter) applies to every row.
 // The ResourceFilter adapter answers the resource and enabled/disabled
 // filters from the Catalog's resources; Commands installs it on sessions
-// that have none.
+// that have none. Where the Director applies no ACL (list jobtotals, the
+// count of list jobs, list jobmedia without a job, volumes named
+// directly, the jobs of .bvfs_versions), these commands confine the
+// console all the same.
 //
 // # Restore
 //
@@ -140,6 +144,9 @@ type cmds struct {
 // them to a uacontext.Table (together with uacontext.Builtins).
 func Commands(cat Catalog, opts Options) []uacontext.Command {
 	c := &cmds{cat: cat, capabilities: resolve(cat), opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	if !c.has.status {
+		c.status = noStatus{started: c.opts.Now()}
+	}
 	c.conf, _ = cat.(Configuration)
 	handlers := []struct {
 		name string

@@ -216,6 +216,9 @@ func TestCatalogFailuresReachConsole(t *testing.T) {
 		{"BvfsPathID", ".bvfs_lsfiles jobid=1 path=/"},
 		{"BvfsLsDirs", ".bvfs_lsdirs jobid=1 path=/"},
 		{"BvfsLsFiles", ".bvfs_lsfiles jobid=1 path=/"},
+		{"BvfsLsFiles", ".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/"},
+		{"BvfsPathID", ".bvfs_versions jobid=0 client=bareos-fd path=/etc/ fname=hosts"},
+		{"BvfsVersions", ".bvfs_versions jobid=0 client=bareos-fd path=/etc/ fname=hosts"},
 		{"Status", "status director"},
 		{"Scheduled", "status director"},
 		{"Terminated", "status director"},
@@ -269,6 +272,8 @@ func TestNotFoundIsNotAFailure(t *testing.T) {
 		{"list files jobid=1", "JobByID", "jobid not found in db", "jobid not found in db, access to job or client denied by ACL, or client not found in db\n"},
 		// bvfs: a missing job is skipped, which leaves none.
 		{".bvfs_lsfiles jobid=1 path=/", "JobByID", "Unauthorized command from this console.", "Unauthorized command from this console.\n"},
+		// A bvfs path that is not found: no versions.
+		{".bvfs_versions jobid=0 client=bareos-fd path=/etc/ fname=hosts", "BvfsPathID", "", ""},
 		// An unknown bvfs path lists the root for files, nothing for dirs.
 		{".bvfs_lsfiles jobid=1 path=/nope/", "", "", ""},
 		{".bvfs_lsdirs jobid=1 path=/nope/", "", "uacontext: command failed", ""},

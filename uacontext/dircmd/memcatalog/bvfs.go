@@ -163,7 +163,7 @@ func (c *Catalog) BvfsLsFiles(ctx context.Context, q dircmd.BvfsQuery) iter.Seq2
 
 		limit, skip := uint64(q.Limit), uint64(q.Offset)
 		for n := 0; limit > 0; n++ {
-			if n%1024 == 0 {
+			if n%256 == 0 {
 				if err := ctx.Err(); err != nil {
 					yield(dircmd.BvfsEntry{}, err)
 					return
@@ -226,7 +226,8 @@ func (c *Catalog) BvfsVersions(ctx context.Context, q dircmd.BvfsVersionQuery) i
 		c.mu.RLock()
 		for _, j := range c.jobs {
 			jf := c.files[j.JobID]
-			if jf == nil || j.Client != q.Client || !strings.ContainsRune(types, rune(j.Type)) {
+			if jf == nil || j.Client != q.Client || !strings.ContainsRune(types, rune(j.Type)) ||
+				q.JobIDs != nil && !slices.Contains(q.JobIDs, j.JobID) {
 				continue
 			}
 			idx := jf.byDir[q.PathID]
