@@ -85,4 +85,3 @@ func encryptionText(cipher string) string {
 	}
 	return " Encryption: " + cipher
 }
-
