@@ -85,6 +85,7 @@ type Client struct {
 	mode    int    // API mode as last observed (0, 1, 2)
 	lastAPI string // last ".api" command sent by the user, replayed after reconnect
 	closed  bool
+	prompt  *Prompt // the question the Director waits to have answered, if any
 }
 
 // Dial connects to the Director at addr (host:port) and logs in.
@@ -260,6 +261,11 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 		return nil, fmt.Errorf("console: %q: %w", cmd, context.Cause(ctx))
 	}
 
+	if c.prompt != nil {
+		// The line answers the Director's question: it belongs to the
+		// running command, so it is never re-sent on a new connection.
+		return c.answer(ctx, cmd)
+	}
 	reconnected := false
 	if c.conn == nil {
 		if c.opts.NoReconnect {
@@ -310,7 +316,18 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) ([]bsock.Packet, err
 		c.drop()
 		return nil, err
 	}
+	return c.readAnswer(ctx, cmd)
+}
+
+// readAnswer reads packets until the Director ends the answer or waits
+// for input: BNET_EOD, BNET_MAIN_PROMPT, BNET_TERMINATE, BNET_SUB_PROMPT,
+// or (API modes) the data packet that follows BNET_TEXT_INPUT, which is
+// the prompt. Caller holds mu.
+func (c *Client) readAnswer(ctx context.Context, cmd string) ([]bsock.Packet, error) {
+	conn := c.conn
+	c.prompt = nil
 	var pkts []bsock.Packet
+	textInput := false
 	for {
 		p, err := conn.RecvContext(ctx)
 		if err != nil && !errors.Is(err, bsock.ErrTerminated) {
@@ -326,10 +343,18 @@ func (c *Client) roundTrip(ctx context.Context, cmd string) ([]bsock.Packet, err
 			c.mode = apiModeAfter(cmd, c.mode)
 			return pkts, nil
 		case bsock.SubPrompt:
+			c.prompt = promptOf(pkts)
 			return pkts, nil
 		case bsock.Terminate:
 			c.drop()
 			return pkts, nil
+		case bsock.TextInput:
+			textInput = true
+		case 0:
+			if textInput {
+				c.prompt = promptOf(pkts)
+				return pkts, nil
+			}
 		}
 	}
 }

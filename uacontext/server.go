@@ -83,6 +83,10 @@ type Server struct {
 	// WriteTimeout bounds the sending of each packet to a console; zero
 	// means DefaultWriteTimeout.
 	WriteTimeout time.Duration
+	// PromptTimeout bounds each wait for the answer to a prompt inside a
+	// command (UA.PromptTimeout); zero means no limit, as in the
+	// Director.
+	PromptTimeout time.Duration
 	// FailDelay is waited after a failed login (twice) and before
 	// refusing a malformed Hello, as brute-force throttling. Zero means
 	// the Director's bsock.DefaultFailDelay (5 s); a negative value
@@ -576,6 +580,8 @@ func (s *Server) serve(sc *serverConn) {
 		Log:       log,
 		Connected: connected,
 		Sessions:  s.Sessions,
+
+		PromptTimeout: s.PromptTimeout,
 	})
 	err = runSession(sc.ctx, w, ua, sc)
 	log.Info("console session ended", "reason", sessionEnd(err))
@@ -643,6 +649,24 @@ type recvResult struct {
 	err error
 }
 
+// sessionConn is a UA's connection during a session: it sends as the
+// connection does and receives (for prompts) from the session's reader.
+type sessionConn struct {
+	Conn
+	in <-chan recvResult
+}
+
+// RecvContext returns the next packet the session's reader got, or the
+// cause of ctx's end.
+func (c sessionConn) RecvContext(ctx context.Context) (bsock.Packet, error) {
+	select {
+	case r := <-c.in:
+		return r.p, r.err
+	case <-ctx.Done():
+		return bsock.Packet{}, context.Cause(ctx)
+	}
+}
+
 // runSession is Session; sc (nil outside a Server) learns the session's
 // state for a graceful shutdown.
 func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error {
@@ -680,6 +704,13 @@ func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error
 		cancel(errors.New("uacontext: session ended"))
 		<-readerDone
 	}()
+	// The prompts of a running command read the console's answers
+	// through the session's reader, which owns the connection's input.
+	if ua.conn != nil {
+		orig := ua.conn
+		ua.conn = sessionConn{Conn: orig, in: in}
+		defer func() { ua.conn = orig }()
+	}
 
 	var draining <-chan struct{}
 	if sc != nil {

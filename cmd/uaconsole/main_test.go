@@ -4,12 +4,16 @@ import (
 	"bytes"
 	"context"
 	"net"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/demo"
 )
 
 // miniDirector serves a few commands in modes 0 and 2 and records what it
@@ -157,6 +161,86 @@ func TestBadFlags(t *testing.T) {
 	for _, args := range [][]string{{"-protocol", "5"}, {"extra"}, {"-nosuchflag"}} {
 		if code, _, _ := runConsole(t, args, "", nil, false); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
+		}
+	}
+}
+
+// demoAddr serves the demo Director on loopback.
+func demoAddr(t *testing.T) string {
+	t.Helper()
+	srv, err := demo.NewServer(demo.Config{Password: "pw", CatalogSize: 60, RunDuration: time.Hour})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	go func() { defer close(done); srv.Serve(ln) }()
+	t.Cleanup(func() { srv.Close(); <-done })
+	return ln.Addr().String()
+}
+
+func TestScriptedAnswers(t *testing.T) {
+	addr := demoAddr(t)
+	input := "run job=BackupClient1\nmod\n1\n1\nyes\nlist jobs jobid=61 \n"
+	code, out, errOut := runConsole(t, []string{"-addr", addr, "-password", "pw"}, input, nil, false)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	for _, s := range []string{"OK to run? (yes/mod/no): ", "Select level (1-5): ", "Level:    Full\n", "Job queued. JobId=61\n", "| 61 | BackupClient1"} {
+		if !strings.Contains(out, s) && !strings.Contains(strings.Join(strings.Fields(out), " "), strings.Join(strings.Fields(s), " ")) {
+			t.Errorf("output lacks %q:\n%s", s, out)
+		}
+	}
+	for _, s := range []string{
+		`uaconsole: the Director waits for input: "OK to run? (yes/mod/no):"`,
+		`uaconsole: answering "OK to run? (yes/mod/no):" with "mod"`,
+		`uaconsole: answering "Select level (1-5):" with "1"`,
+	} {
+		if !strings.Contains(errOut, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errOut)
+		}
+	}
+}
+
+func TestAnswersFileAndCancelAtEOF(t *testing.T) {
+	addr := demoAddr(t)
+	file := filepath.Join(t.TempDir(), "answers")
+	if err := os.WriteFile(file, []byte("mod\n8\n7\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// The answers set the priority; the input ends at the next question,
+	// which is canceled: the job does not run.
+	code, out, errOut := runConsole(t, []string{"-addr", addr, "-password", "pw", "-answers", file}, "run job=backup-web01\n", nil, false)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	if !strings.Contains(out, "Priority: 7\n") || !strings.HasSuffix(out, "Job not run.\n") {
+		t.Errorf("output:\n%s", out)
+	}
+	for _, s := range []string{`answering "Enter new Priority:" with "7" (from -answers)`, "end of input while the Director waits for input"} {
+		if !strings.Contains(errOut, s) {
+			t.Errorf("stderr lacks %q:\n%s", s, errOut)
+		}
+	}
+	if code, _, errOut := runConsole(t, []string{"-addr", addr, "-answers", filepath.Join(t.TempDir(), "none")}, "", nil, false); code != 2 || !strings.Contains(errOut, "no such file") {
+		t.Errorf("missing answers file: exit %d, %q", code, errOut)
+	}
+}
+
+func TestInteractivePrompt(t *testing.T) {
+	addr := demoAddr(t)
+	code, out, errOut := runConsole(t, []string{"-addr", addr, "-password", "pw"}, ".api 1\nrun job=BackupClient1\nmod\n.\n", nil, true)
+	if code != 0 {
+		t.Fatalf("exit %d, stderr %q", code, errOut)
+	}
+	// Mode 1: the selection list is numbered, the question is shown
+	// without a "*" prompt before the answer.
+	for _, s := range []string{"OK to run? (yes/mod/no): Parameters to modify:\n1: Level\n2: Storage\n", "10: Plugin Options\nSelect parameter to modify (1-10): Selection aborted, nothing done.\nJob not run.\n*"} {
+		if !strings.Contains(out, s) {
+			t.Errorf("output lacks %q:\n%s", s, out)
 		}
 	}
 }

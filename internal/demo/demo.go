@@ -54,6 +54,17 @@ type Config struct {
 	MaxConsoleConnections int
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
+	// RunDuration is how long jobs started by run run (real time); zero
+	// means sampledir.DefaultRunDuration. Clock times them (nil:
+	// time.Now).
+	RunDuration time.Duration
+	Clock       func() time.Time
+	// PromptTimeout bounds each wait for an answer to a prompt (0: no
+	// limit).
+	PromptTimeout time.Duration
+	// Poll is how often wait looks at the running jobs (0:
+	// dircmd.DefaultPoll).
+	Poll time.Duration
 }
 
 // NewServer builds the demo Director's server.
@@ -66,11 +77,11 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		key = bsock.PasswordKey(cfg.Password)
 	}
 	consoles := cfg.Consoles
+	var confs []*config.Config
 	if consoles != nil && (cfg.ConfigFile != "" || cfg.ConfigText != "") {
 		return nil, errors.New("demo: Consoles excludes ConfigFile and ConfigText")
 	}
 	if consoles == nil {
-		var confs []*config.Config
 		if cfg.ConfigFile != "" {
 			conf, err := config.Load(cfg.ConfigFile, config.Options{Logger: cfg.Log})
 			if err != nil {
@@ -91,10 +102,11 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		}
 		consoles = uacontext.ConsoleList(list...)
 	}
-	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize})
+	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, RunDuration: cfg.RunDuration, Clock: cfg.Clock})
 	table := uacontext.NewTable(uacontext.ReferenceCommands()...)
 	table.Add(uacontext.Builtins()...)
 	table.Add(dircmd.Commands(dir, dircmd.Options{Now: dir.Now})...)
+	table.Add(dircmd.InteractiveCommands(withConfig{dir, confs}, dircmd.Options{Now: dir.Now, Poll: cfg.Poll})...)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -115,7 +127,42 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		WriteTimeout: cfg.WriteTimeout,
 
 		MaxConsoleConnections: cfg.MaxConsoleConnections,
+		PromptTimeout:         cfg.PromptTimeout,
 	}, nil
+}
+
+// withConfig adds the Console and Profile resources of the configuration
+// to the sample Director (for .consoles and .profiles).
+type withConfig struct {
+	*sampledir.Director
+	confs []*config.Config
+}
+
+var _ dircmd.ExtraResources = withConfig{}
+
+// JobDefs returns no JobDefs resources: the sample has none.
+func (withConfig) JobDefs() []dircmd.NamedResource { return nil }
+
+// Profiles returns the configuration's Profile resources.
+func (w withConfig) Profiles() []dircmd.NamedResource {
+	var out []dircmd.NamedResource
+	for _, c := range w.confs {
+		for _, p := range c.Profiles {
+			out = append(out, dircmd.NamedResource{Name: p.Name})
+		}
+	}
+	return out
+}
+
+// Consoles returns the configuration's Console resources.
+func (w withConfig) Consoles() []dircmd.NamedResource {
+	var out []dircmd.NamedResource
+	for _, c := range w.confs {
+		for _, con := range c.Consoles {
+			out = append(out, dircmd.NamedResource{Name: con.Name})
+		}
+	}
+	return out
 }
 
 // Consoles returns the named consoles of a configuration as sessions see

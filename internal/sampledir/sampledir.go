@@ -19,6 +19,7 @@ import (
 	"math/rand/v2"
 	"time"
 
+	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
 
@@ -38,16 +39,25 @@ type Options struct {
 	// job); it decides "status director" and the durations of running
 	// jobs.
 	Now func() time.Time
+	// Clock is the real clock that times the jobs started by run
+	// (default time.Now), and RunDuration how long they run (default
+	// DefaultRunDuration).
+	Clock       func() time.Time
+	RunDuration time.Duration
 }
 
 // Name is the sample Director's name.
 const Name = "bareos-dir"
 
-// Director is the sample Director. It is immutable after New and safe for
+// Director is the sample Director. Its generated configuration and
+// catalog are immutable after New; what consoles change (jobs run,
+// canceled and deleted, volumes and pools deleted, resources enabled or
+// disabled) is kept in memory on top (see live.go). It is safe for
 // concurrent use.
 type Director struct {
 	opts    Options
 	started time.Time
+	live    liveState
 
 	jobRes    []dircmd.JobResource
 	clientRes []dircmd.ClientResource
@@ -137,7 +147,7 @@ func (d *Director) resources() {
 	d.jobRes = []dircmd.JobResource{
 		{Name: "BackupClient1", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "bareos-fd", Pool: "Incremental", Storage: "File", FileSet: "SelfTest", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
 		{Name: "BackupCatalog", Type: dircmd.JobTypeBackup, Level: dircmd.LevelFull, Enabled: true, Client: "bareos-fd", Pool: "Full", Storage: "File", FileSet: "Catalog", Schedule: "WeeklyCycleAfterBackup", Messages: "Standard", Priority: 11},
-		{Name: "RestoreFiles", Type: dircmd.JobTypeRestore, Level: dircmd.LevelFull, Enabled: true, Client: "bareos-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Messages: "Standard", Priority: 10},
+		{Name: "RestoreFiles", Type: dircmd.JobTypeRestore, Level: dircmd.LevelFull, Enabled: true, Client: "bareos-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Messages: "Standard", Priority: 10, Where: "/tmp/bareos-restores"},
 		{Name: "backup-web01", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "web01-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
 		{Name: "backup-db01", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "db01-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
 		{Name: "backup-mail", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "mail-fd", Pool: "Incremental", Storage: "Tape", FileSet: "LinuxAll", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
@@ -188,10 +198,14 @@ func poolRecord(id uint64, name, typ, label string, maxVols, retention, maxBytes
 }
 
 // Jobs returns the Job resources.
-func (d *Director) Jobs() []dircmd.JobResource { return d.jobRes }
+func (d *Director) Jobs() []dircmd.JobResource {
+	return withEnabled(d, uacontext.ResJob, d.jobRes, func(j *dircmd.JobResource) (string, *bool) { return j.Name, &j.Enabled })
+}
 
 // Clients returns the Client resources.
-func (d *Director) Clients() []dircmd.ClientResource { return d.clientRes }
+func (d *Director) Clients() []dircmd.ClientResource {
+	return withEnabled(d, uacontext.ResClient, d.clientRes, func(c *dircmd.ClientResource) (string, *bool) { return c.Name, &c.Enabled })
+}
 
 // Pools returns the Pool resources.
 func (d *Director) Pools() []dircmd.PoolResource { return d.poolRes }
@@ -203,7 +217,9 @@ func (d *Director) Storages() []dircmd.StorageResource { return d.storeRes }
 func (d *Director) FileSets() []dircmd.NamedResource { return d.filesets }
 
 // Schedules returns the Schedule resources.
-func (d *Director) Schedules() []dircmd.ScheduleResource { return d.schedules }
+func (d *Director) Schedules() []dircmd.ScheduleResource {
+	return withEnabled(d, uacontext.ResSchedule, d.schedules, func(s *dircmd.ScheduleResource) (string, *bool) { return s.Name, &s.Enabled })
+}
 
 // Catalogs returns the Catalog resources.
 func (d *Director) Catalogs() []dircmd.NamedResource { return d.catalogs }
@@ -417,7 +433,7 @@ func (d *Director) generate() {
 
 // index of the job in d.jobs, or -1.
 func (d *Director) jobIndex(id uint64) int {
-	if id == 0 || id > uint64(len(d.jobs)) {
+	if id == 0 || id > uint64(len(d.jobs)) || d.isDeleted(id) {
 		return -1
 	}
 	return int(id - 1)
@@ -428,7 +444,7 @@ func (d *Director) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Jo
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return dircmd.SelectJobs(d.jobs, q, d.wroteVolume), nil
+	return dircmd.SelectJobs(d.allJobs(), q, d.wroteVolume), nil
 }
 
 func (d *Director) wroteVolume(jobID uint64, volume string) bool {
@@ -444,6 +460,9 @@ func (d *Director) wroteVolume(jobID uint64, volume string) bool {
 func (d *Director) JobByID(_ context.Context, id uint64) (dircmd.Job, error) {
 	i := d.jobIndex(id)
 	if i < 0 {
+		if j, ok := d.liveJobByID(id); ok {
+			return j, nil
+		}
 		return dircmd.Job{}, fmt.Errorf("job %d: %w", id, dircmd.ErrNotFound)
 	}
 	return d.jobs[i], nil
@@ -451,7 +470,7 @@ func (d *Director) JobByID(_ context.Context, id uint64) (dircmd.Job, error) {
 
 // JobByUnique implements dircmd.Catalog.
 func (d *Director) JobByUnique(_ context.Context, job string) (dircmd.Job, error) {
-	for _, j := range d.jobs {
+	for _, j := range d.allJobs() {
 		if j.Job == job {
 			return j, nil
 		}
@@ -465,7 +484,9 @@ func (d *Director) ClientRecords(context.Context) ([]dircmd.ClientRecord, error)
 }
 
 // PoolRecords implements dircmd.Catalog.
-func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) { return d.pools, nil }
+func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) {
+	return d.livePools(), nil
+}
 
 // StorageRecords implements dircmd.Catalog.
 func (d *Director) StorageRecords(context.Context) ([]dircmd.StorageRecord, error) {
@@ -479,6 +500,9 @@ func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd
 	}
 	var out []dircmd.Media
 	for _, m := range d.media {
+		if d.mediaDeleted(m.MediaID) {
+			continue
+		}
 		switch {
 		case q.VolumeName != "":
 			if m.VolumeName != q.VolumeName {
@@ -504,8 +528,11 @@ func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd
 // JobMedia implements dircmd.Catalog.
 func (d *Director) JobMedia(_ context.Context, jobID uint64) ([]dircmd.JobMedia, error) {
 	var out []dircmd.JobMedia
+	if d.isDeleted(jobID) {
+		return nil, nil
+	}
 	for _, jm := range d.jobMedia {
-		if jm.JobID == jobID {
+		if jm.JobID == jobID && !d.mediaDeleted(jm.MediaID) {
 			out = append(out, jm)
 		}
 	}
@@ -514,10 +541,12 @@ func (d *Director) JobMedia(_ context.Context, jobID uint64) ([]dircmd.JobMedia,
 
 // Status implements dircmd.Catalog.
 func (d *Director) Status(context.Context) (dircmd.DirectorStatus, error) {
+	started, running := d.liveCounts()
 	return dircmd.DirectorStatus{
 		BinaryInfo: "self-compiled",
 		Started:    d.started,
-		JobsRun:    uint64(min(len(d.jobs), 12)),
+		JobsRun:    uint64(min(len(d.jobs), 12)) + started,
+		Running:    running,
 	}, nil
 }
 
@@ -532,7 +561,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 	days = min(days, 500)
 	var out []dircmd.ScheduledRun
 	enabledClient := map[string]bool{}
-	for _, c := range d.clientRes {
+	for _, c := range d.Clients() {
 		enabledClient[c.Name] = c.Enabled
 	}
 	end := now.Add(time.Duration(days) * 24 * time.Hour)
@@ -541,7 +570,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 	}
 	for day := 0; day <= days+1; day++ {
 		date := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()).AddDate(0, 0, day)
-		for _, j := range d.jobRes {
+		for _, j := range d.Jobs() {
 			if !j.Enabled || !enabledClient[j.Client] {
 				continue
 			}
@@ -586,7 +615,13 @@ func (d *Director) appendableVolume(pool string) string {
 // Terminated implements dircmd.Catalog: the last ten jobs.
 func (d *Director) Terminated(context.Context) ([]dircmd.TerminatedJob, error) {
 	var out []dircmd.TerminatedJob
-	for _, j := range d.jobs[max(0, len(d.jobs)-10):] {
+	var done []dircmd.Job
+	for _, j := range d.allJobs() {
+		if j.JobStatus != dircmd.JobStatusRunning && j.JobStatus != 't' {
+			done = append(done, j)
+		}
+	}
+	for _, j := range done[max(0, len(done)-10):] {
 		out = append(out, dircmd.TerminatedJob{
 			JobID: j.JobID, Job: j.Job, Type: j.Type, Level: j.Level, Status: j.JobStatus,
 			Files: j.JobFiles, Bytes: j.JobBytes, Finished: j.EndTime,

@@ -54,6 +54,9 @@ type JobResource struct {
 	Schedule string
 	Messages string
 	Priority int
+	// Where is the restore location of restore jobs (the Where
+	// directive); "" is unset.
+	Where string
 }
 
 // ClientResource is a Client resource.

@@ -15,12 +15,24 @@
 // (uacontext.UA.Filter) applies to every row. The ResourceFilter adapter
 // answers the resource and enabled/disabled filters from the Catalog's
 // resources; Commands installs it on sessions that have none.
+//
+// Commands also holds restore, the Director's restore command: the job
+// selection menu and its keywords (jobid=, client=, fileset=, before=,
+// select, current, all, done, file=, directory=, pool=, where=,
+// replace=, yes, ...), the file selection mode with its "$" prompt (cd,
+// ls, dir, mark, unmark, lsmark, estimate, count, find, pwd, help, done,
+// quit, ...) over an in-memory tree of the jobs' files, and the restore
+// job, which it hands to the run command ("OK to run? (yes/mod/no):").
+// It needs the RestoreCatalog capability for the file lists (without
+// it, as for jobs whose files were pruned, it offers to restore
+// everything) and JobRunner to queue the job.
 package dircmd
 
 import (
 	"context"
 	"errors"
 	"strconv"
+	"sync/atomic"
 	"time"
 
 	"github.com/uaformat/uaformat/formatter"
@@ -40,6 +52,11 @@ type Options struct {
 	// its own user database. Default: 0 is "root", others their number.
 	UserName  func(uid uint32) string
 	GroupName func(gid uint32) string
+	// Restore configures the restore command.
+	Restore RestoreOptions
+	// Poll is how often the wait command looks at the running jobs;
+	// zero means DefaultPoll.
+	Poll time.Duration
 }
 
 func (o Options) withDefaults() Options {
@@ -52,6 +69,7 @@ func (o Options) withDefaults() Options {
 	if o.GroupName == nil {
 		o.GroupName = defaultIDName
 	}
+	o.Restore = o.Restore.withDefaults()
 	return o
 }
 
@@ -67,6 +85,9 @@ type cmds struct {
 	cat  Catalog
 	opts Options
 	res  uacontext.ResourceLookup
+	// bsrSeq numbers the bootstrap files of restore, as the Director's
+	// counter does for its process.
+	bsrSeq atomic.Uint32
 }
 
 // Commands returns the commands of this package for cat, with the names,
@@ -91,6 +112,7 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{"list", c.list},
 		{"llist", c.llist},
 		{"status", c.status},
+		{"restore", c.restore},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))
 	for _, h := range handlers {

@@ -137,12 +137,18 @@ func (c *cmds) directorStatus(ctx context.Context, ua *uacontext.UA) error {
 	if err != nil {
 		return catalogError(ctx, err)
 	}
+	var running []RunningJob
+	if jc, ok := c.cat.(JobController); ok {
+		if running, err = jc.RunningJobs(ctx); err != nil {
+			return catalogError(ctx, err)
+		}
+	}
 	c.statusHeader(ua, st)
 	if badDays {
 		ua.SendMsg("Ignoring invalid value for days. Max is 500.\n")
 	}
 	c.statusScheduled(ua, runs)
-	c.statusRunning(ua)
+	c.statusRunning(ua, running)
 	c.statusTerminated(ua, terminated)
 	c.statusClientConnections(ua)
 	ua.SendMsg("====\n")
@@ -238,23 +244,6 @@ func (c *cmds) statusScheduled(ua *uacontext.UA, runs []ScheduledRun) {
 			ua.SendMsg("No Scheduled Jobs.\n")
 		}
 		ua.SendMsg("====\n")
-	}
-}
-
-// statusRunning shows, in text mode, every connected console with its
-// connect time (as the Director lists its console control jobs) and no
-// running jobs: this Director does not run jobs.
-func (c *cmds) statusRunning(ua *uacontext.UA) {
-	if ua.Mode() == apimode.Off {
-		ua.SendMsg("\nRunning Jobs:\n")
-		for _, s := range ua.Sessions() {
-			ua.SendMsg("Console connected at %s\n", shortTime(s.Connected))
-		}
-		ua.SendMsg("No Jobs running.\n====\n")
-	}
-	if ua.Mode() == apimode.JSON {
-		ua.Formatter().ArrayStart("running", null)
-		ua.Formatter().ArrayEnd("running", null)
 	}
 }
 

@@ -51,7 +51,13 @@ func TestStatusDirectorListsConsoles(t *testing.T) {
 		}
 		conns = append(conns, c)
 	}
+	// The client's login ends when it reads the Director's OK; the server
+	// registers the session right after sending it.
 	sessions := srv.Sessions()
+	for deadline := time.Now().Add(10 * time.Second); len(sessions) != 3 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+		sessions = srv.Sessions()
+	}
 	if len(sessions) != 3 {
 		t.Fatalf("Sessions = %+v, want 3", sessions)
 	}
