@@ -430,6 +430,10 @@ type ClientConfig struct {
 	Name string
 	// Password is the cleartext password.
 	Password string
+	// Key, if set, is the CRAM-MD5 key to use instead of the MD5 of
+	// Password: the digits of an "[md5]HEX" password as configured (the
+	// Director uses them as written, letter case included).
+	Key string
 	// Protocol selects the Hello: Proto124 sends "Hello <name> calling",
 	// anything else the 18.2 form with Version.
 	Protocol Protocol
@@ -505,7 +509,10 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 	if version == "" {
 		version = DefaultClientVersion
 	}
-	key := PasswordKey(cfg.Password)
+	key := cfg.Key
+	if key == "" {
+		key = PasswordKey(cfg.Password)
+	}
 
 	if err := c.Send([]byte(HelloText(name, proto, version))); err != nil {
 		return ServerInfo{}, err
