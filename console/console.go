@@ -108,6 +108,14 @@ func (o TLSOptions) policy() int {
 	return bsock.TLSRequired
 }
 
+// key is the console's TLS-PSK and CRAM-MD5 key.
+func (o Options) key() string {
+	if o.Key != "" {
+		return o.Key
+	}
+	return bsock.PasswordKey(o.Password)
+}
+
 // PSKIdentity returns the TLS-PSK identity of a console as Bareos forms
 // it: "R_CONSOLE", the record separator 0x1E and the name (not bashed);
 // "" means the default console.
@@ -125,6 +133,10 @@ type Options struct {
 	Name string
 	// Password is the console's cleartext password.
 	Password string
+	// Key, if set, is used instead of the MD5 of Password as the TLS-PSK
+	// and CRAM-MD5 key: the digits of an "[md5]HEX" password as
+	// configured (used as written, letter case included, as by Bareos).
+	Key string
 	// Protocol forces a protocol generation. With bsock.ProtoAuto (the
 	// zero value) the client sends the 18.2 Hello and falls back to 12.4
 	// once when the login is refused.
@@ -231,6 +243,7 @@ func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, 
 	info, err := bsock.ClientHandshake(ctx, conn, bsock.ClientConfig{
 		Name:      c.opts.Name,
 		Password:  c.opts.Password,
+		Key:       c.opts.Key,
 		Protocol:  proto,
 		Version:   c.opts.HelloVersion,
 		TLSPolicy: c.opts.TLS.policy(),

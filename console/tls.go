@@ -38,7 +38,7 @@ func (c *Client) startTLS(ctx context.Context, nc net.Conn) (net.Conn, string, e
 	}
 	tc := tlspsk.Client(nc, &tlspsk.Config{
 		Identity:         PSKIdentity(c.opts.Name),
-		Key:              []byte(bsock.PasswordKey(c.opts.Password)),
+		Key:              []byte(c.opts.key()),
 		MinVersion:       o.MinVersion,
 		MaxVersion:       o.MaxVersion,
 		CipherSuites:     o.CipherSuites,
