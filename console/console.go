@@ -14,6 +14,16 @@
 // Unlike python-bareos, the client does not end an answer early at a line
 // that looks like "1000 OK", so it cannot get out of step.
 //
+// When a command asks a question (run's "OK to run? (yes/mod/no): ", a
+// selection list, a confirmation), the answer ends at the prompt (in API
+// mode 1 at the data packet after BNET_TEXT_INPUT); Waiting tells which
+// question is open, and the next Call or Answer sends the reply.
+// Converse runs a whole conversation with an AnswerFunc such as Answers.
+//
+// When the connection is lost during a call, the client reconnects once,
+// logs in again, restores its API mode and re-sends the command. A Client
+// is safe for concurrent use; calls are serialised.
+//
 // # Transport security
 //
 // Like bconsole, the client starts TLS-PSK right after connecting (TLS
@@ -25,10 +35,6 @@
 // certificates instead of a PSK. A Director that refuses the handshake
 // (wrong password, unknown console) gives an error wrapping
 // ErrTLSRefused; one that does not speak TLS-PSK gives ErrNoTLS.
-//
-// When the connection is lost during a call, the client reconnects once,
-// logs in again, restores its API mode and re-sends the command. A Client
-// is safe for concurrent use; calls are serialised.
 package console
 
 import (
@@ -347,7 +353,7 @@ func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return string(joinData(pkts)), nil
+	return joinData(pkts), nil
 }
 
 // CallPackets sends the command line cmd and returns every packet of the
@@ -498,16 +504,19 @@ func fields(cmd string) []string {
 	})
 }
 
-func joinData(pkts []bsock.Packet) []byte {
+// joinData concatenates the data of the packets into a string, copying
+// each byte once (a large answer is not copied again into the string).
+func joinData(pkts []bsock.Packet) string {
 	n := 0
 	for _, p := range pkts {
 		n += len(p.Data)
 	}
-	out := make([]byte, 0, n)
+	var b strings.Builder
+	b.Grow(n)
 	for _, p := range pkts {
-		out = append(out, p.Data...)
+		b.Write(p.Data)
 	}
-	return out
+	return b.String()
 }
 
 // lost reports whether err means the connection is gone (as opposed to a

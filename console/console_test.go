@@ -390,7 +390,7 @@ func TestDecodeJSON(t *testing.T) {
 		{"api: 2\n", ``, ErrInvalidJSON},
 	}
 	for _, tt := range tests {
-		r, err := decodeJSON([]byte(tt.in))
+		r, err := decodeJSON(tt.in)
 		if !errors.Is(err, tt.wantErr) || r.Raw != tt.want {
 			t.Errorf("decodeJSON(%q) = %q, %v; want %q, %v", tt.in, r.Raw, err, tt.want, tt.wantErr)
 		}

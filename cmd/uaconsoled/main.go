@@ -9,6 +9,7 @@
 //	           [-max-console-connections 20] [-tls-policy none]
 //	           [-catalog-size N] [-seed N] [-fail-delay 5s]
 //	           [-log-level info] [-shutdown-grace 30s]
+//	           [-prompt-timeout 0] [-job-duration 20s]
 //
 // -c (or -config) names a Bareos Director configuration, a file or a
 // directory as bareos-dir -c reads it (DIR/bareos-dir.conf, else
@@ -64,6 +65,7 @@ import (
 	"github.com/uaformat/uaformat/bsock"
 	dirconfig "github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/demo"
+	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -90,6 +92,7 @@ type config struct {
 	passwordSet bool // -password or $UACONSOLED_PASSWORD given
 	configPath  string
 	catalogSize int
+	bigDirFiles int
 	seed        uint64
 	failDelay   time.Duration
 	logLevel    slog.Level
@@ -98,6 +101,8 @@ type config struct {
 	maxSet      bool // -max-console-connections given
 	tlsPolicy   policyFlag
 	tlsSet      bool // -tls-policy given
+	promptWait  time.Duration
+	jobDuration time.Duration
 }
 
 // policyFlag is the value of -tls-policy.
@@ -125,12 +130,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.configPath, "c", "", "Bareos Director configuration: a file, or a `directory` as bareos-dir -c reads it")
 	fs.StringVar(&cfg.configPath, "config", "", "the same as -c")
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
+	fs.IntVar(&cfg.bigDirFiles, "bigdir-files", 0, "files in "+sampledir.BigDir+" of the generated catalog (default: 400 per job of -catalog-size; negative: none)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
 	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
 	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
 	fs.Var(&cfg.tlsPolicy, "tls-policy", "TLS policy of the default console for cleartext logins: `none`, enabled or required (TLS-PSK is always accepted; default: the Director resource's TLS Enable and TLS Require, else none)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
+	fs.DurationVar(&cfg.promptWait, "prompt-timeout", 0, "how long a command waits for the answer to a question (0: no limit)")
+	fs.DurationVar(&cfg.jobDuration, "job-duration", sampledir.DefaultRunDuration, "how long the jobs started by run and restore run")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -167,6 +175,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if cfg.listen == "" {
 		return cfg, errors.New("-listen must not be empty")
+	}
+	if cfg.promptWait < 0 || cfg.jobDuration <= 0 {
+		return cfg, fmt.Errorf("-prompt-timeout must not be negative and -job-duration must be positive")
 	}
 	if cfg.grace < 0 {
 		return cfg, fmt.Errorf("-shutdown-grace must not be negative, got %v", cfg.grace)
@@ -254,12 +265,17 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		failDelay = -1 // -fail-delay 0: no delay
 	}
 	dc := demo.Config{
-		Password:    cfg.password,
-		Consoles:    d.cons,
-		CatalogSize: cfg.catalogSize,
-		Seed:        cfg.seed,
-		FailDelay:   failDelay,
-		Log:         log,
+		Password:      cfg.password,
+		Consoles:      d.cons,
+		Configuration: d.cons.cur.Load,
+		CatalogSize:   cfg.catalogSize,
+		BigDirFiles:   cfg.bigDirFiles,
+		Seed:          cfg.seed,
+		FailDelay:     failDelay,
+		Log:           log,
+
+		PromptTimeout: cfg.promptWait,
+		RunDuration:   cfg.jobDuration,
 
 		MaxConsoleConnections: cfg.maxConsoles,
 	}

@@ -32,6 +32,7 @@ Profile {
   Command ACL = .jobs, .clients, .pools, .storages, .filesets, .schedule, .catalogs, .msgs
   Command ACL = list, llist, status, whoami, version, .api, .help, help, messages, .messages
   Command ACL = .bvfs_lsdirs, .bvfs_lsfiles, autodisplay, gui, quit, exit, .quit, "."
+  Command ACL = show, .defaults, .bvfs_get_jobids, .bvfs_versions
 }
 Console {
   Name = limited

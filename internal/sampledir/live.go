@@ -162,7 +162,7 @@ func (d *Director) RunJob(ctx context.Context, req dircmd.RunRequest) (uint64, e
 			clientID = c.ClientID
 		}
 	}
-	for _, p := range d.pools {
+	for _, p := range d.poolSnapshot() {
 		if p.Name == req.Pool {
 			poolID = p.PoolID
 		}
@@ -298,7 +298,7 @@ func (d *Director) DeleteVolume(ctx context.Context, mediaID uint64, purge bool)
 	}
 	d.live.mu.Lock()
 	defer d.live.mu.Unlock()
-	if d.live.delMedia[mediaID] || mediaID == 0 || mediaID > uint64(len(d.media)) {
+	if d.live.delMedia[mediaID] || mediaID == 0 || mediaID > uint64(len(d.mediaSnapshot())) {
 		return nil, fmt.Errorf("volume %d: %w", mediaID, uacontext.ErrNotFound)
 	}
 	var ids []uint64
@@ -390,13 +390,14 @@ func (d *Director) mediaDeleted(id uint64) bool {
 }
 
 func (d *Director) livePools() []dircmd.PoolRecord {
+	pools := d.poolSnapshot()
 	d.live.mu.RLock()
 	defer d.live.mu.RUnlock()
 	if len(d.live.delPools) == 0 {
-		return d.pools
+		return pools
 	}
 	var out []dircmd.PoolRecord
-	for _, p := range d.pools {
+	for _, p := range pools {
 		if !d.live.delPools[p.PoolID] {
 			out = append(out, p)
 		}

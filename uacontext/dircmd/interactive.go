@@ -40,7 +40,8 @@ const DefaultPoll = time.Second
 // answered, in one call of the interface, so a console that goes away
 // or cancels mid-prompt changes nothing.
 func InteractiveCommands(cat Catalog, opts Options) []uacontext.Command {
-	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	c := &cmds{cat: cat, capabilities: resolve(cat), opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	c.conf, _ = cat.(Configuration)
 	var handlers []struct {
 		name string
 		h    uacontext.HandlerFunc
@@ -371,7 +372,7 @@ func (c *cmds) deleteStorage(ctx context.Context, ua *uacontext.UA) error {
 		}
 		name = a
 	}
-	recs, err := c.cat.StorageRecords(ctx)
+	recs, err := c.storages.StorageRecords(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -593,7 +594,7 @@ func (c *cmds) wait(ctx context.Context, ua *uacontext.UA, jc JobController) err
 		}
 	}
 	status := byte('?')
-	if j, err := c.cat.JobByID(ctx, jobID); err == nil {
+	if j, err := c.jobs.JobByID(ctx, jobID); err == nil {
 		status = j.JobStatus
 	} else if !errors.Is(err, uacontext.ErrNotFound) {
 		return catalogError(ctx, err)
@@ -722,7 +723,7 @@ func (c *cmds) dotActionOnPurge(_ context.Context, ua *uacontext.UA) error {
 
 // dotMedia lists the distinct volume names in byte order.
 func (c *cmds) dotMedia(ctx context.Context, ua *uacontext.UA) error {
-	media, err := c.cat.ListMedia(ctx, MediaQuery{})
+	media, err := c.media.ListMedia(ctx, MediaQuery{})
 	if err != nil {
 		ua.ErrorMsg("List Media failed: ERR=%s\n", err.Error())
 		return uacontext.ErrReported
@@ -738,7 +739,7 @@ func (c *cmds) dotMedia(ctx context.Context, ua *uacontext.UA) error {
 
 // dotMediatypes lists the distinct media types in byte order.
 func (c *cmds) dotMediatypes(ctx context.Context, ua *uacontext.UA) error {
-	media, err := c.cat.ListMedia(ctx, MediaQuery{})
+	media, err := c.media.ListMedia(ctx, MediaQuery{})
 	if err != nil {
 		ua.ErrorMsg("List MediaType failed: ERR=%s\n", err.Error())
 		return uacontext.ErrReported

@@ -105,7 +105,7 @@ func (j *bsrJob) ranges() [][2]int32 {
 // over its volumes in the order they were written.
 func (c *cmds) addVolumeInformation(ctx context.Context, ua *uacontext.UA, rx *restoreCtx) error {
 	for _, bj := range rx.bsr.jobs {
-		j, err := c.cat.JobByID(ctx, uint64(bj.jobID))
+		j, err := c.jobs.JobByID(ctx, uint64(bj.jobID))
 		if err != nil {
 			if !isNotFound(err) {
 				return catalogError(ctx, err)
