@@ -436,7 +436,7 @@ func TestTLSOverTCP(t *testing.T) {
 }
 
 // selfSigned returns a certificate for "console.example" and its pool.
-func selfSigned(t *testing.T) (tls.Certificate, *x509.CertPool) {
+func selfSigned(t testing.TB) (tls.Certificate, *x509.CertPool) {
 	t.Helper()
 	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
@@ -514,7 +514,7 @@ func TestCertificateTLS(t *testing.T) {
 }
 
 // clientHello returns the first flight of a client.
-func clientHello(t *testing.T, start func(net.Conn)) []byte {
+func clientHello(t testing.TB, start func(net.Conn)) []byte {
 	t.Helper()
 	a, b := net.Pipe()
 	go start(a)
