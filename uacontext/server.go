@@ -42,7 +42,9 @@ var ErrServerClosed = errors.New("uacontext: server closed")
 var errConsoleGone = errors.New("uacontext: console disconnected")
 
 // Server accepts console connections and runs a Director session on each:
-// the login (bsock.ServerHandshake) and then the command loop.
+// the start of the connection (TLS-PSK, or a cleartext Hello that the
+// console's TLSPolicy allows; see TLSConfig), the login
+// (bsock.ServerHandshake) and then the command loop.
 //
 // Its lifecycle follows net/http.Server: Serve accepts until Shutdown or
 // Close; Shutdown stops accepting, ends idle sessions, lets running
