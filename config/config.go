@@ -159,6 +159,7 @@ func (c *Config) buildSessions() (consoles, users map[string]*uacontext.Console)
 			Key:    con.Password.Key(),
 			ACL:    mergeACL(con.ACL, con.Profiles, lookup),
 			UsePAM: con.UsePAMAuthentication,
+			TLS:    con.TLS.Policy(),
 		}
 	}
 	users = make(map[string]*uacontext.Console, len(c.Users))

@@ -34,8 +34,22 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 		isErr = true
 		f.Message(MsgError, DiscardedMessage)
 	}
+	err := f.writeResponse(isErr)
+	d.reset()
+	clear(f.msgs)
+	f.msgs = f.msgs[:0]
+	if err == nil && discarded {
+		err = ErrDiscarded
+	}
+	return err
+}
 
-	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink}
+// writeResponse serializes and sends the mode-2 response (the error
+// envelope if isErr) for the closed result.
+func (f *Formatter) writeResponse(isErr bool) error {
+	d := &f.doc
+	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink, spillAt: MaxSend,
+		keyText: d.keys.text, keyAt: d.keys.at, objs: f.nest[:0]}
 	w.open('{')
 	w.key(`"jsonrpc"`)
 	w.buf = append(w.buf, `"2.0"`...)
@@ -51,12 +65,7 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 		w.key(`"data"`)
 		w.open('{')
 		w.key(`"result"`)
-		if discarded {
-			w.open('{')
-			w.close('}')
-		} else {
-			f.writeResult(&w)
-		}
+		f.writeResult(&w)
 		w.key(`"messages"`)
 		f.writeMessages(&w)
 		w.close('}')
@@ -81,18 +90,19 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 	} else {
 		f.out = nil
 	}
-	d.reset()
-	clear(f.msgs)
-	f.msgs = f.msgs[:0]
-	if err == nil && discarded {
-		err = ErrDiscarded
+	if cap(w.objs) <= 1<<10 {
+		f.nest = w.objs[:0]
+	} else {
+		f.nest = nil
 	}
 	return err
 }
 
 func (f *Formatter) writeResult(w *writer) {
 	w.open('{')
-	w.tokens(&f.doc.toks, &f.doc.keys)
+	if f.doc.toks.over == nil { // a discarded result is empty
+		w.tokens(&f.doc.toks)
+	}
 	w.close('}')
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log"
 	"net"
 	"os"
@@ -136,4 +137,73 @@ func ExampleServer() {
 		log.Fatal(err)
 	}
 	<-stopped // Serve returns at once; Shutdown waits for the sessions
+}
+
+// scriptedConsole prints what a session sends, like printConn, and
+// answers the Director's questions from a script.
+type scriptedConsole struct {
+	printConn
+	answers []string
+}
+
+func (c *scriptedConsole) RecvContext(ctx context.Context) (bsock.Packet, error) {
+	if len(c.answers) == 0 {
+		return bsock.Packet{}, io.EOF // the console went away
+	}
+	a := c.answers[0]
+	c.answers = c.answers[1:]
+	fmt.Printf("answer %q\n", a)
+	return bsock.Packet{Data: []byte(a)}, nil
+}
+
+// An interactive command asks for a confirmation (skipped by "yes" on
+// the command line, refused in batch mode) and offers a numbered list.
+// A prompt's error is returned as it is: canceled with ".", batch mode,
+// or the console gone — the dispatcher adds no message of its own.
+func Example_interactiveCommand() {
+	tab := uacontext.DefaultTable()
+	tab.Add(uacontext.Command{
+		Name:  "purge",
+		Usage: "[yes]",
+		Handler: func(ctx context.Context, ua *uacontext.UA) error {
+			ok, err := ua.GetConfirmation(ctx, "Purge a cache? (yes/no): ", false)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				ua.SendMsg("Nothing done.\n")
+				return nil
+			}
+			ua.StartPrompt("Caches:\n")
+			for _, c := range []string{"files", "jobs", "volumes"} {
+				ua.AddPrompt(c)
+			}
+			_, cache, err := ua.DoPrompt(ctx, "Cache", "Select the cache")
+			if err != nil {
+				return err
+			}
+			ua.Formatter().KVString("purged", "%s: ", cache, "%s\n")
+			return nil
+		},
+	})
+	ua := uacontext.NewUA(&scriptedConsole{answers: []string{"maybe", "yes", "4", "2"}}, uacontext.Options{Table: tab})
+	ua.Execute(context.Background(), "purge")
+	// Output:
+	// data "Purge a cache? (yes/no): "
+	// BNET_SUB_PROMPT
+	// answer "maybe"
+	// data "Invalid response. You must answer YES or NO.\n"
+	// data "Purge a cache? (yes/no): "
+	// BNET_SUB_PROMPT
+	// answer "yes"
+	// data "Caches:\n"
+	// data "1: files\n2: jobs\n3: volumes\n"
+	// data "Select the cache (1-3): "
+	// BNET_SUB_PROMPT
+	// answer "4"
+	// data "Please enter a number between 1 and 3\n"
+	// data "Select the cache (1-3): "
+	// BNET_SUB_PROMPT
+	// answer "2"
+	// data "purged: jobs\n"
 }

@@ -43,7 +43,9 @@ var ErrServerClosed = errors.New("uacontext: server closed")
 var errConsoleGone = errors.New("uacontext: console disconnected")
 
 // Server accepts console connections and runs a Director session on each:
-// the login (bsock.ServerHandshake) and then the command loop.
+// the start of the connection (TLS-PSK, or a cleartext Hello that the
+// console's TLSPolicy allows; see TLSConfig), the login
+// (bsock.ServerHandshake) and then the command loop.
 //
 // Its lifecycle follows net/http.Server: Serve accepts until Shutdown or
 // Close; Shutdown stops accepting, ends idle sessions, lets running
@@ -94,6 +96,10 @@ type Server struct {
 	// WriteTimeout bounds the sending of each packet to a console; zero
 	// means DefaultWriteTimeout.
 	WriteTimeout time.Duration
+	// PromptTimeout bounds each wait for the answer to a prompt inside a
+	// command (UA.PromptTimeout); zero means no limit, as in the
+	// Director.
+	PromptTimeout time.Duration
 	// FailDelay throttles password guessing. After a failed login from
 	// an address (an IPv4 address, an IPv6 /64), the next password check
 	// from it waits FailDelay, doubling with each further failure up to
@@ -154,6 +160,16 @@ type Server struct {
 	// means crypto/rand and time.Now.
 	Rand io.Reader
 	Now  func() time.Time
+	// DefaultTLSPolicy is the TLS policy of the default console: the
+	// Director resource's TLS Enable and TLS Require (the Director's
+	// default is TLSRequired). The zero value, TLSNone, lets it log in
+	// without TLS. Named consoles have their own (Console.TLS). A
+	// connection that starts with a TLS handshake is served inside TLS
+	// whatever the policy (see TLSPolicy).
+	DefaultTLSPolicy TLSPolicy
+	// TLS configures the TLS the server accepts; nil means TLS-PSK with
+	// the defaults of package tlspsk.
+	TLS *TLSConfig
 
 	initOnce sync.Once
 	table    *Table
@@ -243,16 +259,60 @@ type loginLookup struct {
 	console *Console // the named console found; nil for the default console
 	user    *Console // the User resource of a PAM login
 	leased  bool
+
+	// The console found by find, which the start of a connection (TLS
+	// key, TLS policy) and the login share.
+	found     *Console
+	foundName string
+	known     bool // the console of the last policyOf or find exists
+}
+
+// find looks the named console up in the server's ConsoleSource, once
+// per connection and name.
+func (l *loginLookup) find(ctx context.Context, name string) (*Console, bool) {
+	if l.found != nil && l.foundName == name {
+		l.known = true
+		return l.found, true
+	}
+	l.known = false
+	if l.s.Consoles == nil {
+		return nil, false
+	}
+	c, err := l.s.Consoles.LookupConsole(ctx, name)
+	switch {
+	case errors.Is(err, ErrUnknownConsole):
+		return nil, false
+	case err != nil:
+		l.log.Error("console lookup failed", "console", name, "err", err)
+		return nil, false
+	case c == nil || c.Key == "":
+		return nil, false
+	}
+	l.found, l.foundName, l.known = c, name, true
+	return c, true
 }
 
 // admit is the bsock.ServerConfig Admit hook: the failed-login throttle
-// for the console's password.
+// for the console's password; a right answer takes the console's lease
+// (Maximum Console Connections) before the console learns it logged in.
 func (l *loginLookup) admit(ctx context.Context, console string) (func(bool), error) {
-	verdict, err := l.s.throttle.admit(ctx, "password", l.host, console)
-	if err != nil {
-		l.log.Warn("login attempt refused unchecked: too many failed logins", "console", console, "err", err)
+	var verdict func(bool)
+	if l.s.throttle != nil {
+		var err error
+		verdict, err = l.s.throttle.admit(ctx, "password", l.host, console)
+		if err != nil {
+			l.log.Warn("login attempt refused unchecked: too many failed logins", "console", console, "err", err)
+			return nil, err
+		}
 	}
-	return verdict, err
+	return func(ok bool) {
+		if verdict != nil {
+			verdict(ok)
+		}
+		if ok {
+			l.lease()
+		}
+	}, nil
 }
 
 // requirePAM reports whether the console found must log in with PAM.
@@ -308,17 +368,8 @@ func (l *loginLookup) lookup(name string) (string, bool) {
 		}
 		key = s.DefaultKey
 	} else {
-		if s.Consoles == nil {
-			return "", false
-		}
-		c, err := s.Consoles.LookupConsole(l.ctx, name)
-		switch {
-		case errors.Is(err, ErrUnknownConsole):
-			return "", false
-		case err != nil:
-			l.log.Error("console lookup failed", "console", name, "err", err)
-			return "", false
-		case c == nil || c.Key == "":
+		c, ok := l.find(l.ctx, name)
+		if !ok {
 			return "", false
 		}
 		l.console, key = c, c.Key
@@ -337,8 +388,10 @@ func (l *loginLookup) lookup(name string) (string, bool) {
 
 // lease counts the console that has logged in (see release).
 func (l *loginLookup) lease() {
-	l.s.leases.Add(1)
-	l.leased = true
+	if !l.leased {
+		l.s.leases.Add(1)
+		l.leased = true
+	}
 }
 
 // release gives the connection lease back.
@@ -572,6 +625,10 @@ type SessionInfo struct {
 	Console   string    // the console's name; "*UserAgent*" for the default console
 	Remote    string    // the console's network address
 	Connected time.Time // when the connection was accepted
+	// Encryption is the TLS cipher and version of the connection as
+	// OpenSSL names them ("TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"); ""
+	// for a cleartext connection.
+	Encryption string
 }
 
 // Sessions returns the sessions of the consoles logged in now, in the
@@ -667,20 +724,38 @@ func (sc *serverConn) close(cause error) {
 
 func (sc *serverConn) closeLocked(cause error) {
 	sc.cancel(cause)
+	sc.nc.Close() // first: a TLS close_notify then fails at once instead of blocking
 	sc.c.Close()
+}
+
+// setConn makes the packet connection of the session run over conn (the
+// TLS connection, or the raw one with the bytes read to tell them apart
+// put back).
+func (sc *serverConn) setConn(conn net.Conn) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.c = bsock.NewConn(conn)
+}
+
+// conn returns the packet connection.
+func (sc *serverConn) conn() *bsock.Conn {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.c
 }
 
 // serve runs the connection to its end and unregisters it.
 func (s *Server) serve(sc *serverConn) {
 	defer func() {
 		s.pending.release(sc)
+		sc.conn().Close() // inside TLS, with close_notify
 		sc.close(errors.New("uacontext: session ended"))
 		s.mu.Lock()
 		delete(s.conns, sc)
 		s.mu.Unlock()
 	}()
 	// The base context ending closes the connection (ServeConn).
-	stop := context.AfterFunc(sc.ctx, func() { sc.c.Close() })
+	stop := context.AfterFunc(sc.ctx, func() { sc.close(context.Cause(sc.ctx)) })
 	defer stop()
 
 	nc := sc.nc
@@ -696,6 +771,13 @@ func (s *Server) serve(sc *serverConn) {
 	actx, acancel := context.WithTimeout(sc.ctx, authTimeout)
 	l := &loginLookup{s: s, ctx: actx, log: connLog, host: hostKey(nc.RemoteAddr())}
 	defer l.release()
+	start, err := s.startConn(actx, sc, l, connLog)
+	if err != nil {
+		acancel()
+		connLog.Warn("console connection refused", "err", err)
+		return
+	}
+	c := sc.conn()
 	cfg := bsock.ServerConfig{
 		DirectorName: s.director().Name,
 		Version:      s.director().Version,
@@ -704,32 +786,31 @@ func (s *Server) serve(sc *serverConn) {
 		Lookup:       l.lookup,
 		Rand:         s.Rand,
 		Now:          s.Now,
+		TLSPolicy:    int(start.policy),
+		Encryption:   start.encryption,
 		RequirePAM:   l.requirePAM,
 	}
 	if s.PAM != nil {
 		cfg.VerifyPAM = l.verifyPAM
 	}
-	if s.throttle != nil {
-		cfg.Admit = l.admit
-	}
-	res, err := bsock.ServerHandshake(actx, sc.c, cfg)
+	cfg.Admit = l.admit
+	res, err := bsock.ServerHandshake(actx, c, cfg)
 	acancel()
 	s.pending.release(sc)
 	if err != nil {
 		connLog.Warn("console login failed", "err", err)
 		return
 	}
-	l.lease()
 	console, name := l.console, res.Console
 	if l.user != nil {
 		console, name = l.user, l.user.Name
 	}
-	info := &SessionInfo{Console: name, Remote: remote, Connected: connected}
+	info := &SessionInfo{Console: name, Remote: remote, Connected: connected, Encryption: start.encryption}
 	sc.mu.Lock()
 	sc.session = info
 	sc.mu.Unlock()
 	connLog.Info("console logged in", "console", res.Console, "pam_user", res.PAMUser,
-		"protocol", res.Protocol.String(), "hello_version", res.HelloVersion)
+		"protocol", res.Protocol.String(), "hello_version", res.HelloVersion, "encryption", encryptionOrNone(start.encryption))
 
 	// From here on the session has its own log rate.
 	log := slog.New(logbound.NewLimiter(s.log.Handler(), sessionLogRate, sessionLogBurst)).
@@ -740,7 +821,7 @@ func (s *Server) serve(sc *serverConn) {
 		sc.close(cause)
 	})
 	defer acct.close()
-	w := &serverWriter{c: sc.c, timeout: cmp.Or(s.WriteTimeout, DefaultWriteTimeout), acct: acct}
+	w := &serverWriter{c: c, timeout: cmp.Or(s.WriteTimeout, DefaultWriteTimeout), acct: acct}
 	sc.mu.Lock()
 	sc.w = w
 	sc.mu.Unlock()
@@ -757,6 +838,8 @@ func (s *Server) serve(sc *serverConn) {
 		Budget:     acct,
 		Connected:  connected,
 		Sessions:   s.Sessions,
+
+		PromptTimeout: s.PromptTimeout,
 	})
 	err = runSession(sc.ctx, w, ua, sc)
 	if errors.Is(err, ErrServerClosed) && sc.ctx.Err() == nil {
@@ -812,6 +895,24 @@ type recvResult struct {
 	err error
 }
 
+// sessionConn is a UA's connection during a session: it sends as the
+// connection does and receives (for prompts) from the session's reader.
+type sessionConn struct {
+	Conn
+	in <-chan recvResult
+}
+
+// RecvContext returns the next packet the session's reader got, or the
+// cause of ctx's end.
+func (c sessionConn) RecvContext(ctx context.Context) (bsock.Packet, error) {
+	select {
+	case r := <-c.in:
+		return r.p, r.err
+	case <-ctx.Done():
+		return bsock.Packet{}, context.Cause(ctx)
+	}
+}
+
 // runSession is Session; sc (nil outside a Server) learns the session's
 // state for a graceful shutdown.
 func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error {
@@ -849,6 +950,13 @@ func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error
 		cancel(errors.New("uacontext: session ended"))
 		<-readerDone
 	}()
+	// The prompts of a running command read the console's answers
+	// through the session's reader, which owns the connection's input.
+	if ua.conn != nil {
+		orig := ua.conn
+		ua.conn = sessionConn{Conn: orig, in: in}
+		defer func() { ua.conn = orig }()
+	}
 
 	var draining <-chan struct{}
 	if sc != nil {

@@ -39,6 +39,10 @@ type Console struct {
 	// PAMVerifier); the session then runs as that user, with the ACLs of
 	// the User resource of that name (see UserSource).
 	UsePAM bool
+	// TLS is the console's TLS policy (its TLS Enable and TLS Require);
+	// the zero value, TLSNone, lets it log in without TLS too. The key
+	// is also its TLS-PSK key.
+	TLS TLSPolicy
 }
 
 // Options configure NewUA. Zero fields get defaults.
@@ -75,6 +79,9 @@ type Options struct {
 	// Sessions lists the sessions of the server the session runs in
 	// (Server.Sessions); nil means this session is the only one.
 	Sessions func() []SessionInfo
+	// PromptTimeout bounds each wait for the answer to a prompt (see
+	// UA.PromptTimeout); zero means no limit.
+	PromptTimeout time.Duration
 }
 
 // UA is the user agent context of one console session, the state the
@@ -115,6 +122,14 @@ type UA struct {
 	// Connected is when the console connected.
 	Connected time.Time
 
+	// PromptTimeout bounds each wait for the answer to a prompt (GetCmd
+	// and everything built on it): without an answer in time the prompt
+	// fails with ErrPromptTimeout. Zero means no limit.
+	PromptTimeout time.Duration
+
+	prompts promptList // the selection list of StartPrompt/AddPrompt
+	waiting bool       // a prompt waits for the console's answer
+
 	out        *formatter.Formatter // the session's formatter ("ua->send")
 	audit      Audit
 	remote     string
@@ -147,6 +162,7 @@ func NewUA(c Conn, opts Options) *UA {
 	if ua.Connected.IsZero() {
 		ua.Connected = time.Now()
 	}
+	ua.PromptTimeout = opts.PromptTimeout
 	if opts.Console != nil {
 		ua.acl = opts.Console.ACL.Compile()
 	}

@@ -6,8 +6,10 @@
 // Usage:
 //
 //	uaconsoled [-c PATH] [-listen 127.0.0.1:9101] [-password secret]
-//	           [-max-console-connections 20] [-catalog-size N] [-seed N]
-//	           [-fail-delay 5s] [-log-level info] [-shutdown-grace 30s]
+//	           [-max-console-connections 20] [-tls-policy none]
+//	           [-catalog-size N] [-seed N] [-fail-delay 5s]
+//	           [-log-level info] [-shutdown-grace 30s]
+//	           [-prompt-timeout 0] [-job-duration 20s]
 //
 // -c (or -config) names a Bareos Director configuration, a file or a
 // directory as bareos-dir -c reads it (DIR/bareos-dir.conf, else
@@ -21,6 +23,18 @@
 // Without either, the
 // default console ("*UserAgent*") logs in with "secret" on
 // 127.0.0.1:9101. Logs are structured (log/slog) on standard error.
+//
+// Consoles that start TLS-PSK (bconsole since Bareos 18.2 with its
+// default configuration, python-bareos on Python 3.13 and later) are
+// served inside TLS, as by the Director; those that send a cleartext
+// Hello are let in according to their console's TLS Enable and TLS
+// Require, the default console's being the Director resource's (the
+// Director's default is to require TLS), or -tls-policy (none, enabled,
+// required); without a Director resource it is none: cleartext and
+// TLS-PSK consoles are both let in. The Director resource's TLS Protocol,
+// TLS Cipher List and TLS Cipher Suites bound the TLS-PSK handshake, and
+// its TLS Certificate serves TLS with certificates to clients that offer
+// no PSK.
 //
 // SIGHUP reloads the configuration: if it is valid, new logins see its
 // consoles (running sessions keep theirs); if not, the error is logged
@@ -52,6 +66,7 @@ import (
 	"github.com/uaformat/uaformat/bsock"
 	dirconfig "github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/demo"
+	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -78,18 +93,38 @@ type config struct {
 	passwordSet bool // -password or $UACONSOLED_PASSWORD given
 	configPath  string
 	catalogSize int
+	bigDirFiles int
 	seed        uint64
 	failDelay   time.Duration
 	logLevel    slog.Level
 	grace       time.Duration
 	maxConsoles int
 	maxSet      bool // -max-console-connections given
+	tlsPolicy   policyFlag
+	tlsSet      bool // -tls-policy given
+	promptWait  time.Duration
+	jobDuration time.Duration
 
 	maxUnauth        int   // -max-unauthenticated
 	maxUnauthPerHost int   // -max-unauthenticated-per-host
 	outputMemory     int64 // -output-memory-mib, in bytes
 	audit            bool  // -audit
 	auditSet         bool  // -audit given
+}
+
+// policyFlag is the value of -tls-policy.
+type policyFlag uacontext.TLSPolicy
+
+func (p *policyFlag) String() string { return uacontext.TLSPolicy(*p).String() }
+
+func (p *policyFlag) Set(s string) error {
+	for _, v := range []uacontext.TLSPolicy{uacontext.TLSNone, uacontext.TLSEnabled, uacontext.TLSRequired} {
+		if s == v.String() || s == fmt.Sprint(int(v)) {
+			*p = policyFlag(v)
+			return nil
+		}
+	}
+	return fmt.Errorf("want none, enabled or required")
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -102,15 +137,19 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.configPath, "c", "", "Bareos Director configuration: a file, or a `directory` as bareos-dir -c reads it")
 	fs.StringVar(&cfg.configPath, "config", "", "the same as -c")
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
+	fs.IntVar(&cfg.bigDirFiles, "bigdir-files", 0, "files in "+sampledir.BigDir+" of the generated catalog (default: 400 per job of -catalog-size; negative: none)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
 	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "failed-login throttle: the wait before the next password check from an address after a failure, doubling per failure up to 1m (0: no throttling)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
 	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
+	fs.Var(&cfg.tlsPolicy, "tls-policy", "TLS policy of the default console for cleartext logins: `none`, enabled or required (TLS-PSK is always accepted; default: the Director resource's TLS Enable and TLS Require, else none)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	fs.IntVar(&cfg.maxUnauth, "max-unauthenticated", uacontext.DefaultMaxUnauthenticated, "connections that have not logged in kept at once (negative: no limit)")
 	fs.IntVar(&cfg.maxUnauthPerHost, "max-unauthenticated-per-host", uacontext.DefaultMaxUnauthenticatedPerHost, "connections that have not logged in kept at once per host (negative: no limit)")
 	outputMiB := fs.Int64("output-memory-mib", uacontext.DefaultOutputMemory>>20, "`MiB` that all sessions together may hold for answers not yet sent (negative: no limit)")
 	fs.BoolVar(&cfg.audit, "audit", false, "audit console commands, as the Director's Auditing (default: the Director resource's)")
+	fs.DurationVar(&cfg.promptWait, "prompt-timeout", 0, "how long a command waits for the answer to a question (0: no limit)")
+	fs.DurationVar(&cfg.jobDuration, "job-duration", sampledir.DefaultRunDuration, "how long the jobs started by run and restore run")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -127,6 +166,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 			cfg.maxSet = true
 		case "audit":
 			cfg.auditSet = true
+		case "tls-policy":
+			cfg.tlsSet = true
 		}
 	})
 	cfg.outputMemory = *outputMiB << 20
@@ -159,6 +200,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if cfg.listen == "" {
 		return cfg, errors.New("-listen must not be empty")
+	}
+	if cfg.promptWait < 0 || cfg.jobDuration <= 0 {
+		return cfg, fmt.Errorf("-prompt-timeout must not be negative and -job-duration must be positive")
 	}
 	if cfg.grace < 0 {
 		return cfg, fmt.Errorf("-shutdown-grace must not be negative, got %v", cfg.grace)
@@ -261,12 +305,17 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		failDelay = -1 // -fail-delay 0: no delay
 	}
 	dc := demo.Config{
-		Password:    cfg.password,
-		Consoles:    d.cons,
-		CatalogSize: cfg.catalogSize,
-		Seed:        cfg.seed,
-		FailDelay:   failDelay,
-		Log:         log,
+		Password:      cfg.password,
+		Consoles:      d.cons,
+		Configuration: d.cons.cur.Load,
+		CatalogSize:   cfg.catalogSize,
+		BigDirFiles:   cfg.bigDirFiles,
+		Seed:          cfg.seed,
+		FailDelay:     failDelay,
+		Log:           log,
+
+		PromptTimeout: cfg.promptWait,
+		RunDuration:   cfg.jobDuration,
 
 		MaxConsoleConnections:     cfg.maxConsoles,
 		MaxUnauthenticated:        cfg.maxUnauth,
@@ -274,9 +323,18 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		OutputMemory:              cfg.outputMemory,
 		Audit:                     uacontext.Audit{Enabled: cfg.audit},
 	}
+	dc.DefaultTLSPolicy = uacontext.TLSPolicy(cfg.tlsPolicy)
 	if conf != nil && conf.Director != nil {
 		dir := conf.Director
 		dc.DirectorName = dir.Name
+		if !cfg.tlsSet {
+			dc.DefaultTLSPolicy = dir.TLS.Policy()
+		}
+		tc, err := dir.TLS.ServerConfig()
+		if err != nil {
+			return nil, fmt.Errorf("Director resource (%s): %w", dir.Pos, err)
+		}
+		dc.TLS = tc
 		if !cfg.passwordSet {
 			dc.Key = dir.Password.Key()
 			d.password = "the Director resource's (" + dir.Pos.String() + ")"
@@ -326,6 +384,7 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 		fmt.Fprintf(stdout, "uaconsoled: Director %q listening on %s\n", d.srv.Director.Name, ln.Addr())
 	}
 	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", d.password)
+	fmt.Fprintf(stdout, "uaconsoled: TLS-PSK accepted; cleartext logins of the default console: %s\n", cleartextRule(d.srv.DefaultTLSPolicy))
 	d.log.Info("serving", "addr", strings.Join(addrs, ","), "director", d.srv.Director.Name,
 		"consoles", d.cons.count(), "catalog_size", d.cfg.catalogSize)
 	served := make(chan error, len(lns))
@@ -363,4 +422,15 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 	}
 	d.log.Info("stopped")
 	return nil
+}
+
+// cleartextRule describes which cleartext logins a TLS policy lets in.
+func cleartextRule(p uacontext.TLSPolicy) string {
+	switch p {
+	case uacontext.TLSNone:
+		return "allowed (TLS policy none)"
+	case uacontext.TLSEnabled:
+		return "only consoles older than 18.2 (TLS policy enabled)"
+	}
+	return "refused (TLS policy required)"
 }

@@ -39,9 +39,15 @@ type Config struct {
 	// ConfigText, if set, is parsed like ConfigFile (named "config" in
 	// errors); both may be given.
 	ConfigText string
-	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
+	// Configuration, if set, returns the configuration whose Director,
+	// Console, Profile and User resources show prints (the current one,
+	// after a reload); nil means those of ConfigFile and ConfigText.
+	Configuration func() *config.Config
+	// CatalogSize, Seed and BigDirFiles shape the sample catalog (see
+	// sampledir.Options).
 	CatalogSize int
 	Seed        uint64
+	BigDirFiles int
 	// FailDelay throttles failed logins: see uacontext.Server (0: the
 	// Director's 5 s, negative: none).
 	FailDelay time.Duration
@@ -63,6 +69,24 @@ type Config struct {
 	PAM                       uacontext.PAMVerifier
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
+	// RunDuration is how long jobs started by run run (real time); zero
+	// means sampledir.DefaultRunDuration. Clock times them (nil:
+	// time.Now).
+	RunDuration time.Duration
+	Clock       func() time.Time
+	// PromptTimeout bounds each wait for an answer to a prompt (0: no
+	// limit).
+	PromptTimeout time.Duration
+	// Poll is how often wait looks at the running jobs (0:
+	// dircmd.DefaultPoll).
+	Poll time.Duration
+	// DefaultTLSPolicy is the default console's TLS policy (see
+	// uacontext.Server); the zero value lets it in without TLS too.
+	// Named consoles have theirs from the configuration.
+	DefaultTLSPolicy uacontext.TLSPolicy
+	// TLS configures TLS (see uacontext.Server); nil: TLS-PSK with
+	// tlspsk's defaults.
+	TLS *uacontext.TLSConfig
 }
 
 // NewServer builds the demo Director's server.
@@ -75,11 +99,12 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		key = bsock.PasswordKey(cfg.Password)
 	}
 	consoles := cfg.Consoles
+	var confs []*config.Config
 	if consoles != nil && (cfg.ConfigFile != "" || cfg.ConfigText != "") {
 		return nil, errors.New("demo: Consoles excludes ConfigFile and ConfigText")
 	}
+	showConf := cfg.Configuration
 	if consoles == nil {
-		var confs []*config.Config
 		if cfg.ConfigFile != "" {
 			conf, err := config.Load(cfg.ConfigFile, config.Options{Logger: cfg.Log})
 			if err != nil {
@@ -95,11 +120,18 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 			confs = append(confs, conf)
 		}
 		consoles = configs(confs)
+		if showConf == nil && len(confs) > 0 {
+			merged := merge(confs)
+			showConf = func() *config.Config { return merged }
+		}
 	}
-	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize})
+	sample := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, BigDirFiles: cfg.BigDirFiles, Password: cfg.Password,
+		RunDuration: cfg.RunDuration, Clock: cfg.Clock})
+	dir := director{Director: sample, conf: showConf}
 	table := uacontext.NewTable(uacontext.ReferenceCommands()...)
 	table.Add(uacontext.Builtins()...)
-	table.Add(dircmd.Commands(dir, dircmd.Options{Now: dir.Now})...)
+	table.Add(dircmd.Commands(dir, dircmd.Options{Now: sample.Now})...)
+	table.Add(dircmd.InteractiveCommands(withConfig{sample, confs}, dircmd.Options{Now: sample.Now, Poll: cfg.Poll})...)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -120,6 +152,9 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		WriteTimeout: cfg.WriteTimeout,
 
 		MaxConsoleConnections:     cfg.MaxConsoleConnections,
+		PromptTimeout:             cfg.PromptTimeout,
+		DefaultTLSPolicy:          cfg.DefaultTLSPolicy,
+		TLS:                       cfg.TLS,
 		MaxFailDelay:              cfg.MaxFailDelay,
 		MaxUnauthenticated:        cfg.MaxUnauthenticated,
 		MaxUnauthenticatedPerHost: cfg.MaxUnauthenticatedPerHost,
@@ -151,6 +186,40 @@ func (cs configs) LookupUser(ctx context.Context, name string) (*uacontext.Conso
 	return nil, fmt.Errorf("demo: user %.40q: %w", name, uacontext.ErrUnknownUser)
 }
 
+// withConfig adds the Console and Profile resources of the configuration
+// to the sample Director (for .consoles and .profiles).
+type withConfig struct {
+	*sampledir.Director
+	confs []*config.Config
+}
+
+var _ dircmd.ExtraResources = withConfig{}
+
+// JobDefs returns no JobDefs resources: the sample has none.
+func (withConfig) JobDefs() []dircmd.NamedResource { return nil }
+
+// Profiles returns the configuration's Profile resources.
+func (w withConfig) Profiles() []dircmd.NamedResource {
+	var out []dircmd.NamedResource
+	for _, c := range w.confs {
+		for _, p := range c.Profiles {
+			out = append(out, dircmd.NamedResource{Name: p.Name})
+		}
+	}
+	return out
+}
+
+// Consoles returns the configuration's Console resources.
+func (w withConfig) Consoles() []dircmd.NamedResource {
+	var out []dircmd.NamedResource
+	for _, c := range w.confs {
+		for _, con := range c.Consoles {
+			out = append(out, dircmd.NamedResource{Name: con.Name})
+		}
+	}
+	return out
+}
+
 // Consoles returns the named consoles of a configuration as sessions see
 // them (their ACLs merged with those of their profiles).
 func Consoles(conf *config.Config) []uacontext.Console {
@@ -161,6 +230,21 @@ func Consoles(conf *config.Config) []uacontext.Console {
 			continue // not from Load or Parse
 		}
 		out = append(out, *uc)
+	}
+	return out
+}
+
+// merge joins the resources of several configurations (the first
+// Director resource wins).
+func merge(confs []*config.Config) *config.Config {
+	out := &config.Config{}
+	for _, c := range confs {
+		if out.Director == nil {
+			out.Director = c.Director
+		}
+		out.Consoles = append(out.Consoles, c.Consoles...)
+		out.Profiles = append(out.Profiles, c.Profiles...)
+		out.Users = append(out.Users, c.Users...)
 	}
 	return out
 }

@@ -17,8 +17,10 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"sync"
 	"time"
 
+	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
 
@@ -38,16 +40,28 @@ type Options struct {
 	// job); it decides "status director" and the durations of running
 	// jobs.
 	Now func() time.Time
+	// Password is the Director's password, which show prints in its
+	// Director resource and the default console (default "secret").
+	Password string
+	// Clock is the real clock that times the jobs started by run
+	// (default time.Now), and RunDuration how long they run (default
+	// DefaultRunDuration).
+	Clock       func() time.Time
+	RunDuration time.Duration
 }
 
 // Name is the sample Director's name.
 const Name = "bareos-dir"
 
-// Director is the sample Director. It is immutable after New and safe for
+// Director is the sample Director. Its generated configuration and
+// catalog are immutable after New; what consoles change (jobs run,
+// canceled and deleted, volumes and pools deleted, resources enabled or
+// disabled) is kept in memory on top (see live.go). It is safe for
 // concurrent use.
 type Director struct {
 	opts    Options
 	started time.Time
+	live    liveState
 
 	jobRes    []dircmd.JobResource
 	clientRes []dircmd.ClientResource
@@ -57,6 +71,15 @@ type Director struct {
 	schedules []dircmd.ScheduleResource
 	catalogs  []dircmd.NamedResource
 	messages  []dircmd.NamedResource
+	cfg       config
+
+	// mu guards media and pools, which the storage commands change
+	// (copy on write: readers take the slices under the read lock).
+	mu      sync.RWMutex
+	changer *changer // the tape library of storage Tape (guarded by mu)
+
+	logOnce sync.Once
+	logIDs  []uint64 // logIDs[i]: the LogId before the first entry of job i
 
 	clients  []dircmd.ClientRecord
 	pools    []dircmd.PoolRecord
@@ -69,11 +92,30 @@ type Director struct {
 	paths    []string          // paths[id-1] is the path of PathId id
 	pathIDs  map[string]uint64 // path -> PathId
 	parents  []uint64          // parents[id-1]: PathId of the parent (0: none)
+	children [][]uint64        // children[id-1]: PathIds of the sub-directories
 	trees    map[string]*tree  // per client: backed-up tree
 	jobFiles []jobContent      // per job (index JobID-1)
 }
 
-var _ dircmd.Catalog = (*Director)(nil)
+// The sample has every capability of a Director's catalog.
+var _ interface {
+	dircmd.Catalog
+	dircmd.JobRecords
+	dircmd.FileRecords
+	dircmd.MediaRecords
+	dircmd.ClientRecords
+	dircmd.PoolRecords
+	dircmd.StorageRecords
+	dircmd.Bvfs
+	dircmd.StatusReporter
+	dircmd.JobLogs
+	dircmd.JobStatistics
+	dircmd.FileSetRecords
+	dircmd.MediaUpdater
+	dircmd.FileDaemons
+	dircmd.StorageDaemons
+	dircmd.Configuration
+} = (*Director)(nil)
 
 // New builds the sample Director.
 func New(opts Options) *Director {
@@ -92,7 +134,17 @@ func New(opts Options) *Director {
 	if opts.Start.IsZero() {
 		opts.Start = time.Date(2024, 1, 1, 21, 0, 0, 0, time.UTC)
 	}
+	if opts.Password == "" {
+		opts.Password = "secret"
+	}
 	d := &Director{opts: opts}
+	cfg, err := buildConfig(opts.Password)
+	if err != nil {
+		// The configuration is static; TestConfiguration keeps it valid.
+		panic(err)
+	}
+	d.cfg = cfg
+	d.changer = newChanger()
 	d.resources()
 	d.buildTrees()
 	d.generate()
@@ -137,7 +189,7 @@ func (d *Director) resources() {
 	d.jobRes = []dircmd.JobResource{
 		{Name: "BackupClient1", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "bareos-fd", Pool: "Incremental", Storage: "File", FileSet: "SelfTest", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
 		{Name: "BackupCatalog", Type: dircmd.JobTypeBackup, Level: dircmd.LevelFull, Enabled: true, Client: "bareos-fd", Pool: "Full", Storage: "File", FileSet: "Catalog", Schedule: "WeeklyCycleAfterBackup", Messages: "Standard", Priority: 11},
-		{Name: "RestoreFiles", Type: dircmd.JobTypeRestore, Level: dircmd.LevelFull, Enabled: true, Client: "bareos-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Messages: "Standard", Priority: 10},
+		{Name: "RestoreFiles", Type: dircmd.JobTypeRestore, Level: dircmd.LevelFull, Enabled: true, Client: "bareos-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Messages: "Standard", Priority: 10, Where: "/tmp/bareos-restores"},
 		{Name: "backup-web01", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "web01-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
 		{Name: "backup-db01", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "db01-fd", Pool: "Incremental", Storage: "File", FileSet: "LinuxAll", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
 		{Name: "backup-mail", Type: dircmd.JobTypeBackup, Level: dircmd.LevelIncremental, Enabled: true, Client: "mail-fd", Pool: "Incremental", Storage: "Tape", FileSet: "LinuxAll", Schedule: "WeeklyCycle", Messages: "Standard", Priority: 10},
@@ -155,7 +207,7 @@ func (d *Director) resources() {
 		{Name: "File", Address: "bareos-sd.example.com", Port: 9103, MediaType: "File", Enabled: true},
 		{Name: "Tape", Address: "bareos-sd.example.com", Port: 9103, MediaType: "LTO-6", Enabled: true},
 	}
-	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}}
+	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}, {Name: "PostgreSQL"}}
 	d.schedules = []dircmd.ScheduleResource{
 		{Name: "WeeklyCycle", Enabled: true},
 		{Name: "WeeklyCycleAfterBackup", Enabled: true},
@@ -188,10 +240,14 @@ func poolRecord(id uint64, name, typ, label string, maxVols, retention, maxBytes
 }
 
 // Jobs returns the Job resources.
-func (d *Director) Jobs() []dircmd.JobResource { return d.jobRes }
+func (d *Director) Jobs() []dircmd.JobResource {
+	return withEnabled(d, uacontext.ResJob, d.jobRes, func(j *dircmd.JobResource) (string, *bool) { return j.Name, &j.Enabled })
+}
 
 // Clients returns the Client resources.
-func (d *Director) Clients() []dircmd.ClientResource { return d.clientRes }
+func (d *Director) Clients() []dircmd.ClientResource {
+	return withEnabled(d, uacontext.ResClient, d.clientRes, func(c *dircmd.ClientResource) (string, *bool) { return c.Name, &c.Enabled })
+}
 
 // Pools returns the Pool resources.
 func (d *Director) Pools() []dircmd.PoolResource { return d.poolRes }
@@ -203,7 +259,9 @@ func (d *Director) Storages() []dircmd.StorageResource { return d.storeRes }
 func (d *Director) FileSets() []dircmd.NamedResource { return d.filesets }
 
 // Schedules returns the Schedule resources.
-func (d *Director) Schedules() []dircmd.ScheduleResource { return d.schedules }
+func (d *Director) Schedules() []dircmd.ScheduleResource {
+	return withEnabled(d, uacontext.ResSchedule, d.schedules, func(s *dircmd.ScheduleResource) (string, *bool) { return s.Name, &s.Enabled })
+}
 
 // Catalogs returns the Catalog resources.
 func (d *Director) Catalogs() []dircmd.NamedResource { return d.catalogs }
@@ -417,18 +475,18 @@ func (d *Director) generate() {
 
 // index of the job in d.jobs, or -1.
 func (d *Director) jobIndex(id uint64) int {
-	if id == 0 || id > uint64(len(d.jobs)) {
+	if id == 0 || id > uint64(len(d.jobs)) || d.isDeleted(id) {
 		return -1
 	}
 	return int(id - 1)
 }
 
-// ListJobs implements dircmd.Catalog.
+// ListJobs implements dircmd.JobRecords.
 func (d *Director) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	return dircmd.SelectJobs(d.jobs, q, d.wroteVolume), nil
+	return dircmd.SelectJobs(d.allJobs(), q, d.wroteVolume), nil
 }
 
 func (d *Director) wroteVolume(jobID uint64, volume string) bool {
@@ -440,18 +498,21 @@ func (d *Director) wroteVolume(jobID uint64, volume string) bool {
 	return false
 }
 
-// JobByID implements dircmd.Catalog.
+// JobByID implements dircmd.JobRecords.
 func (d *Director) JobByID(_ context.Context, id uint64) (dircmd.Job, error) {
 	i := d.jobIndex(id)
 	if i < 0 {
+		if j, ok := d.liveJobByID(id); ok {
+			return j, nil
+		}
 		return dircmd.Job{}, fmt.Errorf("job %d: %w", id, dircmd.ErrNotFound)
 	}
 	return d.jobs[i], nil
 }
 
-// JobByUnique implements dircmd.Catalog.
+// JobByUnique implements dircmd.JobRecords.
 func (d *Director) JobByUnique(_ context.Context, job string) (dircmd.Job, error) {
-	for _, j := range d.jobs {
+	for _, j := range d.allJobs() {
 		if j.Job == job {
 			return j, nil
 		}
@@ -459,26 +520,31 @@ func (d *Director) JobByUnique(_ context.Context, job string) (dircmd.Job, error
 	return dircmd.Job{}, fmt.Errorf("job %q: %w", job, dircmd.ErrNotFound)
 }
 
-// ClientRecords implements dircmd.Catalog.
+// ClientRecords implements dircmd.ClientRecords.
 func (d *Director) ClientRecords(context.Context) ([]dircmd.ClientRecord, error) {
 	return d.clients, nil
 }
 
-// PoolRecords implements dircmd.Catalog.
-func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) { return d.pools, nil }
+// PoolRecords implements dircmd.PoolRecords.
+func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) {
+	return d.livePools(), nil
+}
 
-// StorageRecords implements dircmd.Catalog.
+// StorageRecords implements dircmd.StorageRecords.
 func (d *Director) StorageRecords(context.Context) ([]dircmd.StorageRecord, error) {
 	return d.storages, nil
 }
 
-// ListMedia implements dircmd.Catalog.
+// ListMedia implements dircmd.MediaRecords.
 func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd.Media, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var out []dircmd.Media
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
+		if d.mediaDeleted(m.MediaID) {
+			continue
+		}
 		switch {
 		case q.VolumeName != "":
 			if m.VolumeName != q.VolumeName {
@@ -501,27 +567,32 @@ func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd
 	return out, nil
 }
 
-// JobMedia implements dircmd.Catalog.
+// JobMedia implements dircmd.MediaRecords.
 func (d *Director) JobMedia(_ context.Context, jobID uint64) ([]dircmd.JobMedia, error) {
 	var out []dircmd.JobMedia
+	if d.isDeleted(jobID) {
+		return nil, nil
+	}
 	for _, jm := range d.jobMedia {
-		if jm.JobID == jobID {
+		if jm.JobID == jobID && !d.mediaDeleted(jm.MediaID) {
 			out = append(out, jm)
 		}
 	}
 	return out, nil
 }
 
-// Status implements dircmd.Catalog.
+// Status implements dircmd.StatusReporter.
 func (d *Director) Status(context.Context) (dircmd.DirectorStatus, error) {
+	started, running := d.liveCounts()
 	return dircmd.DirectorStatus{
 		BinaryInfo: "self-compiled",
 		Started:    d.started,
-		JobsRun:    uint64(min(len(d.jobs), 12)),
+		JobsRun:    uint64(min(len(d.jobs), 12)) + started,
+		Running:    running,
 	}, nil
 }
 
-// Scheduled implements dircmd.Catalog: the jobs with schedule WeeklyCycle
+// Scheduled implements dircmd.StatusReporter: the jobs with schedule WeeklyCycle
 // run at 21:00 (Full on the first Saturday of the month, Differential on
 // the other Saturdays, Incremental otherwise), BackupCatalog
 // (WeeklyCycleAfterBackup) at 21:10 as Full.
@@ -532,7 +603,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 	days = min(days, 500)
 	var out []dircmd.ScheduledRun
 	enabledClient := map[string]bool{}
-	for _, c := range d.clientRes {
+	for _, c := range d.Clients() {
 		enabledClient[c.Name] = c.Enabled
 	}
 	end := now.Add(time.Duration(days) * 24 * time.Hour)
@@ -541,7 +612,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 	}
 	for day := 0; day <= days+1; day++ {
 		date := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, now.Location()).AddDate(0, 0, day)
-		for _, j := range d.jobRes {
+		for _, j := range d.Jobs() {
 			if !j.Enabled || !enabledClient[j.Client] {
 				continue
 			}
@@ -575,7 +646,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 }
 
 func (d *Director) appendableVolume(pool string) string {
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		if m.Pool == pool && m.VolStatus == "Append" {
 			return m.VolumeName
 		}
@@ -583,10 +654,16 @@ func (d *Director) appendableVolume(pool string) string {
 	return ""
 }
 
-// Terminated implements dircmd.Catalog: the last ten jobs.
+// Terminated implements dircmd.StatusReporter: the last ten jobs.
 func (d *Director) Terminated(context.Context) ([]dircmd.TerminatedJob, error) {
 	var out []dircmd.TerminatedJob
-	for _, j := range d.jobs[max(0, len(d.jobs)-10):] {
+	var done []dircmd.Job
+	for _, j := range d.allJobs() {
+		if j.JobStatus != dircmd.JobStatusRunning && j.JobStatus != 't' {
+			done = append(done, j)
+		}
+	}
+	for _, j := range done[max(0, len(done)-10):] {
 		out = append(out, dircmd.TerminatedJob{
 			JobID: j.JobID, Job: j.Job, Type: j.Type, Level: j.Level, Status: j.JobStatus,
 			Files: j.JobFiles, Bytes: j.JobBytes, Finished: j.EndTime,
