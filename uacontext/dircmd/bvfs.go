@@ -330,4 +330,3 @@ func (c *cmds) bvfsVersions(ctx context.Context, ua *uacontext.UA) error {
 	}
 	return c.streamEntries(ctx, ua, "versions", seq, false)
 }
-
