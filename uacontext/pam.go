@@ -41,6 +41,3 @@ type UserSource interface {
 
 // ErrUnknownUser is returned by a UserSource for a name it does not know.
 var ErrUnknownUser = errors.New("uacontext: unknown user")
-
-// errNoPAMVerifier refuses a PAM console on a server without PAMVerifier.
-var errNoPAMVerifier = errors.New("uacontext: the console requires a PAM login, but the server has no PAM verifier")

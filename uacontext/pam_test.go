@@ -15,7 +15,7 @@ import (
 
 // pamSource knows a PAM console "webui", a plain console "plain" and the
 // User "alice".
-type pamSource struct{ noUsers bool }
+type pamSource struct{}
 
 func (pamSource) LookupConsole(_ context.Context, name string) (*Console, error) {
 	switch name {

@@ -332,7 +332,7 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		}
 		tc, err := dir.TLS.ServerConfig()
 		if err != nil {
-			return nil, fmt.Errorf("Director resource (%s): %w", dir.Pos, err)
+			return nil, fmt.Errorf("director resource (%s): %w", dir.Pos, err)
 		}
 		dc.TLS = tc
 		if !cfg.passwordSet {
