@@ -471,9 +471,9 @@ func bigTable(rows int) *Table {
 // memory in use stays near the budget, and another console keeps
 // working.
 func TestAbuseMemoryBudget(t *testing.T) {
-	consoles, rows, budget := 8, 100_000, int64(48<<20)
+	consoles, rows, budget := 6, 60_000, int64(24<<20)
 	if fullSize() {
-		consoles, budget = 40, DefaultOutputMemory
+		consoles, rows, budget = 40, 100_000, DefaultOutputMemory
 	}
 	srv := abuseServer()
 	srv.OutputMemory = budget
