@@ -35,7 +35,11 @@ func Example_server() {
 		Director:   uacontext.DirectorInfo{Name: "bareos-dir"},
 		DefaultKey: bsock.PasswordKey("secret"),
 		Table:      table,
-		// Consoles: named consoles; FailDelay 0 = the Director's 5 s; MaxConsoleConnections 0 = 20
+		// Consoles: named consoles, or any ConsoleSource, consulted at every login.
+		// TLS-PSK is always accepted (each console's key is its PSK); which cleartext logins
+		// get in follows Console.TLS and DefaultTLSPolicy (zero: TLSNone, cleartext too;
+		// the Director's default is TLSRequired). TLS: versions, suites, certificates.
+		// FailDelay 0 = the Director's 5 s; MaxConsoleConnections 0 = the Director's 20
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

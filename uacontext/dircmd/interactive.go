@@ -23,6 +23,7 @@ const DefaultPoll = time.Second
 // console questions or change the Director's state, for cat:
 //
 //	run      needs cat to implement JobRunner
+//	rerun    needs JobRunner (and JobRecords for the jobs it reruns)
 //	cancel   needs JobController
 //	wait     needs JobController
 //	delete   needs CatalogEditor
@@ -54,6 +55,7 @@ func InteractiveCommands(cat Catalog, opts Options) []uacontext.Command {
 	}
 	if r, ok := cat.(JobRunner); ok {
 		add("run", func(ctx context.Context, ua *uacontext.UA) error { return c.doRun(ctx, ua, r, RunRequest{}) })
+		add("rerun", func(ctx context.Context, ua *uacontext.UA) error { return c.rerun(ctx, ua, r) })
 	}
 	if jc, ok := cat.(JobController); ok {
 		add("cancel", func(ctx context.Context, ua *uacontext.UA) error { return c.cancel(ctx, ua, jc) })
@@ -815,9 +817,13 @@ func (c *cmds) statusRunning(ua *uacontext.UA, jobs []RunningJob) {
 	if mode == apimode.Off {
 		ua.SendMsg("\nRunning Jobs:\n")
 		// Every connected console, as the Director lists its console
-		// control jobs.
+		// control jobs; one connected through TLS with its cipher on the
+		// next line, as the Director shows the ciphers of its connections.
 		for _, s := range ua.Sessions() {
 			ua.SendMsg("Console connected at %s\n", shortTime(s.Connected))
+			if s.Encryption != "" {
+				ua.SendMsg(" Encryption: %s\n", s.Encryption)
+			}
 		}
 	}
 	if mode == apimode.JSON {
