@@ -680,10 +680,10 @@ func TestClose(t *testing.T) {
 	}
 }
 
-// TestLoginRefusedInWords: whether the Director ends the login of an
-// unknown console with BNET_TERMINATE or refuses a wrong password, Dial
-// says so in words, after trying both protocols, and the error still wraps
-// the protocol detail.
+// TestLoginRefusedInWords: whether the Director ends the cleartext login
+// of an unknown console with BNET_TERMINATE or refuses a wrong password,
+// Dial says so in words, after trying both protocols, and the error still
+// wraps the protocol detail. (Over TLS-PSK the refusal is ErrTLSRefused.)
 func TestLoginRefusedInWords(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -727,6 +727,7 @@ func TestLoginRefusedInWords(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			tt.opts.Timeout = 10 * time.Second
+			tt.opts.TLS.Disable = true // cleartext: the refusal comes from the CRAM-MD5 login
 			c, err := Dial(context.Background(), ln.Addr().String(), tt.opts)
 			if err == nil {
 				c.Close()
