@@ -6,8 +6,9 @@
 // Usage:
 //
 //	uaconsoled [-c PATH] [-listen 127.0.0.1:9101] [-password secret]
-//	           [-max-console-connections 20] [-catalog-size N] [-seed N]
-//	           [-fail-delay 5s] [-log-level info] [-shutdown-grace 30s]
+//	           [-max-console-connections 20] [-tls-policy none]
+//	           [-catalog-size N] [-seed N] [-fail-delay 5s]
+//	           [-log-level info] [-shutdown-grace 30s]
 //	           [-prompt-timeout 0] [-job-duration 20s]
 //
 // -c (or -config) names a Bareos Director configuration, a file or a
@@ -22,6 +23,18 @@
 // Without either, the
 // default console ("*UserAgent*") logs in with "secret" on
 // 127.0.0.1:9101. Logs are structured (log/slog) on standard error.
+//
+// Consoles that start TLS-PSK (bconsole since Bareos 18.2 with its
+// default configuration, python-bareos on Python 3.13 and later) are
+// served inside TLS, as by the Director; those that send a cleartext
+// Hello are let in according to their console's TLS Enable and TLS
+// Require, the default console's being the Director resource's (the
+// Director's default is to require TLS), or -tls-policy (none, enabled,
+// required); without a Director resource it is none: cleartext and
+// TLS-PSK consoles are both let in. The Director resource's TLS Protocol,
+// TLS Cipher List and TLS Cipher Suites bound the TLS-PSK handshake, and
+// its TLS Certificate serves TLS with certificates to clients that offer
+// no PSK.
 //
 // SIGHUP reloads the configuration: if it is valid, new logins see its
 // consoles (running sessions keep theirs); if not, the error is logged
@@ -86,8 +99,25 @@ type config struct {
 	grace       time.Duration
 	maxConsoles int
 	maxSet      bool // -max-console-connections given
+	tlsPolicy   policyFlag
+	tlsSet      bool // -tls-policy given
 	promptWait  time.Duration
 	jobDuration time.Duration
+}
+
+// policyFlag is the value of -tls-policy.
+type policyFlag uacontext.TLSPolicy
+
+func (p *policyFlag) String() string { return uacontext.TLSPolicy(*p).String() }
+
+func (p *policyFlag) Set(s string) error {
+	for _, v := range []uacontext.TLSPolicy{uacontext.TLSNone, uacontext.TLSEnabled, uacontext.TLSRequired} {
+		if s == v.String() || s == fmt.Sprint(int(v)) {
+			*p = policyFlag(v)
+			return nil
+		}
+	}
+	return fmt.Errorf("want none, enabled or required")
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -105,6 +135,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
 	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
+	fs.Var(&cfg.tlsPolicy, "tls-policy", "TLS policy of the default console for cleartext logins: `none`, enabled or required (TLS-PSK is always accepted; default: the Director resource's TLS Enable and TLS Require, else none)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	fs.DurationVar(&cfg.promptWait, "prompt-timeout", 0, "how long a command waits for the answer to a question (0: no limit)")
 	fs.DurationVar(&cfg.jobDuration, "job-duration", sampledir.DefaultRunDuration, "how long the jobs started by run and restore run")
@@ -122,6 +153,8 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 			cfg.passwordSet = true
 		case "max-console-connections":
 			cfg.maxSet = true
+		case "tls-policy":
+			cfg.tlsSet = true
 		}
 	})
 	if !cfg.listenSet {
@@ -246,9 +279,18 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 
 		MaxConsoleConnections: cfg.maxConsoles,
 	}
+	dc.DefaultTLSPolicy = uacontext.TLSPolicy(cfg.tlsPolicy)
 	if conf != nil && conf.Director != nil {
 		dir := conf.Director
 		dc.DirectorName = dir.Name
+		if !cfg.tlsSet {
+			dc.DefaultTLSPolicy = dir.TLS.Policy()
+		}
+		tc, err := dir.TLS.ServerConfig()
+		if err != nil {
+			return nil, fmt.Errorf("Director resource (%s): %w", dir.Pos, err)
+		}
+		dc.TLS = tc
 		if !cfg.passwordSet {
 			dc.Key = dir.Password.Key()
 			d.password = "the Director resource's (" + dir.Pos.String() + ")"
@@ -286,6 +328,7 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 		fmt.Fprintf(stdout, "uaconsoled: Director %q listening on %s\n", d.srv.Director.Name, ln.Addr())
 	}
 	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", d.password)
+	fmt.Fprintf(stdout, "uaconsoled: TLS-PSK accepted; cleartext logins of the default console: %s\n", cleartextRule(d.srv.DefaultTLSPolicy))
 	d.log.Info("serving", "addr", strings.Join(addrs, ","), "director", d.srv.Director.Name,
 		"consoles", d.cons.count(), "catalog_size", d.cfg.catalogSize)
 	served := make(chan error, len(lns))
@@ -323,4 +366,15 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 	}
 	d.log.Info("stopped")
 	return nil
+}
+
+// cleartextRule describes which cleartext logins a TLS policy lets in.
+func cleartextRule(p uacontext.TLSPolicy) string {
+	switch p {
+	case uacontext.TLSNone:
+		return "allowed (TLS policy none)"
+	case uacontext.TLSEnabled:
+		return "only consoles older than 18.2 (TLS policy enabled)"
+	}
+	return "refused (TLS policy required)"
 }

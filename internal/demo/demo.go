@@ -71,6 +71,13 @@ type Config struct {
 	// Poll is how often wait looks at the running jobs (0:
 	// dircmd.DefaultPoll).
 	Poll time.Duration
+	// DefaultTLSPolicy is the default console's TLS policy (see
+	// uacontext.Server); the zero value lets it in without TLS too.
+	// Named consoles have theirs from the configuration.
+	DefaultTLSPolicy uacontext.TLSPolicy
+	// TLS configures TLS (see uacontext.Server); nil: TLS-PSK with
+	// tlspsk's defaults.
+	TLS *uacontext.TLSConfig
 }
 
 // NewServer builds the demo Director's server.
@@ -141,6 +148,8 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 
 		MaxConsoleConnections: cfg.MaxConsoleConnections,
 		PromptTimeout:         cfg.PromptTimeout,
+		DefaultTLSPolicy:      cfg.DefaultTLSPolicy,
+		TLS:                   cfg.TLS,
 	}, nil
 }
 

@@ -817,9 +817,13 @@ func (c *cmds) statusRunning(ua *uacontext.UA, jobs []RunningJob) {
 	if mode == apimode.Off {
 		ua.SendMsg("\nRunning Jobs:\n")
 		// Every connected console, as the Director lists its console
-		// control jobs.
+		// control jobs; one connected through TLS with its cipher on the
+		// next line, as the Director shows the ciphers of its connections.
 		for _, s := range ua.Sessions() {
 			ua.SendMsg("Console connected at %s\n", shortTime(s.Connected))
+			if s.Encryption != "" {
+				ua.SendMsg(" Encryption: %s\n", s.Encryption)
+			}
 		}
 	}
 	if mode == apimode.JSON {
