@@ -177,8 +177,12 @@ type Client struct {
 	enc     string // TLS cipher and version, "" in cleartext
 	mode    int    // API mode as last observed (0, 1, 2)
 	lastAPI string // last ".api" command sent by the user, replayed after reconnect
-	closed  bool
-	prompt  *Prompt // the question the Director waits to have answered, if any
+	// sink, if set (by CallJSON), receives the data of the answer being
+	// read instead of its packets.
+	sink   *strings.Builder
+	rbuf   []byte // the packet buffer of sink reads (MaxPacket bytes)
+	closed bool
+	prompt *Prompt // the question the Director waits to have answered, if any
 }
 
 // Dial connects to the Director at addr (host:port) and logs in.
@@ -361,6 +365,12 @@ func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 // (BNET_EOD, BNET_MAIN_PROMPT, BNET_SUB_PROMPT or BNET_TERMINATE). After
 // BNET_TERMINATE the connection is dropped; the next call reconnects.
 func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, error) {
+	return c.call(ctx, cmd, nil)
+}
+
+// call is CallPackets; with a sink, the data of the command's answer goes
+// to sink instead of the packets.
+func (c *Client) call(ctx context.Context, cmd string, sink *strings.Builder) ([]bsock.Packet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -387,12 +397,19 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 		}
 		reconnected = true
 	}
+	c.sink = sink
 	pkts, err := c.roundTrip(ctx, cmd)
+	c.sink = nil
 	if err != nil && lost(err) && !reconnected && !c.opts.NoReconnect && ctx.Err() == nil {
 		if rerr := c.connect(ctx); rerr != nil {
 			return nil, fmt.Errorf("console: %q: %w (reconnect failed: %w)", cmd, err, rerr)
 		}
+		if sink != nil {
+			sink.Reset()
+		}
+		c.sink = sink
 		pkts, err = c.roundTrip(ctx, cmd)
+		c.sink = nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("console: %q: %w", cmd, err)
@@ -407,12 +424,22 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 // mode 2). It returns the "result" member; an "error" member gives an
 // *RPCError; anything else an error wrapping ErrInvalidJSON. An empty
 // answer gives the zero gjson.Result and no error (python-bareos: None).
+//
+// The answer's data is joined as it arrives, so that a large answer (a
+// million rows of .bvfs_lsfiles are 340 MB) is held about once: each
+// packet is copied into a buffer that grows tenfold and is dropped at
+// once, and the string the result refers to is that buffer.
 func (c *Client) CallJSON(ctx context.Context, cmd string) (gjson.Result, error) {
-	pkts, err := c.CallPackets(ctx, cmd)
+	var data strings.Builder
+	pkts, err := c.call(ctx, cmd, &data)
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	r, err := decodeJSON(joinData(pkts))
+	text := data.String()
+	if text == "" {
+		text = joinData(pkts) // an answer to a question: read as packets
+	}
+	r, err := decodeJSON(text)
 	if err != nil {
 		return gjson.Result{}, fmt.Errorf("console: %q: %w", cmd, err)
 	}
@@ -440,10 +467,27 @@ func (c *Client) readAnswer(ctx context.Context, cmd string) ([]bsock.Packet, er
 	var pkts []bsock.Packet
 	textInput := false
 	for {
-		p, err := conn.RecvContext(ctx)
+		var p bsock.Packet
+		var err error
+		if c.sink != nil {
+			if c.rbuf == nil {
+				c.rbuf = make([]byte, bsock.MaxPacket)
+			}
+			p, err = conn.RecvInto(ctx, c.rbuf) // copied to the sink below
+		} else {
+			p, err = conn.RecvContext(ctx)
+		}
 		if err != nil && !errors.Is(err, bsock.ErrTerminated) {
 			c.drop()
 			return nil, err
+		}
+		if c.sink != nil && p.Signal == 0 {
+			// CallJSON: the data goes to its buffer, not into pkts.
+			if free := c.sink.Cap() - c.sink.Len(); free < len(p.Data) {
+				c.sink.Grow(max(len(p.Data), 8*c.sink.Len()))
+			}
+			c.sink.Write(p.Data)
+			p.Data = nil
 		}
 		pkts = append(pkts, p)
 		switch p.Signal {

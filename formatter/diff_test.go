@@ -70,8 +70,8 @@ var (
 	}
 	genItems    = []string{"i", "", formatter.Null, "\xff", "é", "\n\"", "%d%%"}
 	genNameFmts = []string{formatter.Null, "", "<%s>", "%-8s|", "%8s|"}
-	genStrFmts  = []string{formatter.Null, "", "%s;", "[%-6s]", "%5s"}
-	genIntFmts  = []string{formatter.Null, "%d;", "%05d|", "%-4d|"}
+	genStrFmts  = []string{formatter.Null, "", "%s;", "[%-6s]", "%5s", "%.3s|", "%-10.2s;", "%%%s%%", "%06.0s"}
+	genIntFmts  = []string{formatter.Null, "%d;", "%05d|", "%-4d|", "%.3d", "%8.5d|", "%-08d", "%.0d%%"}
 	genUints    = []uint64{0, 1, 42, 1 << 63, math.MaxUint64, 12345678901}
 	genInts     = []int64{0, -1, 7, math.MinInt64, math.MaxInt64, -42}
 	genTypes    = []string{formatter.MsgInfo, formatter.MsgWarning, formatter.MsgError, "ERROR", "", "custom", formatter.Null}
@@ -264,8 +264,17 @@ func diffRun(ops []op, mode apimode.Mode, compact bool) (out string) {
 }
 
 func diffRunStats(ops []op, mode apimode.Mode, compact bool, stats map[string]int) (out string) {
+	return diffRunTuned(ops, mode, compact, stats, false)
+}
+
+// diffRunTuned is diffRunStats; tiny selects tiny arena chunks and the
+// parallel writer for every result (formatter.UseTinyTuning).
+func diffRunTuned(ops []op, mode apimode.Mode, compact bool, stats map[string]int, tiny bool) (out string) {
 	sink := &packetSink{}
 	f := formatter.New(sink, formatter.Options{Mode: mode, Compact: compact})
+	if tiny {
+		formatter.UseTinyTuning(f)
+	}
 	f.SetFilterFunc(testVerdict)
 	m := newModel(mode, compact)
 	m.filterFn = testVerdict
@@ -430,7 +439,8 @@ func TestDifferentialManyKeys(t *testing.T) {
 }
 
 // TestDifferentialLong compares large results (many arena chunks) that
-// leave the fast form late, or never.
+// leave the fast form late, or never; every other seed with tiny chunks
+// and the parallel writer.
 func TestDifferentialLong(t *testing.T) {
 	t.Parallel()
 	for seed := range uint64(16) {
@@ -439,10 +449,12 @@ func TestDifferentialLong(t *testing.T) {
 		ops := genStructured(r, 1000+r.IntN(3000))
 		ops = append(ops, genStructured(r, 200+r.IntN(1000))...)
 		compact := seed%3 == 0
+		tiny := seed%2 == 1
 		stats := map[string]int{}
-		if msg := diffRunStats(ops, apimode.JSON, compact, stats); msg != "" {
-			min := shrink(ops, func(o []op) bool { return diffRun(o, apimode.JSON, compact) != "" })
-			t.Errorf("seed %d: %s\nminimal sequence:\n%s=> %s", seed, msg, formatOps(min), diffRun(min, apimode.JSON, compact))
+		if msg := diffRunTuned(ops, apimode.JSON, compact, stats, tiny); msg != "" {
+			run := func(o []op) string { return diffRunTuned(o, apimode.JSON, compact, nil, tiny) }
+			min := shrink(ops, func(o []op) bool { return run(o) != "" })
+			t.Errorf("seed %d (tiny %v): %s\nminimal sequence:\n%s=> %s", seed, tiny, msg, formatOps(min), run(min))
 			continue
 		}
 		t.Logf("seed %d: %d calls, result %d bytes, %d replaced, %d re-opened", seed, len(ops),
@@ -463,14 +475,16 @@ func TestDifferential(t *testing.T) {
 		}
 		compact := seed%3 == 0
 		wide := seed%4 == 1
+		tiny := seed%7 == 3
 		ops := genOps(r, 20+r.IntN(120), wide)
-		msg := diffRunStats(ops, mode, compact, stats)
+		msg := diffRunTuned(ops, mode, compact, stats, tiny)
 		if msg == "" {
 			continue
 		}
-		min := shrink(ops, func(o []op) bool { return diffRun(o, mode, compact) != "" })
-		t.Errorf("seed %d (mode %d, compact %v): %s\nminimal sequence:\n%s=> %s",
-			seed, mode, compact, msg, formatOps(min), diffRun(min, mode, compact))
+		run := func(o []op) string { return diffRunTuned(o, mode, compact, nil, tiny) }
+		min := shrink(ops, func(o []op) bool { return run(o) != "" })
+		t.Errorf("seed %d (mode %d, compact %v, tiny %v): %s\nminimal sequence:\n%s=> %s",
+			seed, mode, compact, tiny, msg, formatOps(min), run(min))
 		if n++; n >= 5 {
 			t.Fatal("too many differences")
 		}

@@ -19,20 +19,25 @@ type doc struct {
 	toks    arena
 	keys    keyTable
 	frames  []frame
-	ids     []uint32            // key ids of the open objects, by frame (frame.keys)
+	top     int                 // the frame of the innermost container: frames[top] is not an alias
+	ids     []uint32            // key ids from 64 up of the open objects, by frame (frame.keys)
 	nconts  int                 // containers started, for mapping frames to tree nodes
 	rootSet map[uint32]struct{} // the result object's key set once its frame is popped
+	rootIDs uint64              // and its key ids below 64
 	tree    *tree               // non-nil once the document left the token form
 	esc     []byte              // reused buffer for escaping a string value
 }
 
-// frame is one entry of the container stack in token form.
+// frame is one entry of the container stack in token form. An object's
+// key ids below 64 (the keys of almost every result) are a bit set; the
+// others are listed in doc.ids.
 type frame struct {
 	kind  byte                // tObj, tArr or tDetached
 	alias bool                // the same container as the frame below (nameless ObjectStart)
-	keys  int                 // start of this object's key ids in doc.ids
+	small uint64              // bit id: this object has the key id (id < 64)
+	keys  int                 // start of this object's other key ids in doc.ids
 	cont  int                 // container number (0 = the result object)
-	set   map[uint32]struct{} // the key ids again, once the object is big
+	set   map[uint32]struct{} // those key ids again, once there are many
 }
 
 // bigObject is the member count from which an object's keys are also kept
@@ -40,15 +45,17 @@ type frame struct {
 const bigObject = 24
 
 func (d *doc) init() {
+	d.toks.reset()
 	clear(d.frames)
 	d.frames = append(d.frames[:0], frame{kind: tObj})
+	d.top = 0
 	d.rootSet = nil
+	d.rootIDs = 0
 	d.ids = d.ids[:0]
 	d.nconts = 0
 }
 
 func (d *doc) reset() {
-	d.toks.reset()
 	d.tree = nil
 	if d.keys.tooBig() {
 		d.keys = keyTable{}
@@ -64,14 +71,17 @@ func (d *doc) base(i int) int {
 	return i
 }
 
-// has reports whether the object of frame i has the key id.
-func (d *doc) has(i int, id uint32) bool {
-	b := d.base(i)
-	if s := d.frames[b].set; s != nil {
-		_, ok := s[id]
+// has reports whether the innermost object has the key id.
+func (d *doc) has(id uint32) bool {
+	f := &d.frames[d.top]
+	if id < 64 {
+		return f.small>>id&1 != 0
+	}
+	if f.set != nil {
+		_, ok := f.set[id]
 		return ok
 	}
-	for _, k := range d.ids[d.frames[b].keys:] {
+	for _, k := range d.ids[f.keys:] {
 		if k == id {
 			return true
 		}
@@ -79,30 +89,42 @@ func (d *doc) has(i int, id uint32) bool {
 	return false
 }
 
-// add records the key id as a member of the top object.
-func (d *doc) add(i int, id uint32) {
-	b := d.base(i)
-	d.ids = append(d.ids, id)
-	if s := d.frames[b].set; s != nil {
-		s[id] = struct{}{}
+// add records the key id as a member of the innermost object.
+func (d *doc) add(id uint32) {
+	f := &d.frames[d.top]
+	if id < 64 {
+		f.small |= 1 << id
 		return
 	}
-	if n := len(d.ids) - d.frames[b].keys; n >= bigObject {
-		s := make(map[uint32]struct{}, 2*n)
-		for _, k := range d.ids[d.frames[b].keys:] {
-			s[k] = struct{}{}
+	d.ids = append(d.ids, id)
+	if f.set != nil {
+		f.set[id] = struct{}{}
+		return
+	}
+	if n := len(d.ids) - f.keys; n >= bigObject {
+		f.set = make(map[uint32]struct{}, 2*n)
+		for _, k := range d.ids[f.keys:] {
+			f.set[k] = struct{}{}
 		}
-		d.frames[b].set = s
 	}
 }
 
+// pushFrame puts f on the container stack.
+func (d *doc) pushFrame(f frame) {
+	d.frames = append(d.frames, f)
+	if !f.alias {
+		d.top = len(d.frames) - 1
+	}
+}
+
+// push opens a container of the token form.
 func (d *doc) push(kind byte) {
 	c := 0
 	if kind != tDetached {
 		d.nconts++
 		c = d.nconts
 	}
-	d.frames = append(d.frames, frame{kind: kind, keys: len(d.ids), cont: c})
+	d.pushFrame(frame{kind: kind, keys: len(d.ids), cont: c})
 }
 
 // objectStart implements ObjectStart; name == Null means nameless.
@@ -124,25 +146,25 @@ func (d *doc) objectStart(name string, caseSensitive bool) {
 		default: // the object itself (merging) or a detached container
 			f := top
 			f.alias = true
-			d.frames = append(d.frames, f)
+			d.pushFrame(f)
 		}
 		return
 	}
 	if top.kind != tObj {
-		d.frames = append(d.frames, frame{kind: tDetached})
+		d.pushFrame(frame{kind: tDetached})
 		return
 	}
 	id, ok := d.keys.lookup(name, !caseSensitive)
 	if !ok {
-		d.frames = append(d.frames, frame{kind: tDetached})
+		d.pushFrame(frame{kind: tDetached})
 		return
 	}
-	if d.has(n-1, id) {
+	if d.has(id) {
 		d.toTree().objectStart(&d.keys, name, caseSensitive)
 		return
 	}
 	d.toks.put(tObj, id, true)
-	d.add(n-1, id)
+	d.add(id)
 	d.push(tObj)
 }
 
@@ -158,7 +180,7 @@ func (d *doc) arrayStart(name string) {
 	}
 	top := d.frames[n-1]
 	if top.kind == tDetached {
-		d.frames = append(d.frames, frame{kind: tDetached})
+		d.pushFrame(frame{kind: tDetached})
 		return
 	}
 	if top.kind != tObj {
@@ -169,14 +191,14 @@ func (d *doc) arrayStart(name string) {
 	}
 	id, ok := d.keys.lookup(name, true)
 	if !ok {
-		d.frames = append(d.frames, frame{kind: tDetached})
+		d.pushFrame(frame{kind: tDetached})
 		return
 	}
-	if d.has(n-1, id) {
+	if d.has(id) {
 		return
 	}
 	d.toks.put(tArr, id, true)
-	d.add(n-1, id)
+	d.add(id)
 	d.push(tArr)
 }
 
@@ -193,7 +215,9 @@ func (d *doc) end() {
 	f := d.frames[n-1]
 	d.frames = d.frames[:n-1]
 	if n == 1 {
-		d.rootSet = f.set
+		d.rootSet, d.rootIDs = f.set, f.small
+	} else if !f.alias {
+		d.top = d.base(n - 2)
 	}
 	if f.alias || f.kind == tDetached || n == 1 {
 		return
@@ -217,8 +241,7 @@ func (d *doc) kv(key string, v value) {
 		d.tree.kv(&d.keys, key, v)
 		return
 	}
-	n := len(d.frames)
-	if n == 0 || d.frames[n-1].kind != tObj {
+	if len(d.frames) == 0 || d.frames[d.top].kind != tObj {
 		return
 	}
 	if key == Null {
@@ -228,12 +251,57 @@ func (d *doc) kv(key string, v value) {
 	if !ok {
 		return
 	}
-	if d.has(n-1, id) {
+	if d.has(id) {
 		d.toTree().kv(&d.keys, key, v)
 		return
 	}
-	d.add(n-1, id)
+	d.add(id)
 	d.put(id, true, v)
+}
+
+// member is the fast path of the key/value calls: it returns the id of
+// key (lowercased) and records it as a member of the innermost object,
+// when the document is in token form, that object is open, the key is in
+// the key cache with an id that fits a token's header (below keyEsc) and
+// the object does not have it yet. Otherwise ok is false and the call
+// takes the general path (kv). It calls nothing.
+func (d *doc) member(key string) (id uint32, ok bool) {
+	if d.tree != nil || len(d.frames) == 0 {
+		return 0, false
+	}
+	f := &d.frames[d.top]
+	if f.kind != tObj {
+		return 0, false
+	}
+	id, ok = d.keys.cached(key)
+	if !ok || id >= keyEsc || f.small>>id&1 != 0 {
+		return 0, false
+	}
+	f.small |= 1 << id
+	return id, true
+}
+
+// kvInt and kvStr are kv for an integer and a string value.
+func (d *doc) kvInt(key string, v int64) {
+	tag, u := tInt, uint64(v)
+	if v < 0 {
+		tag, u = tNeg, uint64(-v) // -MinInt64 wraps to 1<<63: right magnitude
+	}
+	if id, ok := d.member(key); ok {
+		if !d.toks.putMember(tag, id, u) {
+			d.toks.putUint(tag, id, true, u)
+		}
+		return
+	}
+	d.kv(key, value{tag: tag, num: u})
+}
+
+func (d *doc) kvStr(key, s string) {
+	if id, ok := d.member(key); ok {
+		d.put(id, true, value{tag: tStr, str: s})
+		return
+	}
+	d.kv(key, value{tag: tStr, str: s})
 }
 
 // item implements ArrayItem.
@@ -266,14 +334,40 @@ func (d *doc) put(id uint32, keyed bool, v value) {
 }
 
 // clean reports whether s is printable ASCII without '"' and '\\', i.e.
-// stored and written as it is.
+// stored and written as it is. It looks at eight bytes at a time (the
+// last word overlapping the one before).
 func clean(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+	if len(s) < 8 {
+		for i := 0; i < len(s); i++ {
+			if c := s[i]; c < 0x20 || c >= 0x80 || c == '"' || c == '\\' {
+				return false
+			}
+		}
+		return true
+	}
+	for i := 0; i < len(s)-8; i += 8 {
+		if !cleanWord(word(s, i)) {
 			return false
 		}
 	}
-	return true
+	return cleanWord(word(s, len(s)-8))
+}
+
+// word returns the eight bytes of s at i as a little-endian word.
+func word(s string, i int) uint64 {
+	_ = s[i+7]
+	return uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+		uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
+}
+
+// cleanWord is clean for the eight bytes of x: a byte is bad if it is
+// 0x80 or above, below 0x20, '"' or '\\', and each test sets the high bit
+// of some byte if any byte is.
+func cleanWord(x uint64) bool {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	q := x ^ (ones * '"')
+	b := x ^ (ones * '\\')
+	return (x|(x-ones*0x20)|(q-ones)&^q|(b-ones)&^b)&highs == 0
 }
 
 // closeAll pops every open frame (missing ends are harmless), leaving an
@@ -291,6 +385,9 @@ func (d *doc) closeAll() {
 // rootHas reports whether the result object has the key id; it must follow
 // closeAll (the ids of the result object are then all that d.ids holds).
 func (d *doc) rootHas(id uint32) bool {
+	if id < 64 {
+		return d.rootIDs>>id&1 != 0
+	}
 	if s := d.rootSet; s != nil {
 		_, ok := s[id]
 		return ok
@@ -304,16 +401,24 @@ func (d *doc) rootHas(id uint32) bool {
 }
 
 // keyTable interns object keys: each distinct key is stored once, as
-// the quoted, escaped JSON text written for it. A small cache indexed by
-// the address of the caller's string makes the usual case — the same
-// string constants for every row — cost one comparison.
+// the JSON text written before a member's value (`"key": `), in one byte
+// string with keyPad spare bytes at its end, so that the writer can copy
+// any prefix of up to keyPad bytes as one fixed-size block. A small cache
+// indexed by the address of the caller's string makes the usual case — the
+// same string constants for every row — cost one comparison.
 type keyTable struct {
 	ids    map[string]uint32
-	json   []string
+	text   []byte    // the key prefixes, then keyPad zero bytes
+	at     []keyText // by id: the key's prefix in text
 	lower  []byte
 	cache  [keyCacheSize]keyCacheEntry
 	recent [keyCacheSize / 64]uint64 // per slot h: slot h (not h+1) was used last
 }
+
+// keyText locates a key's prefix `"key": ` in keyTable.text.
+type keyText struct{ off, n uint32 }
+
+const keyPad = 32
 
 const (
 	keyCacheBits = 8
@@ -322,25 +427,51 @@ const (
 
 type keyCacheEntry struct {
 	key   string // as given by the caller
-	lower bool
-	used  bool
 	id    uint32
+	flags uint8 // cacheUsed, cacheLower
+}
+
+const (
+	cacheUsed  = 1
+	cacheLower = 2
+)
+
+// keyHash is the slot of key in the cache: Fibonacci hashing of its
+// address and length (string constants are packed next to each other, so
+// the low bits of the address alone collide).
+func keyHash(key string) uint64 {
+	return uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))+uintptr(len(key))) * 0x9E3779B97F4A7C15 >> (64 - keyCacheBits)
+}
+
+// cached is lookup(key, true) for the very string found in its first
+// cache slot (same address and length); ok is false otherwise (lookup then
+// decides). It calls nothing.
+func (t *keyTable) cached(key string) (id uint32, ok bool) {
+	h := keyHash(key)
+	if c := &t.cache[h]; c.flags == cacheUsed|cacheLower && len(c.key) == len(key) &&
+		unsafe.StringData(c.key) == unsafe.StringData(key) {
+		t.recent[h/64] |= 1 << (h % 64)
+		return c.id, true
+	}
+	return 0, false
 }
 
 // lookup returns the id of key (ASCII-lowercased when lower is set); ok is
 // false when the key is not valid UTF-8 (such keys cannot be stored).
 func (t *keyTable) lookup(key string, lower bool) (id uint32, ok bool) {
-	// Fibonacci hashing of address and length: string constants are packed
-	// next to each other, so the low bits of the address alone collide.
-	h := uint64(uintptr(unsafe.Pointer(unsafe.StringData(key)))+uintptr(len(key))) * 0x9E3779B97F4A7C15 >> (64 - keyCacheBits)
+	h := keyHash(key)
 	// Two-way: a key is looked for in its slot and the next one, and a new
 	// entry goes to whichever of the two was not used last.
 	h2 := (h + 1) % keyCacheSize
-	if c := &t.cache[h]; c.used && c.key == key && c.lower == lower {
+	flags := uint8(cacheUsed)
+	if lower {
+		flags |= cacheLower
+	}
+	if c := &t.cache[h]; c.flags == flags && same(c.key, key) {
 		t.recent[h/64] |= 1 << (h % 64)
 		return c.id, true
 	}
-	if c := &t.cache[h2]; c.used && c.key == key && c.lower == lower {
+	if c := &t.cache[h2]; c.flags == flags && same(c.key, key) {
 		t.recent[h/64] &^= 1 << (h % 64)
 		return c.id, true
 	}
@@ -355,8 +486,13 @@ func (t *keyTable) lookup(key string, lower bool) (id uint32, ok bool) {
 	} else {
 		t.recent[h/64] |= 1 << (h % 64)
 	}
-	t.cache[slot] = keyCacheEntry{key: key, lower: lower, used: true, id: id}
+	t.cache[slot] = keyCacheEntry{key: key, id: id, flags: flags}
 	return id, true
+}
+
+// same is a == b, without a call when both are the same string.
+func same(a, b string) bool {
+	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
 }
 
 // id returns the id of key (ASCII-lowercased when lower is set).
@@ -386,16 +522,23 @@ func (t *keyTable) insert(key string) uint32 {
 	if t.ids == nil {
 		t.ids = make(map[string]uint32)
 	}
-	id := uint32(len(t.json))
+	id := uint32(len(t.at))
 	t.ids[key] = id
-	b := append([]byte{'"'}, appendEscaped(nil, key)...)
-	t.json = append(t.json, string(append(b, '"')))
+	if len(t.text) >= keyPad {
+		t.text = t.text[:len(t.text)-keyPad]
+	}
+	off := len(t.text)
+	t.text = append(t.text, '"')
+	t.text = appendEscaped(t.text, key)
+	t.text = append(t.text, '"', ':', ' ')
+	t.at = append(t.at, keyText{off: uint32(off), n: uint32(len(t.text) - off)})
+	t.text = append(t.text, make([]byte, keyPad)...)
 	return id
 }
 
 // tooBig reports whether the table should be dropped between results (a
 // peer sending ever new keys must not grow it without bound).
-func (t *keyTable) tooBig() bool { return len(t.json) > 4096 }
+func (t *keyTable) tooBig() bool { return len(t.at) > 4096 }
 
 func lowerASCII(dst []byte, s string) []byte {
 	for i := 0; i < len(s); i++ {

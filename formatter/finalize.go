@@ -27,8 +27,19 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 	if d.tree != nil {
 		d.encodeTree()
 	}
+	err := f.writeResponse(isErr)
+	d.reset()
+	clear(f.msgs)
+	f.msgs = f.msgs[:0]
+	return err
+}
 
-	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink}
+// writeResponse serializes and sends the mode-2 response (the error
+// envelope if isErr) for the closed result.
+func (f *Formatter) writeResponse(isErr bool) error {
+	d := &f.doc
+	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink, spillAt: MaxSend,
+		keyText: d.keys.text, keyAt: d.keys.at, objs: f.nest[:0]}
 	w.open('{')
 	w.key(`"jsonrpc"`)
 	w.buf = append(w.buf, `"2.0"`...)
@@ -69,15 +80,17 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 	} else {
 		f.out = nil
 	}
-	d.reset()
-	clear(f.msgs)
-	f.msgs = f.msgs[:0]
+	if cap(w.objs) <= 1<<10 {
+		f.nest = w.objs[:0]
+	} else {
+		f.nest = nil
+	}
 	return err
 }
 
 func (f *Formatter) writeResult(w *writer) {
 	w.open('{')
-	w.tokens(&f.doc.toks, &f.doc.keys)
+	w.tokens(&f.doc.toks)
 	w.close('}')
 }
 

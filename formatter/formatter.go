@@ -18,8 +18,10 @@
 //
 // A mode-2 result is kept as compact tokens in an append-only arena and
 // serialized straight into packets of at most MaxSend bytes, so building
-// and sending a result of millions of rows costs about the size of its
-// compact text in memory.
+// and sending a result of millions of rows costs about a quarter of its
+// indented text in memory. A large result is serialized by up to
+// GOMAXPROCS goroutines, each rendering a stretch of it, and sent in order
+// in the same packets.
 package formatter
 
 import (
@@ -83,10 +85,12 @@ type Formatter struct {
 	mode    apimode.Mode
 	compact bool
 
-	text []byte // text-mode buffer
-	doc  doc    // mode-2 result
+	text []byte       // text-mode buffer
+	fmts *formatCache // parsed text-mode formats, and rendered keys
+	doc  doc          // mode-2 result
 	msgs []msgGroup
 	out  []byte // reused serialization buffer (small results)
+	nest []bool // reused nesting stack of the serializer
 
 	filters  []Filter
 	filterFn FilterFunc
@@ -98,7 +102,8 @@ type Formatter struct {
 
 // New returns a Formatter writing to sink.
 func New(sink Sink, opts Options) *Formatter {
-	f := &Formatter{sink: sink, mode: opts.Mode, compact: opts.Compact}
+	f := &Formatter{sink: sink, mode: opts.Mode, compact: opts.Compact, fmts: new(formatCache)}
+	f.doc.toks.tune = &defaultTuning
 	f.doc.init()
 	return f
 }
@@ -127,31 +132,65 @@ func (f *Formatter) json() bool { return f.mode == apimode.JSON }
 // reference's NULL format) appends nothing.
 func (f *Formatter) textf(format string, args ...any) {
 	if format != "" && format != Null && !f.json() {
+		if e := f.fmts.get(format); len(args) == 0 && e.simple && e.conv == 0 {
+			f.text = append(f.text, format...) // plain text
+			return
+		}
 		f.text = appendf(f.text, format, args...)
 	}
 }
 
-// textS, textU and textI are textf with one argument, without boxing it.
+// textS, textU and textI are textf with one argument, without boxing it;
+// formats of the common shape are parsed once (textfmt.go).
 func (f *Formatter) textS(format, s string) {
 	if format != "" && format != Null && !f.json() {
+		if b, ok := f.fmts.get(format).appendStr(f.text, s); ok {
+			f.text = b
+			return
+		}
 		f.text = appendOne(f.text, format, true, s, 0, false)
 	}
 }
 
 func (f *Formatter) textU(format string, u uint64) {
 	if format != "" && format != Null && !f.json() {
-		f.text = appendOne(f.text, format, false, "", u, false)
+		f.textInt(format, u, false)
 	}
 }
 
 func (f *Formatter) textI(format string, v int64) {
 	if format != "" && format != Null && !f.json() {
 		if v < 0 {
-			f.text = appendOne(f.text, format, false, "", uint64(-v), true)
+			f.textInt(format, uint64(-v), true) // -MinInt64 wraps to 1<<63: right magnitude
 		} else {
-			f.text = appendOne(f.text, format, false, "", uint64(v), false)
+			f.textInt(format, uint64(v), false)
 		}
 	}
+}
+
+// textKey is textS for the key of a key/value call. A key and its format
+// are the same in every row of a listing, so their text is kept once
+// rendered, by the identity of both strings (textfmt.go).
+func (f *Formatter) textKey(format, key string) {
+	if format == "" || format == Null || f.json() {
+		return
+	}
+	e := f.fmts.key(format, key)
+	if e.n > 0 {
+		f.text = e.appendTo(f.text)
+		return
+	}
+	start := len(f.text)
+	f.textS(format, key)
+	e.set(format, key, f.text[start:])
+}
+
+func (f *Formatter) textInt(format string, u uint64, neg bool) {
+	if b, ok := f.fmts.get(format).appendInt(f.text, u, neg); ok {
+		f.text = b
+		return
+	}
+	f.text = appendOne(f.text, format, false, "", u, neg)
 }
 
 // Decoration appends text that only humans need (headers, borders): in
@@ -281,7 +320,7 @@ func (f *Formatter) KVBool(key, keyFormat string, v bool, valueFormat string) {
 	if v {
 		s = "true"
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textS(valueFormat, s)
 }
 
@@ -289,20 +328,20 @@ func (f *Formatter) KVBool(key, keyFormat string, v bool, valueFormat string) {
 // integer, as the reference does.
 func (f *Formatter) KVUint(key, keyFormat string, v uint64, valueFormat string) {
 	if f.json() {
-		f.doc.kv(key, intValue(int64(v)))
+		f.doc.kvInt(key, int64(v))
 		return
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textU(valueFormat, v)
 }
 
 // KVInt adds a signed key/value.
 func (f *Formatter) KVInt(key, keyFormat string, v int64, valueFormat string) {
 	if f.json() {
-		f.doc.kv(key, intValue(v))
+		f.doc.kvInt(key, v)
 		return
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textI(valueFormat, v)
 }
 
@@ -320,12 +359,14 @@ func (f *Formatter) KVStringWrap(key, keyFormat, v, valueFormat string, wrap int
 	if v == Null {
 		v = ""
 	}
-	v = rewrap(v, wrap, f.mode == apimode.Off)
+	if wrap >= 0 {
+		v = rewrap(v, wrap, f.mode == apimode.Off)
+	}
 	if f.json() {
-		f.doc.kv(key, value{tag: tStr, str: v})
+		f.doc.kvStr(key, v)
 		return
 	}
-	f.textS(keyFormat, key)
+	f.textKey(keyFormat, key)
 	f.textS(valueFormat, v)
 }
 

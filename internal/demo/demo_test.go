@@ -121,3 +121,46 @@ Console { Name = user1; Password = "pw1"; Profile = reader; Job ACL = BackupClie
 		t.Errorf("user1 sees jobs %s", got)
 	}
 }
+
+// TestShowEnabled: enable and disable change the running configuration
+// that show prints, as in the Director.
+func TestShowEnabled(t *testing.T) {
+	srv, err := demo.NewServer(demo.Config{Password: "secret", CatalogSize: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := startServer(t, srv)
+	ctx := context.Background()
+	c := dial(t, addr, true)
+	enabled := func(line, path string) string {
+		t.Helper()
+		res, err := c.CallJSON(ctx, line)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res.Get(path).Raw
+	}
+	if got := enabled("show job=backup-web01", `jobs.backup\-web01.enabled`); got != "" {
+		t.Fatalf("an enabled job shows Enabled = %s", got)
+	}
+	if got := enabled("show disabled", `disabled.clients.#(=="laptop-fd")`); got != `"laptop-fd"` {
+		t.Fatalf("laptop-fd is not disabled in the sample: %s", got)
+	}
+	for _, line := range []string{"disable job=backup-web01 yes", "disable client=web01-fd yes", "enable client=laptop-fd yes"} {
+		if _, err := c.Call(ctx, line); err != nil {
+			t.Fatalf("%s: %v", line, err)
+		}
+	}
+	for _, tc := range []struct{ line, path, want string }{
+		{"show job=backup-web01", `jobs.backup\-web01.enabled`, "false"},
+		{"show client=web01-fd", `clients.web01\-fd.enabled`, "false"},
+		{"show client=laptop-fd", `clients.laptop\-fd.enabled`, ""}, // Enabled = yes is the default
+		{"show disabled", `disabled.jobs.#(=="backup-web01")`, `"backup-web01"`},
+		{"show disabled", `disabled.clients.#(=="laptop-fd")`, ""},
+		{"show disabled", `disabled.clients.#(=="web01-fd")`, `"web01-fd"`},
+	} {
+		if got := enabled(tc.line, tc.path); got != tc.want {
+			t.Errorf("%s: %s = %q, want %q", tc.line, tc.path, got, tc.want)
+		}
+	}
+}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"testing"
 
@@ -153,13 +152,6 @@ var webuiCommands = []webuiCommand{
 	{"BSock.send_command", "use catalog=MyCatalog", 0, nil, []string{"Using Catalog name=MyCatalog"}, false},
 }
 
-// webuiPending are the commands another branch implements (the
-// interactive commands, restore) or that are still being written; their
-// entries are skipped until the list is empty.
-var webuiPending = []string{"rerun"}
-
-func pending(word string) bool { return slices.Contains(webuiPending, word) }
-
 // webuiNames finds the sample's values for the placeholders.
 func webuiNames(t *testing.T, c *console.Client) map[string]string {
 	t.Helper()
@@ -209,13 +201,11 @@ func webuiNames(t *testing.T, c *console.Client) map[string]string {
 	names["fileid"] = res.Get("files.0.fileid").String()
 	// A running job to cancel: started by run (the sample runs no job by
 	// itself).
-	if !pending("run") {
-		res, err = c.CallJSON(ctx, `run job="backup-fileserver" level=Full yes`)
-		if err != nil {
-			t.Fatalf("run: %v", err)
-		}
-		names["runningjobid"] = res.Get("run.jobid").String()
+	res, err = c.CallJSON(ctx, `run job="backup-fileserver" level=Full yes`)
+	if err != nil {
+		t.Fatalf("run: %v", err)
 	}
+	names["runningjobid"] = res.Get("run.jobid").String()
 	for k, v := range names {
 		if v == "" {
 			t.Fatalf("no sample value for {%s}", k)
@@ -261,9 +251,6 @@ func TestWebUICommands(t *testing.T) {
 	for _, wc := range webuiCommands {
 		cmd := fill(wc.cmd, names)
 		t.Run(wc.model+"/"+cmd, func(t *testing.T) {
-			if word, _, _ := strings.Cut(cmd, " "); pending(word) {
-				t.Skipf("%s: not yet on this branch", word)
-			}
 			api := ".api 0"
 			if wc.api == 2 {
 				api = ".api 2 compact=yes"

@@ -4,8 +4,10 @@ import (
 	"crypto/md5"
 	"encoding/hex"
 	"fmt"
+	"slices"
 	"time"
 
+	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd/resource"
 )
 
@@ -315,5 +317,31 @@ func (d *Director) ConfigResources(t resource.Type) []*resource.Resource {
 	if !t.Valid() {
 		return nil
 	}
-	return d.cfg[t]
+	var rt uacontext.ResourceType
+	switch t {
+	case resource.Job:
+		rt = uacontext.ResJob
+	case resource.Client:
+		rt = uacontext.ResClient
+	case resource.Schedule:
+		rt = uacontext.ResSchedule
+	default:
+		return d.cfg[t]
+	}
+	// enable and disable change the Enabled of the running
+	// configuration, which show prints.
+	res, cloned := d.cfg[t], false
+	for i, r := range res {
+		en := r.Bool("Enabled")
+		if now := d.enabledOverride(rt, r.Name(), en); now != en {
+			if !cloned {
+				res, cloned = slices.Clone(res), true
+			}
+			c := r.Clone()
+			if err := c.Change("Enabled", now); err == nil {
+				res[i] = c
+			}
+		}
+	}
+	return res
 }

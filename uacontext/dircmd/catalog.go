@@ -372,7 +372,9 @@ type DirectorStatus struct {
 //     ...);
 //   - JobRunner, JobController, CatalogEditor, ResourceSwitch,
 //     ExtraResources: the interactive commands (run, cancel, delete,
-//     enable, disable, wait; see InteractiveCommands).
+//     enable, disable, wait; see InteractiveCommands);
+//   - RestoreCatalog, StorageDevices: restore's file lists and the
+//     devices of its volume list.
 //
 // A command whose capability the catalog lacks answers like a Director
 // that cannot open its catalog database (see the package documentation

@@ -2,7 +2,6 @@ package dircmd
 
 import (
 	"context"
-	"github.com/uaformat/uaformat/internal/ascii"
 	"strconv"
 	"strings"
 
@@ -40,8 +39,9 @@ func (c *cmds) storageID(ctx context.Context, name string) uint64 {
 	return 0
 }
 
-// driveArg is the Director's GetStorageDrive: drive=, else 0 for a
-// single drive; with several drives the Director asks.
+// driveArg is the Director's GetStorageDrive: drive=, else 0 unless the
+// storage is an autochanger with several drives, which offers "Select
+// Drive:"; a failed selection is drive -1 (err only ends the session).
 func (c *cmds) driveArg(ctx context.Context, ua *uacontext.UA, st *resource.Resource) (int, error) {
 	if v, ok := ua.ArgValue("drive"); ok {
 		return atoi(v), nil
@@ -49,10 +49,41 @@ func (c *cmds) driveArg(ctx context.Context, ua *uacontext.UA, st *resource.Reso
 	if !st.Bool("AutoChanger") {
 		return 0, nil
 	}
-	if n := c.sd(ua, st).drives(ctx); n == 1 {
+	n := c.sd(ua, st).drives(ctx)
+	if n == 1 {
 		return 0, nil
 	}
-	return 0, c.selectionUnavailable(ua, "drive")
+	ua.StartPrompt("Select Drive:\n")
+	for i := range n {
+		ua.AddPrompt("Drive " + strconv.Itoa(i))
+	}
+	_, answer, err := ua.DoPrompt(ctx, "Drive", "Select drive")
+	if err != nil {
+		if sessionGone(err) {
+			return -1, err
+		}
+		return -1, nil
+	}
+	return atoi(strings.TrimPrefix(answer, "Drive ")), nil
+}
+
+// slotArg is the Director's GetStorageSlot: slot=, else for an
+// autochanger the answer to "Enter autochanger slot: " (-1: none).
+func slotArg(ctx context.Context, ua *uacontext.UA, st *resource.Resource) (int, error) {
+	if v, ok := ua.ArgValue("slot"); ok {
+		return atoi(v), nil
+	}
+	if !st.Bool("AutoChanger") {
+		return -1, nil
+	}
+	answer, err := ua.GetCmd(ctx, "Enter autochanger slot: ")
+	if err != nil {
+		if sessionGone(err) {
+			return -1, err
+		}
+		return -1, nil
+	}
+	return atoi(answer), nil
 }
 
 // mountCmd is "mount|unmount|release storage=<name> [drive=<n>]
@@ -61,22 +92,20 @@ func (c *cmds) driveArg(ctx context.Context, ua *uacontext.UA, st *resource.Reso
 func (c *cmds) mountCmd(op string) func(context.Context, *uacontext.UA) error {
 	return func(ctx context.Context, ua *uacontext.UA) error {
 		allDrives := (op == "release" || op == "unmount") && ua.FindArg("alldrives") >= 0
-		st, err := c.storageArg(ua, true)
-		if err != nil {
+		st, err := c.storageArg(ctx, ua, true, false)
+		if ok, err := proceed(err); !ok {
 			return err
 		}
 		drive := 0
 		if !allDrives {
-			if drive, err = c.driveArg(ctx, ua, st); err != nil {
+			if drive, err = c.driveArg(ctx, ua, st); err != nil || drive < 0 {
 				return err
 			}
 		}
 		slot := -1
 		if op == "mount" {
-			if v, ok := ua.ArgValue("slot"); ok {
-				slot = atoi(v)
-			} else if st.Bool("AutoChanger") {
-				return c.selectionUnavailable(ua, "autochanger slot")
+			if slot, err = slotArg(ctx, ua, st); err != nil {
+				return err
 			}
 		}
 		s := c.sd(ua, st)
@@ -151,12 +180,12 @@ func (cs *changerState) empty(n int) bool {
 // import/export slots of an autochanger.
 func (c *cmds) moveOp(op string) func(context.Context, *uacontext.UA) error {
 	return func(ctx context.Context, ua *uacontext.UA) error {
-		st, err := c.storageArg(ua, false)
-		if err != nil {
+		st, err := c.storageArg(ctx, ua, false, true)
+		if ok, err := proceed(err); !ok {
+			if err == nil {
+				err = reportedf("dircmd: %s: no storage", op)
+			}
 			return err
-		}
-		if !st.Bool("AutoChanger") {
-			return c.selectionUnavailable(ua, "autochanger")
 		}
 		s := c.sd(ua, st)
 		defer s.close()
@@ -420,8 +449,8 @@ func (c *cmds) updateSlotsFromContents(ctx context.Context, ua *uacontext.UA, st
 // updateSlots is "update slots [storage=<name>] [slots=<list>]": the
 // catalog learns which volume is in which slot.
 func (c *cmds) updateSlots(ctx context.Context, ua *uacontext.UA) error {
-	st, err := c.storageArg(ua, true)
-	if err != nil {
+	st, err := c.storageArg(ctx, ua, true, true)
+	if ok, err := proceed(err); !ok {
 		return err
 	}
 	s := c.sd(ua, st)
@@ -495,15 +524,48 @@ func (c *cmds) updateSlots(ctx context.Context, ua *uacontext.UA) error {
 	return nil
 }
 
-// updateCmd is the "update" command; the sample Director supports its
-// "slots" form (the others prompt for what to update).
+// updateCmd is the "update" command: the first argument that names an
+// item (media, volume, pool, slots, slot, jobid, stats) chooses it,
+// otherwise the Director offers "Update choice:". This Director updates
+// slots only; the other items are refused with a message.
 func (c *cmds) updateCmd(ctx context.Context, ua *uacontext.UA) error {
-	for _, a := range ua.Args[1:] {
-		if ascii.EqualFold(a.Key, "slots") || ascii.EqualFold(a.Key, "slot") {
-			return c.updateSlots(ctx, ua)
+	// The Director's items in the order of its menu.
+	const (
+		volume = iota
+		pool
+		slots
+		stats
+		job
+	)
+	item := -1
+	switch ua.FindArgKeyword("media", "volume", "pool", "slots", "slot", "jobid", "stats") {
+	case 0, 1:
+		item = volume
+	case 2:
+		item = pool
+	case 3, 4:
+		item = slots
+	case 5:
+		item = job
+	case 6:
+		item = stats
+	default:
+		ua.StartPrompt("Update choice:\n")
+		ua.AddPrompt("Volume parameters")
+		ua.AddPrompt("Pool from resource")
+		ua.AddPrompt("Slots from autochanger")
+		ua.AddPrompt("Long term statistics")
+		i, _, err := ua.DoPrompt(ctx, "item", "Choose catalog item to update")
+		if ok, err := proceed(err); !ok {
+			return err
 		}
+		item = i
 	}
-	return c.selectionUnavailable(ua, "update item")
+	if item == slots {
+		return c.updateSlots(ctx, ua)
+	}
+	what := [...]string{volume: "volume", pool: "pool", stats: "stats", job: "jobid"}[item]
+	return uacontext.Errorf("update %s is not supported by this Director.\n", what)
 }
 
 // labelCmd is "label storage=<name> pool=<name> [drive=<n>] barcodes
@@ -512,14 +574,16 @@ func (c *cmds) updateCmd(ctx context.Context, ua *uacontext.UA) error {
 func (c *cmds) labelCmd(ctx context.Context, ua *uacontext.UA) error {
 	barcodes := ua.FindArg("barcode") > 0 || ua.FindArg("barcodes") > 0
 	if !barcodes {
-		return c.selectionUnavailable(ua, "volume name")
+		// Labeling one volume by name asks for the name, the pool and
+		// the slot; this Director labels from barcodes only.
+		return uacontext.Errorf("label without barcodes is not supported by this Director.\n")
 	}
-	st, err := c.storageArg(ua, true)
-	if err != nil {
+	st, err := c.storageArg(ctx, ua, true, true)
+	if ok, err := proceed(err); !ok {
 		return err
 	}
 	drive, err := c.driveArg(ctx, ua, st)
-	if err != nil {
+	if err != nil || drive < 0 {
 		return err
 	}
 	s := c.sd(ua, st)
@@ -529,7 +593,7 @@ func (c *cmds) labelCmd(ctx context.Context, ua *uacontext.UA) error {
 		ua.WarningMsg("No slots in changer to scan.\n")
 		return nil
 	}
-	selected, err := slotList(ua, "slots", maxSlots)
+	chosen, err := slotList(ua, "slots", maxSlots)
 	if err != nil {
 		return nil
 	}
@@ -541,7 +605,7 @@ func (c *cmds) labelCmd(ctx context.Context, ua *uacontext.UA) error {
 	}
 	var todo []ChangerSlot
 	for _, cs := range contents {
-		if cs.Type != SlotStorage || !cs.Full || cs.Volume == "" || cs.Slot < 1 || cs.Slot > maxSlots || !selected[cs.Slot-1] {
+		if cs.Type != SlotStorage || !cs.Full || cs.Volume == "" || cs.Slot < 1 || cs.Slot > maxSlots || !chosen[cs.Slot-1] {
 			continue
 		}
 		todo = append(todo, cs)
@@ -551,26 +615,16 @@ func (c *cmds) labelCmd(ctx context.Context, ua *uacontext.UA) error {
 		ua.SendMsg("%4d  %s\n", cs.Slot, cs.Volume)
 	}
 	if ua.FindArg("yes") < 0 {
-		return c.selectionUnavailable(ua, "confirmation")
-	}
-	poolName, ok := ua.ArgValue("pool")
-	if !ok {
-		return c.selectionUnavailable(ua, "pool")
-	}
-	pools, err := c.pools.PoolRecords(ctx)
-	if err != nil {
-		return catalogError(ctx, err)
-	}
-	var pool *PoolRecord
-	for i := range pools {
-		if pools[i].Name == poolName && ua.ACLAccessOK(uacontext.ACLPool, poolName) {
-			pool = &pools[i]
+		yes, err := ua.GetYesno(ctx, "Do you want to label these Volumes? (yes|no): ")
+		if ok, err := proceed(err); !ok || !yes {
+			return err
 		}
 	}
-	if pool == nil {
-		ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", poolName, "")
-		return c.selectionUnavailable(ua, "pool")
+	pr, err := SelectPoolRecord(ctx, ua, c.cat, "pool")
+	if ok, err := proceed(err); !ok {
+		return err
 	}
+	pool := &pr
 	mu, canCreate := c.cat.(MediaUpdater)
 	sid := c.storageID(ctx, st.Name())
 	for _, cs := range todo {

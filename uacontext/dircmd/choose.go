@@ -327,6 +327,13 @@ func SelectEnableDisableSchedule(ctx context.Context, ua *uacontext.UA, r Resour
 // Without any, or when the name is unknown or not allowed, it offers the
 // Storage resources.
 func GetStorageResource(ctx context.Context, ua *uacontext.UA, r Resources, jobs JobController, useDefault bool) (StorageResource, error) {
+	return getStorageResource(ctx, ua, r, jobs, useDefault, nil)
+}
+
+// getStorageResource is GetStorageResource whose selection list, when it
+// comes to one, offers only the storages autochangers accepts (the
+// Director's autochangers_only); nil offers all.
+func getStorageResource(ctx context.Context, ua *uacontext.UA, r Resources, jobs JobController, useDefault bool, autochangers func(string) bool) (StorageResource, error) {
 	var storeName string
 	haveName := false
 	var store StorageResource
@@ -412,6 +419,15 @@ func GetStorageResource(ctx context.Context, ua *uacontext.UA, r Resources, jobs
 	}
 	if found {
 		return store, nil
+	}
+	if autochangers != nil {
+		names := resNames(ua, uacontext.ACLStorage, r.Storages(), storageName, func(s StorageResource) bool { return autochangers(s.Name) })
+		name, err := choose(ctx, ua, "The defined Autochanger Storage resources are:\n", names, true, "Storage", "Select Storage resource")
+		if err != nil {
+			return StorageResource{}, err
+		}
+		s, _ := FindStorageResource(ua, r, name)
+		return s, nil
 	}
 	return SelectStorageResource(ctx, ua, r)
 }

@@ -3,7 +3,6 @@ package dircmd
 import (
 	"context"
 	"errors"
-	"github.com/uaformat/uaformat/internal/ascii"
 	"strconv"
 	"strings"
 
@@ -216,43 +215,42 @@ func isSDMessage(m string) bool {
 // wire.
 func bashSpaces(s string) string { return strings.ReplaceAll(s, " ", "\x01") }
 
-// storageArg is the Director's get_storage_resource: the storage named by
-// storage= (or sd=), or, with useDefault, by a bare word; the Director
-// prompts when there is none.
-func (c *cmds) storageArg(ua *uacontext.UA, useDefault bool) (*resource.Resource, error) {
-	name := ""
-	found := false
-	for _, a := range ua.Args[1:] {
-		if a.Key == "" {
-			continue
-		}
-		if useDefault && !a.HasValue {
-			switch strings.ToLower(a.Key) {
-			case "barcode", "barcodes", "encrypt", "scan", "slots", "alldrives":
-				continue
-			}
-			if found {
-				return nil, uacontext.Errorf("Storage name given twice.\n")
-			}
-			name, found = a.Key, true
-			continue
-		}
-		if ascii.EqualFold(a.Key, "storage") || ascii.EqualFold(a.Key, "sd") {
-			name, found = a.Value, true
-			break
+// storageArg is the Director's get_storage_resource (see
+// GetStorageResource: storage=, sd=, with useDefault a bare word, the
+// storage of a running job, else the Storage resources are offered,
+// only the autochangers with autochangersOnly) as the configuration's
+// Storage resource.
+func (c *cmds) storageArg(ctx context.Context, ua *uacontext.UA, useDefault, autochangersOnly bool) (*resource.Resource, error) {
+	jobs, _ := c.cat.(JobController)
+	var autochangers func(string) bool
+	if autochangersOnly {
+		autochangers = func(name string) bool {
+			r := c.findResource(ua, resource.Storage, name)
+			return r != nil && r.Bool("AutoChanger")
 		}
 	}
-	if found && name != "" {
-		if st := c.findResource(ua, resource.Storage, name); st != nil {
-			return st, nil
-		}
-		ua.ErrorMsg("Storage resource \"%s\": not found\n", name)
+	st, err := getStorageResource(ctx, ua, c.cat, jobs, useDefault, autochangers)
+	if err != nil {
+		return nil, err
 	}
-	return nil, c.selectionUnavailable(ua, "storage")
+	if r := c.findResource(ua, resource.Storage, st.Name); r != nil {
+		return r, nil
+	}
+	return nil, uacontext.Errorf("Storage resource \"%s\": not found\n", st.Name)
 }
 
-// selectionUnavailable is the answer where the Director would present a
-// selection list: in batch mode (API 2, gui on) the prompt fails.
-func (c *cmds) selectionUnavailable(ua *uacontext.UA, what string) error {
-	return uacontext.Errorf("No %s specified.\n", what)
+// proceed ends a command whose selection failed as the Director does:
+// a session that ended (or a canceled context) and a command error end
+// the command with that error; a failed prompt (".", no answer in batch
+// mode, an empty list), whose message has been sent, ends it quietly.
+// ok reports whether the command goes on.
+func proceed(err error) (ok bool, _ error) {
+	var ce *uacontext.CommandError
+	switch {
+	case err == nil:
+		return true, nil
+	case sessionGone(err), errors.As(err, &ce):
+		return false, err
+	}
+	return false, nil
 }

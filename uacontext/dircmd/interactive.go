@@ -23,6 +23,7 @@ const DefaultPoll = time.Second
 // console questions or change the Director's state, for cat:
 //
 //	run      needs cat to implement JobRunner
+//	rerun    needs JobRunner (and JobRecords for the jobs it reruns)
 //	cancel   needs JobController
 //	wait     needs JobController
 //	delete   needs CatalogEditor
@@ -54,6 +55,7 @@ func InteractiveCommands(cat Catalog, opts Options) []uacontext.Command {
 	}
 	if r, ok := cat.(JobRunner); ok {
 		add("run", func(ctx context.Context, ua *uacontext.UA) error { return c.doRun(ctx, ua, r, RunRequest{}) })
+		add("rerun", func(ctx context.Context, ua *uacontext.UA) error { return c.rerun(ctx, ua, r) })
 	}
 	if jc, ok := cat.(JobController); ok {
 		add("cancel", func(ctx context.Context, ua *uacontext.UA) error { return c.cancel(ctx, ua, jc) })

@@ -71,17 +71,9 @@ func (c *cmds) allStatus(ctx context.Context, ua *uacontext.UA) error {
 
 // clientStatus is "status client=<name>".
 func (c *cmds) clientStatus(ctx context.Context, ua *uacontext.UA) error {
-	var cl *resource.Resource
-	for _, a := range ua.Args[1:] {
-		if (ascii.EqualFold(a.Key, "client") || ascii.EqualFold(a.Key, "fd")) && a.HasValue {
-			if cl = c.findResource(ua, resource.Client, a.Value); cl == nil {
-				ua.ErrorMsg("Error: Client resource %s does not exist.\n", a.Value)
-			}
-			break
-		}
-	}
-	if cl == nil {
-		return c.selectionUnavailable(ua, "client")
+	cl, err := c.clientArgResource(ctx, ua)
+	if ok, err := proceed(err); !ok {
+		return err
 	}
 	if !cl.Bool("Enabled") {
 		ua.SendMsg("Client \"%s\" is disabled; skipping status call\n", cl.Name())
@@ -110,16 +102,26 @@ func (c *cmds) nativeClientStatus(ctx context.Context, ua *uacontext.UA, cl *res
 	}
 }
 
+// clientArgResource is the Director's get_client_resource (see
+// GetClientResource: client= or fd=, else the Client resources are
+// offered) as the configuration's Client resource.
+func (c *cmds) clientArgResource(ctx context.Context, ua *uacontext.UA) (*resource.Resource, error) {
+	cl, err := GetClientResource(ctx, ua, c.cat)
+	if err != nil {
+		return nil, err
+	}
+	if r := c.findResource(ua, resource.Client, cl.Name); r != nil {
+		return r, nil
+	}
+	return nil, uacontext.Errorf("Error: Client resource %s does not exist.\n", cl.Name)
+}
+
 // storageStatus is "status storage=<name> [slots]".
 func (c *cmds) storageStatus(ctx context.Context, ua *uacontext.UA) error {
 	slots := ua.FindArg("slots") > 0
-	st, err := c.storageArg(ua, false)
-	if err != nil {
+	st, err := c.storageArg(ctx, ua, false, slots)
+	if ok, err := proceed(err); !ok {
 		return err
-	}
-	if slots && !st.Bool("AutoChanger") {
-		// The Director's selection offers autochangers only.
-		return c.selectionUnavailable(ua, "autochanger")
 	}
 	if !slots {
 		c.nativeStorageStatus(ctx, ua, st)
@@ -458,18 +460,25 @@ func (c *cmds) schedulerStatus(ctx context.Context, ua *uacontext.UA) error {
 		}
 	}
 	schedule, bySchedule := ua.ArgValue("schedule")
+	// A client or job that is not selected (the prompt failed) does
+	// not restrict the listing, as in the Director.
 	var client, job *resource.Resource
 	if ua.FindArgWithValue("client") >= 0 {
-		name, _ := ua.ArgValue("client")
-		if client = c.findResource(ua, resource.Client, name); client == nil {
-			ua.ErrorMsg("Error: Client resource %s does not exist.\n", name)
-			return c.selectionUnavailable(ua, "client")
+		cl, err := c.clientArgResource(ctx, ua)
+		if sessionGone(err) {
+			return err
 		}
+		client = cl
 	}
-	if ua.FindArgWithValue("job") >= 0 {
-		name, _ := ua.ArgValue("job")
+	if name, ok := ua.ArgValue("job"); ok {
 		if job = c.findResource(ua, resource.Job, name); job == nil {
-			return c.selectionUnavailable(ua, "job")
+			j, err := SelectJobResource(ctx, ua, c.cat)
+			if sessionGone(err) {
+				return err
+			}
+			if err == nil {
+				job = c.findResource(ua, resource.Job, j.Name)
+			}
 		}
 	}
 	schedules := c.configResources(resource.Schedule)

@@ -3,6 +3,7 @@ package dircmd_test
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -126,7 +127,7 @@ func TestStorageCommands(t *testing.T) {
 		{"export storage=Tape", []string{"Cannot perform an export operation without source slot selection"}, nil},
 		{"update slots storage=Tape slots=1-9", []string{"Catalog record for Volume \"ABC007L6\" is up to date.", "Volume \"ABC009L6\" not found in catalog."}, nil},
 		{"mount storage=File", []string{"is always mounted"}, nil},
-		{"status storage=File slots", []string{"No autochanger specified."}, nil},
+		{"status storage=File slots", []string{"No slots in changer to scan."}, nil},
 	}
 	for _, s := range steps {
 		out := exec(apimode.Off, s.line)
@@ -217,5 +218,40 @@ func TestBvfsRestoreList(t *testing.T) {
 	}
 	if len(rs.queued) != 1 {
 		t.Errorf("restores without a list queued jobs: %+v", rs.queued[1:])
+	}
+}
+
+// TestStoragePrompts pins the selections of the storage and status
+// commands when the command line does not name what they need: the
+// storages (only autochangers where the Director offers only those),
+// drives, the autochanger slot, clients, jobs, the update item, and
+// label's question and pool.
+func TestStoragePrompts(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		line    string
+		answers []string
+	}{
+		{"mount", "mount", []string{"2", "1", "3"}},
+		{"mount_drive_aborted", "mount storage=Tape", []string{"."}},
+		{"status_slots", "status slots", []string{"1"}},
+		{"status_client", "status client", []string{"."}},
+		{"status_client_unknown", "status client=nosuch-fd", []string{"1"}},
+		{"status_scheduler_job", "status scheduler job=nosuch days=1", []string{"3"}},
+		{"update", "update", []string{"3", "1"}},
+		{"update_volume", "update volume=ABC001L6 slots", nil},
+		{"export", "export srcslots=1", []string{"."}},
+		{"label", "label storage=Tape drive=0 barcodes slots=9", []string{"yes", "4"}},
+		{"label_no", "label storage=Tape drive=0 barcodes slots=9", []string{"no"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := sampledir.New(sampledir.Options{Size: 30, BigDirFiles: 10, Now: func() time.Time { return testNow }})
+			con := &scripted{answers: tc.answers}
+			ua := uacontext.NewUA(con, uacontext.Options{Table: newTable(dir)})
+			fmt.Fprintf(&con.log, "* %s\n", tc.line)
+			err := ua.Execute(context.Background(), tc.line)
+			fmt.Fprintf(&con.log, "== result: %v\n", errText(err))
+			checkGolden(t, filepath.Join("testdata", "prompts", tc.name+".golden"), con.log.String())
+		})
 	}
 }

@@ -41,6 +41,7 @@ func Run(t *testing.T, newCatalog func(t *testing.T, f Fixture) dircmd.Catalog) 
 	t.Run("Bvfs", func(t *testing.T) { testBvfs(t, need[dircmd.Bvfs](t, cat), f) })
 	t.Run("BvfsVersions", func(t *testing.T) { testVersions(t, need[dircmd.Bvfs](t, cat), f) })
 	t.Run("StatusReporter", func(t *testing.T) { testStatus(t, need[dircmd.StatusReporter](t, cat), f) })
+	t.Run("RestoreCatalog", func(t *testing.T) { testRestore(t, need[dircmd.RestoreCatalog](t, cat), f) })
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, cat) })
 	t.Run("Invariants", func(t *testing.T) { Check(t, cat) })
 }

@@ -2,7 +2,8 @@
 // configuration resources of a Director plus a catalog of jobs, their
 // backed-up files, volumes and run-time state, with every capability the
 // commands of package dircmd read (JobRecords, FileRecords, MediaRecords,
-// ClientRecords, PoolRecords, StorageRecords, Bvfs, StatusReporter).
+// ClientRecords, PoolRecords, StorageRecords, Bvfs, StatusReporter) and
+// the file lists of restore (RestoreCatalog).
 //
 // It is the starting point for an embedder: fill it with New and the Add
 // methods, serve it with dircmd.Commands, and replace what your daemon

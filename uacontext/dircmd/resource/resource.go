@@ -409,6 +409,28 @@ func (r *Resource) Inherit(defs *Resource) error {
 	return nil
 }
 
+// Change replaces a directive's value as the Director does at run time
+// (enable and disable set a Job's, Client's or Schedule's Enabled): a
+// value inherited from the JobDefs stays inherited (show leaves it out
+// unless verbose), any other becomes set, shown whenever it differs
+// from the default.
+func (r *Resource) Change(directive string, v any) error {
+	if i := lookupItem(r.typ, directive); i >= 0 && !r.vals[i].set && r.vals[i].inherited {
+		return r.SetInherited(directive, v)
+	}
+	return r.Set(directive, v)
+}
+
+// Clone returns a copy of r that can be changed without changing r.
+func (r *Resource) Clone() *Resource {
+	c := *r
+	c.vals = slices.Clone(r.vals)
+	c.include = slices.Clone(r.include)
+	c.exclude = slices.Clone(r.exclude)
+	c.dests = slices.Clone(r.dests)
+	return &c
+}
+
 // SetInherited sets a directive as an inherited value: the Director
 // fills in some directives itself (a Client's Catalog is the first
 // Catalog), which show prints like values inherited from a JobDefs.

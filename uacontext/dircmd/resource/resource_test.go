@@ -291,3 +291,37 @@ func TestPrintNil(t *testing.T) {
 		t.Errorf("nil resource in JSON (-want +got):\n%s", diff)
 	}
 }
+
+// TestChangeClone: Change keeps a JobDefs value inherited and makes any
+// other set; a Clone changes independently of its original.
+func TestChangeClone(t *testing.T) {
+	defs := resource.New(resource.JobDefs, "DefaultJob")
+	must(t, defs.Set("Type", "Backup"))
+	must(t, defs.Set("Enabled", true))
+	inherits := resource.New(resource.Job, "a")
+	must(t, inherits.Set("JobDefs", "DefaultJob"))
+	must(t, inherits.Inherit(defs))
+	own := resource.New(resource.Job, "b")
+
+	for _, r := range []*resource.Resource{inherits, own} {
+		c := r.Clone()
+		must(t, c.Change("Enabled", false))
+		if c.Bool("Enabled") || !r.Bool("Enabled") {
+			t.Errorf("%s: clone Enabled=%v, original Enabled=%v", r.Name(), c.Bool("Enabled"), r.Bool("Enabled"))
+		}
+		if want := r == own; c.IsSet("Enabled") != want {
+			t.Errorf("%s: Enabled set=%v after Change, want %v", r.Name(), c.IsSet("Enabled"), want)
+		}
+	}
+	if err := own.Clone().Change("NoSuchDirective", 1); !errors.Is(err, resource.ErrUnknownDirective) {
+		t.Errorf("Change of an unknown directive: %v", err)
+	}
+
+	fs := resource.New(resource.FileSet, "fs")
+	must(t, fs.Set("Include", []resource.IncludeExclude{{Files: []string{"/etc"}}}))
+	c := fs.Clone()
+	must(t, c.Set("Include", []resource.IncludeExclude{{Files: []string{"/srv"}}}))
+	if got := fs.Include(); len(got) != 1 || got[0].Files[0] != "/etc" {
+		t.Errorf("the original's Include changed with its clone's: %+v", got)
+	}
+}

@@ -1,0 +1,3 @@
+package main
+
+const rssUnit = 1 // ru_maxrss is in bytes on macOS
