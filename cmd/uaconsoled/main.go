@@ -295,7 +295,7 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		}
 		tc, err := dir.TLS.ServerConfig()
 		if err != nil {
-			return nil, fmt.Errorf("Director resource (%s): %w", dir.Pos, err)
+			return nil, fmt.Errorf("the Director resource (%s): %w", dir.Pos, err)
 		}
 		dc.TLS = tc
 		if !cfg.passwordSet {
