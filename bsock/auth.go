@@ -22,6 +22,12 @@ var (
 	ErrUnknownConsole = errors.New("bsock: unknown console")
 	// ErrAuthFailed reports a failed CRAM-MD5 exchange or a refused login.
 	ErrAuthFailed = errors.New("bsock: authentication failed")
+	// ErrLoginRefused reports, on the console side, a Director that ended
+	// the login (BNET_TERMINATE instead of a challenge) or refused the
+	// answer to its challenge: the console name is unknown or the password
+	// wrong, which the Director does not tell apart. Errors wrapping it
+	// also wrap ErrAuthFailed.
+	ErrLoginRefused = errors.New("unknown console or wrong password")
 	// ErrNotCleartext reports a connection that does not start with a
 	// cleartext Hello packet, typically a TLS ClientHello (TLS-PSK is not
 	// supported). Server-side errors for such connections wrap both
@@ -88,6 +94,18 @@ type ServerConfig struct {
 	Rand io.Reader
 	// Now supplies the challenge time stamp; nil means time.Now.
 	Now func() time.Time
+
+	// TLSPolicy is the TLS policy the Director announces in its
+	// challenge ("ssl=<n>": TLSNone, TLSEnabled or TLSRequired), that of
+	// the console's TLS Enable and TLS Require directives. On a cleartext
+	// connection it decides, with the policy of the console's challenge,
+	// whether the login may go on without TLS (see CleartextAllowed).
+	TLSPolicy int
+	// Encryption is the negotiated cipher and version of a connection
+	// that runs inside TLS ("TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"), as
+	// the 1000 line of the 12.4 protocol shows it; "" for a cleartext
+	// connection. Inside TLS every "ssl=" of the console is accepted.
+	Encryption string
 }
 
 // Login describes an authenticated console connection.
@@ -301,7 +319,7 @@ func (s *serverHS) challenge(key string) error {
 		now = s.cfg.Now
 	}
 	chal := NewChallenge(uint64(r), now().Unix(), "R_DIRECTOR::"+s.cfg.DirectorName)
-	if err := s.send("auth cram-md5 " + chal + " ssl=0\n"); err != nil {
+	if err := s.send("auth cram-md5 " + chal + " ssl=" + strconv.Itoa(s.cfg.TLSPolicy) + "\n"); err != nil {
 		_ = s.c.Close()
 		return fmt.Errorf("send challenge: %w", err)
 	}
@@ -365,10 +383,9 @@ func (s *serverHS) respond(key string) error {
 		s.sleep(s.cfg.FailDelay)
 		return s.authFail(fmt.Errorf("console rejected our answer: %.40q", cString(reply)), true)
 	}
-	if ch.SSL == TLSRequired {
-		// The console requires TLS, which we cannot offer. The reference
-		// fails here without another "1999" line.
-		return s.authFail(errors.New("console requires TLS (ssl=2)"), false)
+	if err := s.checkTLSPolicy(ch); err != nil {
+		// The reference fails here without another "1999" line.
+		return s.authFail(err, false)
 	}
 	return nil
 }
@@ -389,7 +406,7 @@ func (s *serverHS) random() (uint32, error) {
 func (s *serverHS) responseMessages(console string) error {
 	okText := "OK: " + s.cfg.DirectorName + " Version: " + s.cfg.Version + " (" + s.cfg.Date + ")"
 	if s.proto == Proto124 {
-		if err := s.send("1000 " + okText + " -- " + encryptionNone + "\n"); err != nil {
+		if err := s.send("1000 " + okText + " -- " + encryptionText(s.cfg.Encryption) + "\n"); err != nil {
 			return fmt.Errorf("send response message: %w", err)
 		}
 		return nil
@@ -419,6 +436,10 @@ type ClientConfig struct {
 	Name string
 	// Password is the cleartext password.
 	Password string
+	// Key, if set, is the CRAM-MD5 key to use instead of the MD5 of
+	// Password: the digits of an "[md5]HEX" password as configured (the
+	// Director uses them as written, letter case included).
+	Key string
 	// Protocol selects the Hello: Proto124 sends "Hello <name> calling",
 	// anything else the 18.2 form with Version.
 	Protocol Protocol
@@ -428,6 +449,15 @@ type ClientConfig struct {
 	Rand io.Reader
 	// Now supplies the challenge time stamp; nil means time.Now.
 	Now func() time.Time
+
+	// TLSPolicy is the console's TLS policy announced in its challenge
+	// ("ssl=<n>"), as bconsole announces that of its TLS Enable and TLS
+	// Require directives. TLS reports that the connection runs inside
+	// TLS. On a cleartext connection a Director whose challenge
+	// announces a policy that needs TLS (see CleartextAllowed) is
+	// refused with an error wrapping ErrTLSRequired.
+	TLSPolicy int
+	TLS       bool
 }
 
 // ServerInfo is what the Director said after a successful login.
@@ -485,7 +515,10 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 	if version == "" {
 		version = DefaultClientVersion
 	}
-	key := PasswordKey(cfg.Password)
+	key := cfg.Key
+	if key == "" {
+		key = PasswordKey(cfg.Password)
+	}
 
 	if err := c.Send([]byte(HelloText(name, proto, version))); err != nil {
 		return ServerInfo{}, err
@@ -495,7 +528,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 	p, err := c.Recv()
 	if err != nil {
 		if p.IsSignal() {
-			return ServerInfo{}, fmt.Errorf("%w: received signal %v instead of a challenge: %w", ErrAuthFailed, p.Signal, err)
+			return ServerInfo{}, fmt.Errorf("%w: %w: received signal %v instead of a challenge: %w", ErrAuthFailed, ErrLoginRefused, p.Signal, err)
 		}
 		return ServerInfo{}, fmt.Errorf("read challenge: %w", err)
 	}
@@ -503,13 +536,16 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 		return ServerInfo{}, fmt.Errorf("%w: received signal %v instead of a challenge", ErrAuthFailed, p.Signal)
 	}
 	if string(p.Data) == notAuthorized {
-		return ServerInfo{}, fmt.Errorf("%w: %.40q", ErrAuthFailed, p.Data)
+		return ServerInfo{}, fmt.Errorf("%w: %w: %.40q", ErrAuthFailed, ErrLoginRefused, p.Data)
 	}
 	fields := strings.Split(string(p.Data), " ")
 	if len(fields) < 3 || fields[0] != "auth" {
 		return ServerInfo{}, fmt.Errorf("%w: unexpected challenge %q", ErrAuthFailed, p.Data)
 	}
 	chal := fields[2]
+	if err := checkDirectorTLSPolicy(p.Data, cfg); err != nil {
+		return ServerInfo{}, err
+	}
 	if err := c.Send([]byte(Base64Bareos(cramDigest(key, chal)))); err != nil {
 		return ServerInfo{}, err
 	}
@@ -518,7 +554,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 		return ServerInfo{}, fmt.Errorf("read challenge verdict: %w", err)
 	}
 	if p.IsSignal() || string(p.Data) != authOK {
-		return ServerInfo{}, fmt.Errorf("%w: director refused our answer: %s", ErrAuthFailed, describe(p))
+		return ServerInfo{}, fmt.Errorf("%w: %w: director refused our answer: %s", ErrAuthFailed, ErrLoginRefused, describe(p))
 	}
 
 	// Step B: challenge the Director.
@@ -531,7 +567,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 		now = cfg.Now
 	}
 	own := NewChallenge(r, now().Unix(), name)
-	if err := c.Send([]byte("auth cram-md5 " + own + " ssl=0\n")); err != nil {
+	if err := c.Send([]byte("auth cram-md5 " + own + " ssl=" + strconv.Itoa(cfg.TLSPolicy) + "\n")); err != nil {
 		return ServerInfo{}, err
 	}
 	p, err = c.Recv()

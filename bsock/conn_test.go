@@ -339,3 +339,64 @@ func TestSignalNames(t *testing.T) {
 		t.Errorf("String(-29) = %q", got)
 	}
 }
+
+func TestRecvInto(t *testing.T) {
+	a, b := net.Pipe()
+	ca, cb := NewConn(a), NewConn(b)
+	defer ca.Close()
+	defer cb.Close()
+	big := bytes.Repeat([]byte("x"), 300)
+	go func() {
+		ca.Send([]byte("hello"))
+		ca.Send(big)
+		ca.Signal(EOD)
+		ca.Send([]byte("cut"))
+		a.Close()
+	}()
+	ctx := context.Background()
+	buf := make([]byte, 100)
+	p, err := cb.RecvInto(ctx, buf)
+	if err != nil || string(p.Data) != "hello" || &p.Data[0] != &buf[0] {
+		t.Fatalf("small packet: %q, %v (in buf: %v)", p.Data, err, err == nil && &p.Data[0] == &buf[0])
+	}
+	p, err = cb.RecvInto(ctx, buf)
+	if err != nil || !bytes.Equal(p.Data, big) {
+		t.Fatalf("packet larger than buf: %d bytes, %v", len(p.Data), err)
+	}
+	p, err = cb.RecvInto(ctx, buf)
+	if err != nil || p.Signal != EOD {
+		t.Fatalf("signal: %+v, %v", p, err)
+	}
+	p, err = cb.RecvInto(ctx, buf)
+	if err != nil || string(p.Data) != "cut" {
+		t.Fatalf("after the signal: %q, %v", p.Data, err)
+	}
+	if _, err := cb.RecvInto(ctx, buf); !errors.Is(err, io.EOF) {
+		t.Errorf("at the end: %v, want io.EOF", err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := cb.RecvInto(cctx, buf); !errors.Is(err, context.Canceled) {
+		t.Errorf("ended context: %v", err)
+	}
+}
+
+func TestRecvIntoTruncated(t *testing.T) {
+	a, b := net.Pipe()
+	cb := NewConn(b)
+	defer cb.Close()
+	go func() {
+		var hdr [4]byte
+		binary.BigEndian.PutUint32(hdr[:], 50)
+		a.Write(hdr[:])
+		a.Write([]byte("0123456789"))
+		a.Close()
+	}()
+	buf := make([]byte, 100)
+	if _, err := cb.RecvInto(context.Background(), buf); !errors.Is(err, ErrTruncated) {
+		t.Fatalf("truncated payload: %v, want ErrTruncated", err)
+	}
+	if _, err := cb.RecvInto(context.Background(), buf); !errors.Is(err, ErrTruncated) {
+		t.Errorf("after a truncated payload: %v, want the same error", err)
+	}
+}

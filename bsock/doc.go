@@ -43,20 +43,26 @@
 //
 // # Transport security
 //
-// Connections are plain TCP. This is the default of this package and the
-// only mode it implements.
+// This package speaks the protocol over any net.Conn: plain TCP, or the
+// TLS-PSK tunnel of Bareos consoles since 18.2 (package tlspsk; the
+// server side of uacontext.Server and the client of package console set
+// it up), in which the console starts TLS right after connecting, with
+// the PSK identity "R_CONSOLE" + RS (0x1E) + console name (unbashed) and,
+// as the key, the 32 ASCII bytes of the md5-hex password (PasswordKey).
+// The Hello and CRAM-MD5 then run inside the tunnel.
 //
-// Bareos can also run the whole conversation inside TLS with a pre-shared
-// key (TLS-PSK): the console starts TLS right after connecting, with the
-// PSK identity "R_CONSOLE" + RS (0x1E) + console name (unbashed) and, as
-// the key, the 32 ASCII bytes of the md5-hex password (PasswordKey). Go's
-// crypto/tls has no external-PSK support (neither the TLS 1.2 PSK cipher
-// suites nor TLS 1.3 external PSKs), so supporting it would need a
-// third-party TLS stack (for example a cgo binding to OpenSSL, or a pure-Go
-// TLS implementation with PSK suites); CRAM-MD5 would still run inside the
-// tunnel. Without it, ServerHandshake recognises a TLS ClientHello (first
-// byte 0x16) and refuses it gracefully — it drains what arrived, half-closes
-// and closes, so the peer sees an orderly end of stream rather than a
-// reset. Clients that try TLS-PSK first (python-bareos on Python 3.13 and
-// later) then fall back to a cleartext connection.
+// The CRAM-MD5 challenges announce each side's TLS policy ("ssl=<n>":
+// TLSNone, TLSEnabled, TLSRequired; ServerConfig.TLSPolicy,
+// ClientConfig.TLSPolicy). Inside TLS (ServerConfig.Encryption,
+// ClientConfig.TLS) any policy is accepted; on a cleartext connection
+// the two policies must allow cleartext (CleartextAllowed), else the
+// login fails with ErrTLSRequired, as with the Director. The older scheme
+// in which TLS starts after the CRAM-MD5 exchange (Bareos before 18.2) is
+// not implemented.
+//
+// ServerHandshake itself expects a cleartext Hello: a connection that
+// starts with anything else, such as a TLS ClientHello reaching a server
+// that does not speak TLS, is refused gracefully — it drains what
+// arrived, half-closes and closes, so the peer sees an orderly end of
+// stream rather than a reset.
 package bsock

@@ -156,6 +156,7 @@ func (c *Config) buildSessions() map[string]*uacontext.Console {
 			Name: con.Name,
 			Key:  con.Password.Key(),
 			ACL:  mergeACL(con.ACL, con.Profiles, lookup),
+			TLS:  con.TLS.Policy(),
 		}
 	}
 	return m

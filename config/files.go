@@ -263,6 +263,12 @@ func (ld *loader) include(lx *lexer, pos Position, p string) error {
 // is read as it is; in a directory DIR, DIR/bareos-dir.conf if it exists,
 // and otherwise every DIR/bareos-dir.d/*/*.conf.
 func (ld *loader) start(lx *lexer, p string) error {
+	return ld.startLayout(lx, p, DirectorConfigFile, DirectorConfigSubdir)
+}
+
+// startLayout is start for a daemon whose configuration file is called
+// fileName and whose directory layout is subdir/*/*.conf.
+func (ld *loader) startLayout(lx *lexer, p, fileName, subdir string) error {
 	resolved := ld.resolve(p)
 	fi, err := ld.stat(resolved)
 	if err != nil {
@@ -271,11 +277,11 @@ func (ld *loader) start(lx *lexer, p string) error {
 	if !fi.IsDir() {
 		return ld.pushFiles(lx, Position{File: resolved}, []string{resolved})
 	}
-	file := joinPath(resolved, DirectorConfigFile)
+	file := joinPath(resolved, fileName)
 	if _, err := ld.stat(file); err == nil {
 		return ld.pushFiles(lx, Position{File: resolved}, []string{file})
 	}
-	sub := joinPath(resolved, DirectorConfigSubdir)
+	sub := joinPath(resolved, subdir)
 	pattern := sub + "/*/*.conf"
 	if fi, err := ld.stat(sub); err == nil && fi.IsDir() {
 		names, err := ld.glob(pattern)

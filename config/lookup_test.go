@@ -34,8 +34,8 @@ Console { Name = md5; Password = "[md5]0123456789ABCDEF0123456789ABCDEF" }
 		{"user1", &uacontext.Console{Name: "user1", Key: md5hex("pw1"), ACL: uacontext.ACLSet{
 			uacontext.ACLCommand: {"whoami", "list", ".jobs"},
 			uacontext.ACLJob:     {"!BackupCatalog", "*all*"},
-		}}},
-		{"md5", &uacontext.Console{Name: "md5", Key: "0123456789ABCDEF0123456789ABCDEF"}},
+		}, TLS: uacontext.TLSRequired}},
+		{"md5", &uacontext.Console{Name: "md5", Key: "0123456789ABCDEF0123456789ABCDEF", TLS: uacontext.TLSRequired}},
 		{"User1", nil},
 		{"*UserAgent*", nil},
 		{"", nil},

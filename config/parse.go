@@ -104,6 +104,10 @@ type parser struct {
 	// aclChecked caches aclProblem by entry: configurations repeat
 	// their ACL entries, and checking a regular expression compiles it.
 	aclChecked map[string]string
+	// resources, if set, reads the resource types of another daemon's
+	// configuration (bconsole's) by lower-case type name; others are
+	// skipped with a warning. Nil: the Director's.
+	resources map[string]func(start token) error
 }
 
 // define records the resource resType called name at pos; if one is
@@ -197,6 +201,17 @@ func (p *parser) parse() error {
 		}
 		if b.kind != tokBegin {
 			return p.result(p.errAt(b.pos, ErrSyntax, "expected \"{\" after resource type %s, got %s", quoteShort(t.text), b.describe()))
+		}
+		if p.resources != nil {
+			if read, ok := p.resources[strings.ToLower(t.text)]; ok {
+				err = read(t)
+			} else {
+				err = p.skipResource(t)
+			}
+			if err != nil {
+				return p.result(err)
+			}
+			continue
 		}
 		switch strings.ToLower(t.text) {
 		case "director":

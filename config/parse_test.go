@@ -361,7 +361,7 @@ func TestDirector(t *testing.T) {
   TLS Require = no
   TLS Verify Peer = yes
   TLS Cipher List = "HIGH:!aNULL"
-  TLS Cipher Suites = TLS_AES_256_GCM_SHA384
+  TLS Cipher Suites = TLS_AES_128_GCM_SHA256
   TLS Protocol = "-SSLv3"
   TLS DH File = /etc/bareos/dh.pem
   TLS CA Certificate File = /etc/bareos/ca.pem
@@ -386,7 +386,7 @@ func TestDirector(t *testing.T) {
 		Auditing: true, AuditEvents: []string{"label", "update volume"},
 		HeartbeatInterval: 90 * time.Second,
 		TLS: TLSConfig{
-			Enable: true, VerifyPeer: true, CipherList: "HIGH:!aNULL", CipherSuites: "TLS_AES_256_GCM_SHA384",
+			Enable: true, VerifyPeer: true, CipherList: "HIGH:!aNULL", CipherSuites: "TLS_AES_128_GCM_SHA256",
 			Protocol: "-SSLv3", DHFile: "/etc/bareos/dh.pem", CACertificateFile: "/etc/bareos/ca.pem",
 			CACertificateDir: "/etc/bareos/ca", CertificateRevocationList: "/etc/bareos/crl.pem",
 			Certificate: "/etc/bareos/dir.pem", Key: "/etc/bareos/dir.key",
@@ -421,6 +421,7 @@ func TestDirector(t *testing.T) {
 		"test.conf:21: OptimizeForSpeed: obsolete since Bareos 24; ignored",
 		"test.conf:36: TlsAuthenticate: deprecated since Bareos 26 (TLS only to authenticate)",
 		`test.conf:36: TLSAuthenticate: setting a boolean with "false" is deprecated; use yes or no`,
+		`test.conf:1: Director "bareos-dir": TLS DH File is ignored (finite-field Diffie-Hellman is not implemented; the key exchange is ECDHE)`,
 	}
 	if diff := cmp.Diff(wantNotes, notes); diff != "" {
 		t.Errorf("notices (-want +got):\n%s", diff)

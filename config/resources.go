@@ -255,6 +255,7 @@ func (p *parser) director(start token) error {
 	if d.DirPort == 0 {
 		d.DirPort = DefaultDirPort
 	}
+	p.checkTLS(&d.TLS, start.pos, "Director", d.Name)
 	switch {
 	case d.Name == "":
 		p.invalid(p.errAt(start.pos, ErrMissing, "Director resource has no Name"))
@@ -274,6 +275,7 @@ func (p *parser) console(start token) error {
 	if err := parseBody(p, start, "Console", c, consoleTable); err != nil {
 		return err
 	}
+	p.checkTLS(&c.TLS, start.pos, "Console", c.Name)
 	switch {
 	case c.Name == "":
 		p.invalid(p.errAt(start.pos, ErrMissing, "Console resource has no Name"))

@@ -14,13 +14,32 @@
 // Unlike python-bareos, the client does not end an answer early at a line
 // that looks like "1000 OK", so it cannot get out of step.
 //
+// When a command asks a question (run's "OK to run? (yes/mod/no): ", a
+// selection list, a confirmation), the answer ends at the prompt (in API
+// mode 1 at the data packet after BNET_TEXT_INPUT); Waiting tells which
+// question is open, and the next Call or Answer sends the reply.
+// Converse runs a whole conversation with an AnswerFunc such as Answers.
+//
 // When the connection is lost during a call, the client reconnects once,
 // logs in again, restores its API mode and re-sends the command. A Client
 // is safe for concurrent use; calls are serialised.
+//
+// # Transport security
+//
+// Like bconsole, the client starts TLS-PSK right after connecting (TLS
+// 1.3, else 1.2; identity "R_CONSOLE" RS console name, key the md5 hex of
+// the password) and runs the Hello and CRAM-MD5 inside the tunnel; it
+// never falls back to cleartext. Options.TLS changes that as bconsole's
+// TLS directives do: Disable ("TLS Enable = no") connects in cleartext;
+// versions and suites narrow the handshake; Certificates use TLS with
+// certificates instead of a PSK. A Director that refuses the handshake
+// (wrong password, unknown console) gives an error wrapping
+// ErrTLSRefused; one that does not speak TLS-PSK gives ErrNoTLS.
 package console
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
@@ -32,6 +51,7 @@ import (
 
 	"github.com/tidwall/gjson"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/ascii"
 )
 
 // DefaultAddr is the Director's console address used by the uaconsole
@@ -45,7 +65,72 @@ var (
 	// ErrInvalidJSON reports an answer that is not a JSON-RPC document
 	// (python-bareos: JsonRpcInvalidJsonReceivedException).
 	ErrInvalidJSON = errors.New("console: invalid JSON received")
+	// ErrTLSRefused reports a TLS handshake the Director refused with an
+	// alert: a wrong password, or a console it does not know (a Director
+	// cannot tell them apart at this point). It wraps
+	// bsock.ErrAuthFailed.
+	ErrTLSRefused = fmt.Errorf("%w: the Director refused the TLS handshake", bsock.ErrAuthFailed)
+	// ErrNoTLS reports a Director that does not answer a TLS handshake
+	// with TLS (a Bacula Director, a Bareos Director before 18.2):
+	// connect with TLSOptions.Disable.
+	ErrNoTLS = errors.New("the Director does not speak TLS-PSK (connect without TLS: TLS Enable = no)")
 )
+
+// TLSOptions configure the TLS of a connection as bconsole's TLS
+// directives do (those of its Console resource for a named console, of
+// its Director resource for the default console). The zero value is
+// bconsole's default: TLS-PSK with TLS 1.3 or 1.2, every suite of
+// package tlspsk, and TLS required (the console announces ssl=2).
+type TLSOptions struct {
+	// Disable connects without TLS ("TLS Enable = no"); the console then
+	// announces ssl=0, and a Director that requires TLS refuses it.
+	Disable bool
+	// Optional announces TLS as enabled but not required (ssl=1, "TLS
+	// Require = no"). The connection still starts TLS unless Disable.
+	Optional bool
+	// MinVersion, MaxVersion and CipherSuites bound the TLS-PSK
+	// handshake as in tlspsk.Config ("TLS Protocol", "TLS Cipher List",
+	// "TLS Cipher Suites"; see config.TLSConfig.PSK).
+	MinVersion, MaxVersion uint16
+	CipherSuites           []uint16
+	// HandshakeTimeout bounds the TLS handshake (zero:
+	// tlspsk.DefaultHandshakeTimeout); Options.Timeout and the context
+	// bound it too.
+	HandshakeTimeout time.Duration
+	// Certificates, if set, uses TLS with certificates (crypto/tls)
+	// instead of TLS-PSK: for a Director configured with TLS
+	// certificates ("TLS Certificate", "TLS CA Certificate File", ...).
+	Certificates *tls.Config
+}
+
+// policy is the TLS policy the console announces in its challenge.
+func (o TLSOptions) policy() int {
+	switch {
+	case o.Disable:
+		return bsock.TLSNone
+	case o.Optional:
+		return bsock.TLSEnabled
+	}
+	return bsock.TLSRequired
+}
+
+// key is the console's TLS-PSK and CRAM-MD5 key.
+func (o Options) key() string {
+	if o.Key != "" {
+		return o.Key
+	}
+	return bsock.PasswordKey(o.Password)
+}
+
+// PSKIdentity returns the TLS-PSK identity of a console as Bareos forms
+// it: "R_CONSOLE", the record separator 0x1E and the name (not bashed);
+// "" means the default console.
+func PSKIdentity(name string) string {
+	if name == "" {
+		name = bsock.DefaultConsoleName
+	}
+	return "R_CONSOLE\x1e" + name
+}
 
 // Options configures Dial.
 type Options struct {
@@ -54,6 +139,10 @@ type Options struct {
 	Name string
 	// Password is the console's cleartext password.
 	Password string
+	// Key, if set, is used instead of the MD5 of Password as the TLS-PSK
+	// and CRAM-MD5 key: the digits of an "[md5]HEX" password as
+	// configured (used as written, letter case included, as by Bareos).
+	Key string
 	// Protocol forces a protocol generation. With bsock.ProtoAuto (the
 	// zero value) the client sends the 18.2 Hello and falls back to 12.4
 	// once when the login is refused.
@@ -71,6 +160,9 @@ type Options struct {
 	NoReconnect bool
 	// DialContext opens the network connection; nil means a net.Dialer.
 	DialContext func(ctx context.Context, network, addr string) (net.Conn, error)
+	// TLS configures the transport security; the zero value is TLS-PSK,
+	// as bconsole by default.
+	TLS TLSOptions
 }
 
 // Client is a logged-in console connection.
@@ -82,10 +174,15 @@ type Client struct {
 	conn    *bsock.Conn // nil while disconnected
 	proto   bsock.Protocol
 	info    bsock.ServerInfo
+	enc     string // TLS cipher and version, "" in cleartext
 	mode    int    // API mode as last observed (0, 1, 2)
 	lastAPI string // last ".api" command sent by the user, replayed after reconnect
-	closed  bool
-	prompt  *Prompt // the question the Director waits to have answered, if any
+	// sink, if set (by CallJSON), receives the data of the answer being
+	// read instead of its packets.
+	sink   *strings.Builder
+	rbuf   []byte // the packet buffer of sink reads (MaxPacket bytes)
+	closed bool
+	prompt *Prompt // the question the Director waits to have answered, if any
 }
 
 // Dial connects to the Director at addr (host:port) and logs in.
@@ -115,18 +212,25 @@ func (c *Client) connect(ctx context.Context) error {
 		proto = bsock.Proto182
 	}
 	conn, info, err := c.login(ctx, proto)
-	if err != nil && errors.Is(err, bsock.ErrAuthFailed) && c.proto == bsock.ProtoAuto && ctx.Err() == nil {
+	if err != nil && errors.Is(err, bsock.ErrAuthFailed) && !errors.Is(err, ErrTLSRefused) && c.proto == bsock.ProtoAuto && ctx.Err() == nil {
 		// Like python-bareos: retry once with the old protocol, and keep
 		// using it for later reconnects.
 		var err2 error
 		conn, info, err2 = c.login(ctx, bsock.Proto124)
 		if err2 != nil {
-			return fmt.Errorf("console: login with protocol 18.2 failed (%w), and with 12.4: %w", err, err2)
+			err = fmt.Errorf("login with protocol 18.2 failed (%w), and with 12.4: %w", err, err2)
+			if errors.Is(err2, bsock.ErrLoginRefused) {
+				return &refusedError{addr: c.addr, name: c.opts.Name, err: err}
+			}
+			return fmt.Errorf("console: %w", err)
 		}
 		c.proto = bsock.Proto124
 		err = nil
 	}
 	if err != nil {
+		if errors.Is(err, bsock.ErrLoginRefused) {
+			return &refusedError{addr: c.addr, name: c.opts.Name, err: err}
+		}
 		return fmt.Errorf("console: %w", err)
 	}
 	c.conn, c.info, c.mode = conn, info, 0
@@ -136,6 +240,23 @@ func (c *Client) connect(ctx context.Context) error {
 	}
 	return nil
 }
+
+// refusedError is a login the Director refused: it says so in words and
+// keeps the protocol detail for errors.Is and errors.As.
+type refusedError struct {
+	addr, name string
+	err        error
+}
+
+func (e *refusedError) Error() string {
+	who := "the default console"
+	if e.name != "" {
+		who = fmt.Sprintf("console %q", e.name)
+	}
+	return fmt.Sprintf("console: %s refused the login of %s: unknown console or wrong password", e.addr, who)
+}
+
+func (e *refusedError) Unwrap() error { return e.err }
 
 func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, bsock.ServerInfo, error) {
 	dial := c.opts.DialContext
@@ -147,17 +268,26 @@ func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, 
 	if err != nil {
 		return nil, bsock.ServerInfo{}, fmt.Errorf("connect to %s: %w", c.addr, err)
 	}
-	conn := bsock.NewConn(nc)
+	tc, enc, err := c.startTLS(ctx, nc)
+	if err != nil {
+		nc.Close()
+		return nil, bsock.ServerInfo{}, err
+	}
+	conn := bsock.NewConn(tc)
 	info, err := bsock.ClientHandshake(ctx, conn, bsock.ClientConfig{
-		Name:     c.opts.Name,
-		Password: c.opts.Password,
-		Protocol: proto,
-		Version:  c.opts.HelloVersion,
+		Name:      c.opts.Name,
+		Password:  c.opts.Password,
+		Key:       c.opts.Key,
+		Protocol:  proto,
+		Version:   c.opts.HelloVersion,
+		TLSPolicy: c.opts.TLS.policy(),
+		TLS:       enc != "",
 	})
 	if err != nil {
 		conn.Close()
 		return nil, bsock.ServerInfo{}, err
 	}
+	c.enc = enc
 	return conn, info, nil
 }
 
@@ -218,6 +348,15 @@ func (c *Client) Info() bsock.ServerInfo {
 	return c.info
 }
 
+// Encryption returns the TLS cipher and version of the connection as
+// OpenSSL names them ("TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"), which
+// bconsole shows after " Encryption: "; "" for a cleartext connection.
+func (c *Client) Encryption() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.enc
+}
+
 // Protocol returns the protocol generation in use (after a fallback:
 // bsock.Proto124).
 func (c *Client) Protocol() bsock.Protocol {
@@ -242,7 +381,7 @@ func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	return string(joinData(pkts)), nil
+	return joinData(pkts), nil
 }
 
 // CallPackets sends the command line cmd and returns every packet of the
@@ -250,6 +389,12 @@ func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 // (BNET_EOD, BNET_MAIN_PROMPT, BNET_SUB_PROMPT or BNET_TERMINATE). After
 // BNET_TERMINATE the connection is dropped; the next call reconnects.
 func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, error) {
+	return c.call(ctx, cmd, nil)
+}
+
+// call is CallPackets; with a sink, the data of the command's answer goes
+// to sink instead of the packets.
+func (c *Client) call(ctx context.Context, cmd string, sink *strings.Builder) ([]bsock.Packet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -276,12 +421,19 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 		}
 		reconnected = true
 	}
+	c.sink = sink
 	pkts, err := c.roundTrip(ctx, cmd)
+	c.sink = nil
 	if err != nil && lost(err) && !reconnected && !c.opts.NoReconnect && ctx.Err() == nil {
 		if rerr := c.connect(ctx); rerr != nil {
 			return nil, fmt.Errorf("console: %q: %w (reconnect failed: %w)", cmd, err, rerr)
 		}
+		if sink != nil {
+			sink.Reset()
+		}
+		c.sink = sink
 		pkts, err = c.roundTrip(ctx, cmd)
+		c.sink = nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("console: %q: %w", cmd, err)
@@ -296,12 +448,22 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 // mode 2). It returns the "result" member; an "error" member gives an
 // *RPCError; anything else an error wrapping ErrInvalidJSON. An empty
 // answer gives the zero gjson.Result and no error (python-bareos: None).
+//
+// The answer's data is joined as it arrives, so that a large answer (a
+// million rows of .bvfs_lsfiles are 340 MB) is held about once: each
+// packet is copied into a buffer that grows tenfold and is dropped at
+// once, and the string the result refers to is that buffer.
 func (c *Client) CallJSON(ctx context.Context, cmd string) (gjson.Result, error) {
-	pkts, err := c.CallPackets(ctx, cmd)
+	var data strings.Builder
+	pkts, err := c.call(ctx, cmd, &data)
 	if err != nil {
 		return gjson.Result{}, err
 	}
-	r, err := decodeJSON(joinData(pkts))
+	text := data.String()
+	if text == "" {
+		text = joinData(pkts) // an answer to a question: read as packets
+	}
+	r, err := decodeJSON(text)
 	if err != nil {
 		return gjson.Result{}, fmt.Errorf("console: %q: %w", cmd, err)
 	}
@@ -329,10 +491,27 @@ func (c *Client) readAnswer(ctx context.Context, cmd string) ([]bsock.Packet, er
 	var pkts []bsock.Packet
 	textInput := false
 	for {
-		p, err := conn.RecvContext(ctx)
+		var p bsock.Packet
+		var err error
+		if c.sink != nil {
+			if c.rbuf == nil {
+				c.rbuf = make([]byte, bsock.MaxPacket)
+			}
+			p, err = conn.RecvInto(ctx, c.rbuf) // copied to the sink below
+		} else {
+			p, err = conn.RecvContext(ctx)
+		}
 		if err != nil && !errors.Is(err, bsock.ErrTerminated) {
 			c.drop()
 			return nil, err
+		}
+		if c.sink != nil && p.Signal == 0 {
+			// CallJSON: the data goes to its buffer, not into pkts.
+			if free := c.sink.Cap() - c.sink.Len(); free < len(p.Data) {
+				c.sink.Grow(max(len(p.Data), 8*c.sink.Len()))
+			}
+			c.sink.Write(p.Data)
+			p.Data = nil
 		}
 		pkts = append(pkts, p)
 		switch p.Signal {
@@ -363,14 +542,14 @@ func (c *Client) readAnswer(ctx context.Context, cmd string) ([]bsock.Packet, er
 // MAIN_PROMPT (so the mode is 1 or 2).
 func apiModeAfter(cmd string, prev int) int {
 	if isAPICommand(cmd) {
-		f := strings.Fields(cmd)
+		f := fields(cmd)
 		if len(f) == 1 {
 			return 1
 		}
-		switch strings.ToLower(f[1]) {
-		case "1", "on":
+		switch {
+		case f[1] == "1" || ascii.EqualFold(f[1], "on"):
 			return 1
-		case "2", "json":
+		case f[1] == "2" || ascii.EqualFold(f[1], "json"):
 			return 2
 		}
 	}
@@ -382,20 +561,30 @@ func apiModeAfter(cmd string, prev int) int {
 
 // isAPICommand reports whether the first word of cmd is ".api".
 func isAPICommand(cmd string) bool {
-	f := strings.Fields(cmd)
-	return len(f) > 0 && strings.EqualFold(f[0], ".api")
+	f := fields(cmd)
+	return len(f) > 0 && ascii.EqualFold(f[0], ".api")
 }
 
-func joinData(pkts []bsock.Packet) []byte {
+// fields splits a command line at ASCII blanks, as the Director does.
+func fields(cmd string) []string {
+	return strings.FieldsFunc(cmd, func(r rune) bool {
+		return r == ' ' || r == '\t' || r == '\n' || r == '\v' || r == '\f' || r == '\r'
+	})
+}
+
+// joinData concatenates the data of the packets into a string, copying
+// each byte once (a large answer is not copied again into the string).
+func joinData(pkts []bsock.Packet) string {
 	n := 0
 	for _, p := range pkts {
 		n += len(p.Data)
 	}
-	out := make([]byte, 0, n)
+	var b strings.Builder
+	b.Grow(n)
 	for _, p := range pkts {
-		out = append(out, p.Data...)
+		b.Write(p.Data)
 	}
-	return out
+	return b.String()
 }
 
 // lost reports whether err means the connection is gone (as opposed to a

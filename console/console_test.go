@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strings"
 	"sync"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/tlspsk"
 )
 
 // fakeDirector is a minimal Director for the tests: the real login of
@@ -27,6 +29,9 @@ type fakeDirector struct {
 
 	hung      chan struct{} // receives a value when a "hang" command arrives
 	refuse182 atomic.Bool   // refuse 18.2 Hellos like a Director that wants TLS for them
+	noTLS     atomic.Bool   // refuse TLS like a Director without it (bsock.ServerHandshake alone)
+	keys      map[string]string
+	tlsConns  atomic.Int32 // connections that started TLS
 
 	mu       sync.Mutex
 	commands []string         // every command line received, in order
@@ -67,7 +72,7 @@ func newFakeDirector(t *testing.T) *fakeDirector {
 		bsock.DefaultConsoleName: bsock.PasswordKey("secret"),
 		"admin":                  bsock.PasswordKey("adminpw"),
 	}
-	d := &fakeDirector{t: t, ln: ln, hung: make(chan struct{}, 1), cfg: bsock.ServerConfig{
+	d := &fakeDirector{t: t, ln: ln, hung: make(chan struct{}, 1), keys: keys, cfg: bsock.ServerConfig{
 		DirectorName: "fake-dir", Version: "25.0.0", Date: "21 August 2026", Banner: "Fake",
 		Lookup: func(n string) (string, bool) { k, ok := keys[n]; return k, ok },
 	}}
@@ -105,12 +110,39 @@ func (d *fakeDirector) received() []string {
 }
 
 func (d *fakeDirector) serve(ctx context.Context, nc net.Conn) {
+	// Like the Director: a connection that does not start with a Hello
+	// is a TLS-PSK handshake.
+	first := make([]byte, 1)
+	if _, err := io.ReadFull(nc, first); err != nil {
+		nc.Close()
+		return
+	}
+	nc = tlspsk.PrefixConn(nc, first)
+	enc := ""
+	if first[0] == 0x16 && !d.noTLS.Load() {
+		d.tlsConns.Add(1)
+		tc := tlspsk.Server(nc, &tlspsk.Config{GetKey: func(_ context.Context, id string) ([]byte, error) {
+			if k, ok := d.keys[strings.TrimPrefix(id, "R_CONSOLE\x1e")]; ok && strings.HasPrefix(id, "R_CONSOLE\x1e") {
+				return []byte(k), nil
+			}
+			return nil, tlspsk.ErrUnknownIdentity
+		}})
+		if err := tc.HandshakeContext(ctx); err != nil {
+			nc.Write([]byte{0xff, 0xff, 0xff, 0xfc})
+			nc.Close()
+			return
+		}
+		nc = tc
+		cs := tc.ConnectionState()
+		enc = tlspsk.CipherSuiteName(cs.CipherSuite) + " " + tlspsk.VersionName(cs.Version)
+	}
 	tap := &tapConn{Conn: nc}
 	c := bsock.NewConn(tap)
 	defer c.Close()
 	stop := context.AfterFunc(ctx, func() { c.Close() })
 	defer stop()
 	cfg := d.cfg
+	cfg.Encryption = enc
 	cfg.Lookup = func(name string) (string, bool) {
 		// Called right after the Hello has been read.
 		h := tap.hello()
@@ -358,7 +390,7 @@ func TestDecodeJSON(t *testing.T) {
 		{"api: 2\n", ``, ErrInvalidJSON},
 	}
 	for _, tt := range tests {
-		r, err := decodeJSON([]byte(tt.in))
+		r, err := decodeJSON(tt.in)
 		if !errors.Is(err, tt.wantErr) || r.Raw != tt.want {
 			t.Errorf("decodeJSON(%q) = %q, %v; want %q, %v", tt.in, r.Raw, err, tt.want, tt.wantErr)
 		}
@@ -491,16 +523,20 @@ func TestProtocolFallback(t *testing.T) {
 		wantHellos []bsock.Protocol
 		wantProto  bsock.Protocol
 	}{
-		{"18.2 accepted", Options{Password: "secret"}, false, false,
+		{"18.2 accepted", Options{Password: "secret", TLS: cleartext}, false, false,
 			[]bsock.Protocol{bsock.Proto182}, bsock.Proto182},
-		{"18.2 refused, 12.4 accepted", Options{Password: "secret"}, true, false,
+		{"18.2 refused, 12.4 accepted", Options{Password: "secret", TLS: cleartext}, true, false,
 			[]bsock.Protocol{bsock.Proto182, bsock.Proto124}, bsock.Proto124},
-		{"wrong password: both tried", Options{Password: "wrong"}, false, true,
+		{"wrong password: both tried", Options{Password: "wrong", TLS: cleartext}, false, true,
 			[]bsock.Protocol{bsock.Proto182, bsock.Proto124}, 0},
-		{"forced 18.2: no retry", Options{Password: "secret", Protocol: bsock.Proto182}, true, true,
+		{"forced 18.2: no retry", Options{Password: "secret", Protocol: bsock.Proto182, TLS: cleartext}, true, true,
 			[]bsock.Protocol{bsock.Proto182}, 0},
-		{"forced 12.4", Options{Password: "secret", Protocol: bsock.Proto124}, false, false,
+		{"forced 12.4", Options{Password: "secret", Protocol: bsock.Proto124, TLS: cleartext}, false, false,
 			[]bsock.Protocol{bsock.Proto124}, bsock.Proto124},
+		{"TLS: 18.2 refused, 12.4 accepted", Options{Password: "secret"}, true, false,
+			[]bsock.Protocol{bsock.Proto182, bsock.Proto124}, bsock.Proto124},
+		{"TLS: wrong password, refused in the handshake", Options{Password: "wrong"}, false, true,
+			nil, 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -531,6 +567,9 @@ func TestProtocolFallback(t *testing.T) {
 	}
 }
 
+// cleartext connects without TLS.
+var cleartext = TLSOptions{Disable: true}
+
 func TestReconnectKeepsFallbackProtocol(t *testing.T) {
 	d := newFakeDirector(t)
 	d.refuse182.Store(true)
@@ -547,9 +586,59 @@ func TestReconnectKeepsFallbackProtocol(t *testing.T) {
 
 func TestUnknownConsole(t *testing.T) {
 	d := newFakeDirector(t)
-	_, err := Dial(context.Background(), d.addr(), Options{Name: "ghost", Password: "x", Timeout: 20 * time.Second})
+	_, err := Dial(context.Background(), d.addr(), Options{Name: "ghost", Password: "x", Timeout: 20 * time.Second, TLS: cleartext})
 	if !errors.Is(err, bsock.ErrAuthFailed) || !errors.Is(err, bsock.ErrTerminated) {
 		t.Errorf("Dial(ghost) = %v, want ErrAuthFailed and ErrTerminated", err)
+	}
+	// Over TLS-PSK the Director refuses the identity in the handshake.
+	before := len(d.helloProtocols())
+	_, err = Dial(context.Background(), d.addr(), Options{Name: "ghost", Password: "x", Timeout: 20 * time.Second})
+	if !errors.Is(err, ErrTLSRefused) || !errors.Is(err, bsock.ErrAuthFailed) || !strings.Contains(err.Error(), `console "ghost"`) {
+		t.Errorf("Dial(ghost) over TLS = %v, want ErrTLSRefused naming the console", err)
+	}
+	if len(d.helloProtocols()) != before {
+		t.Errorf("Hellos %v: the TLS refusal must not be retried with the 12.4 Hello", d.helloProtocols())
+	}
+}
+
+// TestTLS logs in over TLS-PSK with each version and checks what the
+// client reports.
+func TestTLS(t *testing.T) {
+	for _, tt := range []struct {
+		opts TLSOptions
+		want string
+	}{
+		{TLSOptions{}, "TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"},
+		{TLSOptions{MaxVersion: tlspsk.VersionTLS12}, "ECDHE-PSK-CHACHA20-POLY1305 TLSv1.2"},
+		{TLSOptions{MaxVersion: tlspsk.VersionTLS12, CipherSuites: []uint16{tlspsk.TLS_PSK_WITH_AES_128_GCM_SHA256}}, "PSK-AES128-GCM-SHA256 TLSv1.2"},
+		{TLSOptions{Optional: true, CipherSuites: []uint16{tlspsk.TLS_AES_128_GCM_SHA256}}, "TLS_AES_128_GCM_SHA256 TLSv1.3"},
+		{cleartext, ""},
+	} {
+		d := newFakeDirector(t)
+		c := dial(t, d, Options{Name: "admin", Password: "adminpw", TLS: tt.opts})
+		if got := c.Encryption(); got != tt.want {
+			t.Errorf("%+v: Encryption() = %q, want %q", tt.opts, got, tt.want)
+		}
+		if got, err := c.Call(context.Background(), "whoami"); err != nil || got != "root\n" { // the fake's answer
+			t.Errorf("whoami = %q, %v", got, err)
+		}
+		if n := d.tlsConns.Load(); (n == 1) != (tt.want != "") {
+			t.Errorf("%d TLS connections", n)
+		}
+	}
+}
+
+// TestNoTLS connects to a Director without TLS: a clear error, no
+// fallback to cleartext.
+func TestNoTLS(t *testing.T) {
+	d := newFakeDirector(t)
+	d.noTLS.Store(true)
+	_, err := Dial(context.Background(), d.addr(), Options{Password: "secret", Timeout: 20 * time.Second})
+	if !errors.Is(err, ErrNoTLS) || errors.Is(err, bsock.ErrAuthFailed) {
+		t.Errorf("Dial = %v, want ErrNoTLS", err)
+	}
+	if n := len(d.helloProtocols()); n != 0 {
+		t.Errorf("%d cleartext Hellos: the client must not fall back", n)
 	}
 }
 
@@ -588,5 +677,69 @@ func TestClose(t *testing.T) {
 	}
 	if _, err := c.Call(context.Background(), "whoami"); !errors.Is(err, ErrClosed) {
 		t.Errorf("Call after Close = %v, want ErrClosed", err)
+	}
+}
+
+// TestLoginRefusedInWords: whether the Director ends the cleartext login
+// of an unknown console with BNET_TERMINATE or refuses a wrong password,
+// Dial says so in words, after trying both protocols, and the error still
+// wraps the protocol detail. (Over TLS-PSK the refusal is ErrTLSRefused.)
+func TestLoginRefusedInWords(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer ln.Close()
+	keys := map[string]string{"*UserAgent*": bsock.PasswordKey("secret"), "user1": bsock.PasswordKey("pw1")}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := bsock.NewConn(nc)
+				defer c.Close()
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_, _ = bsock.ServerHandshake(ctx, c, bsock.ServerConfig{
+					DirectorName: "bareos-dir", Version: "25.0.0", Date: "21 August 2026",
+					Lookup: func(name string) (string, bool) { k, ok := keys[name]; return k, ok },
+				})
+			}()
+		}
+	}()
+	tests := []struct {
+		name string
+		opts Options
+		who  string
+	}{
+		{"unknown console", Options{Name: "nobody", Password: "pw1"}, `console "nobody"`},
+		{"wrong password", Options{Name: "user1", Password: "bad"}, `console "user1"`},
+		{"default console, wrong password", Options{Password: "bad"}, "the default console"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Timeout = 10 * time.Second
+			tt.opts.TLS.Disable = true // cleartext: the refusal comes from the CRAM-MD5 login
+			c, err := Dial(context.Background(), ln.Addr().String(), tt.opts)
+			if err == nil {
+				c.Close()
+				t.Fatal("Dial succeeded")
+			}
+			want := ln.Addr().String() + " refused the login of " + tt.who + ": unknown console or wrong password"
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Dial = %q, want it to contain %q", err, want)
+			}
+			if !errors.Is(err, bsock.ErrLoginRefused) || !errors.Is(err, bsock.ErrAuthFailed) {
+				t.Errorf("Dial = %v, want ErrLoginRefused and ErrAuthFailed", err)
+			}
+		})
 	}
 }

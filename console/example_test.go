@@ -7,59 +7,33 @@ import (
 
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/console"
+	"github.com/uaformat/uaformat/uacontext"
 )
 
-// startDirector runs a toy Director that knows one command, in JSON mode.
-func startDirector() (addr string, stop func()) {
+// Example logs in to a Director (here a uacontext.Server with only the
+// built-in commands) over TLS-PSK, as bconsole does by default, and runs
+// a command in JSON mode.
+func Example() {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
-		panic(err)
+		fmt.Println(err)
+		return
 	}
-	go func() {
-		nc, err := ln.Accept()
-		if err != nil {
-			return
-		}
-		c := bsock.NewConn(nc)
-		defer c.Close()
-		_, err = bsock.ServerHandshake(context.Background(), c, bsock.ServerConfig{
-			DirectorName: "bareos-dir", Version: "25.0.0", Date: "21 August 2026",
-			Lookup: func(string) (string, bool) { return bsock.PasswordKey("secret"), true },
-		})
-		if err != nil {
-			return
-		}
-		for {
-			p, err := c.Recv()
-			if err != nil {
-				return
-			}
-			switch string(p.Data) {
-			case "whoami":
-				_ = c.Signal(bsock.CmdBegin)
-				_ = c.Signal(bsock.CmdOK)
-				_ = c.Send([]byte(`{"jsonrpc":"2.0","id":null,"result":{"whoami":"root"}}`))
-			default: // .api json, .api json compact=yes
-				_ = c.Signal(bsock.CmdOK)
-				_ = c.Send([]byte(`{"jsonrpc":"2.0","id":null,"result":{"api":2}}`))
-			}
-			_ = c.Signal(bsock.MainPrompt)
-		}
-	}()
-	return ln.Addr().String(), func() { ln.Close() }
-}
-
-func Example() {
-	addr, stop := startDirector()
-	defer stop()
+	srv := &uacontext.Server{
+		DefaultKey:       bsock.PasswordKey("secret"),
+		DefaultTLSPolicy: uacontext.TLSRequired, // the Director's default
+	}
+	go srv.Serve(ln)
+	defer srv.Close()
 
 	ctx := context.Background()
-	c, err := console.Dial(ctx, addr, console.Options{Password: "secret", JSON: true})
+	c, err := console.Dial(ctx, ln.Addr().String(), console.Options{Password: "secret", JSON: true})
 	if err != nil {
 		fmt.Println(err)
 		return
 	}
 	defer c.Close()
+	fmt.Println("Encryption:", c.Encryption())
 
 	r, err := c.CallJSON(ctx, "whoami")
 	if err != nil {
@@ -67,5 +41,7 @@ func Example() {
 		return
 	}
 	fmt.Println(r.Get("whoami"))
-	// Output: root
+	// Output:
+	// Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3
+	// root
 }

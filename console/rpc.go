@@ -55,14 +55,14 @@ func gjsonEscape(key string) string {
 }
 
 // decodeJSON interprets a JSON-RPC answer.
-func decodeJSON(data []byte) (gjson.Result, error) {
+func decodeJSON(data string) (gjson.Result, error) {
 	if len(data) == 0 {
 		return gjson.Result{}, nil
 	}
-	if !gjson.ValidBytes(data) {
+	if !gjson.Valid(data) {
 		return gjson.Result{}, fmt.Errorf("%w: %q", ErrInvalidJSON, snippet(data))
 	}
-	doc := gjson.ParseBytes(data)
+	doc := gjson.Parse(data)
 	if !doc.IsObject() {
 		return gjson.Result{}, fmt.Errorf("%w: not an object: %q", ErrInvalidJSON, snippet(data))
 	}
@@ -79,10 +79,10 @@ func decodeJSON(data []byte) (gjson.Result, error) {
 	return gjson.Result{}, fmt.Errorf("%w: neither result nor error: %q", ErrInvalidJSON, snippet(data))
 }
 
-func snippet(b []byte) string {
+func snippet(b string) string {
 	const max = 200
 	if len(b) > max {
-		return string(b[:max]) + "..."
+		return b[:max] + "..." // a copy: the error does not keep a large answer
 	}
-	return string(b)
+	return b
 }

@@ -250,15 +250,6 @@ func (a *arena) putUint(tag byte, key uint32, keyed bool, v uint64) {
 	a.cur = appendUvarint(header(b, tag, key, keyed), v)
 }
 
-// putInt appends a signed integer token.
-func (a *arena) putInt(key uint32, keyed bool, v int64) {
-	if v < 0 {
-		a.putUint(tNeg, key, keyed, uint64(-v)) // -MinInt64 wraps to 1<<63: right magnitude
-		return
-	}
-	a.putUint(tInt, key, keyed, uint64(v))
-}
-
 // putStr appends a string token whose payload (already escaped, or a
 // string that needs no escaping) is s.
 func putStr[T ~string | ~[]byte](a *arena, key uint32, keyed bool, s T) {

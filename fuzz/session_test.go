@@ -28,10 +28,12 @@ func sessionServer(tb testing.TB) *uacontext.Server {
 		ConfigText: `Console {
   Name = limited
   Password = "limitedpw"
+  TLS Enable = no # the scripted sessions log in without TLS
   Command ACL = *all*, !status
   Job ACL = BackupClient1
   Client ACL = bareos-fd
   Pool ACL = Full
+  TLS Enable = no   # the fuzzed stream is the cleartext protocol
 }
 `,
 		AuthTimeout:  5 * time.Second,

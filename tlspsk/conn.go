@@ -601,6 +601,9 @@ var keyUpdateAfterRecords uint64 = keyUpdateAfter
 
 // Write writes application data, running the handshake first if needed.
 func (c *Conn) Write(b []byte) (int, error) {
+	if c.closed.Load() {
+		return 0, ErrClosed
+	}
 	if err := c.Handshake(); err != nil {
 		return 0, err
 	}

@@ -21,6 +21,14 @@
 // commands finish), Close (they are canceled). A command's context ends
 // when its console disconnects, and on Close.
 //
+// Server starts each connection as the Director does: a connection that
+// starts with a cleartext Hello is let in according to the console's
+// TLSPolicy; any other is a TLS handshake — TLS-PSK (package tlspsk) with
+// the console's key, or TLS with certificates for ClientHellos without a
+// PSK (TLSConfig.Certificates) — and the login then runs inside the
+// tunnel, its Hello naming the console of the PSK identity. A failed
+// handshake ends with the TLS alert, then BNET_TERMINATE outside TLS.
+//
 // The command table is the extension point: Builtins provides the session
 // commands (.api, help, .help, version, whoami, quit, messages, ...),
 // ReferenceCommands the Director's full table of names and help texts, and

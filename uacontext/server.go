@@ -42,7 +42,9 @@ var ErrServerClosed = errors.New("uacontext: server closed")
 var errConsoleGone = errors.New("uacontext: console disconnected")
 
 // Server accepts console connections and runs a Director session on each:
-// the login (bsock.ServerHandshake) and then the command loop.
+// the start of the connection (TLS-PSK, or a cleartext Hello that the
+// console's TLSPolicy allows; see TLSConfig), the login
+// (bsock.ServerHandshake) and then the command loop.
 //
 // Its lifecycle follows net/http.Server: Serve accepts until Shutdown or
 // Close; Shutdown stops accepting, ends idle sessions, lets running
@@ -104,6 +106,16 @@ type Server struct {
 	// means crypto/rand and time.Now.
 	Rand io.Reader
 	Now  func() time.Time
+	// DefaultTLSPolicy is the TLS policy of the default console: the
+	// Director resource's TLS Enable and TLS Require (the Director's
+	// default is TLSRequired). The zero value, TLSNone, lets it log in
+	// without TLS. Named consoles have their own (Console.TLS). A
+	// connection that starts with a TLS handshake is served inside TLS
+	// whatever the policy (see TLSPolicy).
+	DefaultTLSPolicy TLSPolicy
+	// TLS configures the TLS the server accepts; nil means TLS-PSK with
+	// the defaults of package tlspsk.
+	TLS *TLSConfig
 
 	initOnce sync.Once
 	table    *Table
@@ -160,6 +172,37 @@ type loginLookup struct {
 	log     *slog.Logger
 	console *Console // the named console found; nil for the default console
 	leased  bool
+
+	// The console found by find, which the start of a connection (TLS
+	// key, TLS policy) and the login share.
+	found     *Console
+	foundName string
+	known     bool // the console of the last policyOf or find exists
+}
+
+// find looks the named console up in the server's ConsoleSource, once
+// per connection and name.
+func (l *loginLookup) find(ctx context.Context, name string) (*Console, bool) {
+	if l.found != nil && l.foundName == name {
+		l.known = true
+		return l.found, true
+	}
+	l.known = false
+	if l.s.Consoles == nil {
+		return nil, false
+	}
+	c, err := l.s.Consoles.LookupConsole(ctx, name)
+	switch {
+	case errors.Is(err, ErrUnknownConsole):
+		return nil, false
+	case err != nil:
+		l.log.Error("console lookup failed", "console", name, "err", err)
+		return nil, false
+	case c == nil || c.Key == "":
+		return nil, false
+	}
+	l.found, l.foundName, l.known = c, name, true
+	return c, true
 }
 
 func (l *loginLookup) lookup(name string) (string, bool) {
@@ -171,17 +214,8 @@ func (l *loginLookup) lookup(name string) (string, bool) {
 		}
 		key = s.DefaultKey
 	} else {
-		if s.Consoles == nil {
-			return "", false
-		}
-		c, err := s.Consoles.LookupConsole(l.ctx, name)
-		switch {
-		case errors.Is(err, ErrUnknownConsole):
-			return "", false
-		case err != nil:
-			l.log.Error("console lookup failed", "console", name, "err", err)
-			return "", false
-		case c == nil || c.Key == "":
+		c, ok := l.find(l.ctx, name)
+		if !ok {
 			return "", false
 		}
 		l.console, key = c, c.Key
@@ -380,6 +414,10 @@ type SessionInfo struct {
 	Console   string    // the console's name; "*UserAgent*" for the default console
 	Remote    string    // the console's network address
 	Connected time.Time // when the connection was accepted
+	// Encryption is the TLS cipher and version of the connection as
+	// OpenSSL names them ("TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"); ""
+	// for a cleartext connection.
+	Encryption string
 }
 
 // Sessions returns the sessions of the consoles logged in now, in the
@@ -457,26 +495,43 @@ func (sc *serverConn) close(cause error) {
 
 func (sc *serverConn) closeLocked(cause error) {
 	sc.cancel(cause)
+	sc.nc.Close() // first: a TLS close_notify then fails at once instead of blocking
 	sc.c.Close()
+}
+
+// setConn makes the packet connection of the session run over conn (the
+// TLS connection, or the raw one with the bytes read to tell them apart
+// put back).
+func (sc *serverConn) setConn(conn net.Conn) {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	sc.c = bsock.NewConn(conn)
+}
+
+// conn returns the packet connection.
+func (sc *serverConn) conn() *bsock.Conn {
+	sc.mu.Lock()
+	defer sc.mu.Unlock()
+	return sc.c
 }
 
 // serve runs the connection to its end and unregisters it.
 func (s *Server) serve(sc *serverConn) {
 	defer func() {
+		sc.conn().Close() // inside TLS, with close_notify
 		sc.close(errors.New("uacontext: session ended"))
 		s.mu.Lock()
 		delete(s.conns, sc)
 		s.mu.Unlock()
 	}()
 	// The base context ending closes the connection (ServeConn).
-	stop := context.AfterFunc(sc.ctx, func() { sc.c.Close() })
+	stop := context.AfterFunc(sc.ctx, func() { sc.close(context.Cause(sc.ctx)) })
 	defer stop()
 
 	nc := sc.nc
 	connected := s.now()
 	log := s.log.With("remote", nc.RemoteAddr().String())
 	log.Info("console connection")
-	c := sc.c
 
 	authTimeout := s.AuthTimeout
 	if authTimeout <= 0 {
@@ -485,6 +540,13 @@ func (s *Server) serve(sc *serverConn) {
 	actx, acancel := context.WithTimeout(sc.ctx, authTimeout)
 	l := &loginLookup{s: s, ctx: actx, log: log}
 	defer l.release()
+	start, err := s.startConn(actx, sc, l, log)
+	if err != nil {
+		acancel()
+		log.Warn("console connection refused", "err", err)
+		return
+	}
+	c := sc.conn()
 	res, err := bsock.ServerHandshake(actx, c, bsock.ServerConfig{
 		DirectorName: s.director().Name,
 		Version:      s.director().Version,
@@ -494,6 +556,8 @@ func (s *Server) serve(sc *serverConn) {
 		FailDelay:    s.failDelay(),
 		Rand:         s.Rand,
 		Now:          s.Now,
+		TLSPolicy:    int(start.policy),
+		Encryption:   start.encryption,
 	})
 	acancel()
 	if err != nil {
@@ -501,12 +565,12 @@ func (s *Server) serve(sc *serverConn) {
 		return
 	}
 	console := l.console
-	info := &SessionInfo{Console: res.Console, Remote: nc.RemoteAddr().String(), Connected: connected}
+	info := &SessionInfo{Console: res.Console, Remote: nc.RemoteAddr().String(), Connected: connected, Encryption: start.encryption}
 	sc.mu.Lock()
 	sc.session = info
 	sc.mu.Unlock()
 	log = log.With("console", res.Console)
-	log.Info("console logged in", "protocol", res.Protocol.String(), "hello_version", res.HelloVersion)
+	log.Info("console logged in", "protocol", res.Protocol.String(), "hello_version", res.HelloVersion, "encryption", encryptionOrNone(start.encryption))
 
 	w := writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}
 	ua := NewUA(w, Options{

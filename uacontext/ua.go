@@ -33,6 +33,10 @@ type Console struct {
 	Name string
 	Key  string
 	ACL  ACLSet
+	// TLS is the console's TLS policy (its TLS Enable and TLS Require);
+	// the zero value, TLSNone, lets it log in without TLS too. The key
+	// is also its TLS-PSK key.
+	TLS TLSPolicy
 }
 
 // Options configure NewUA. Zero fields get defaults.

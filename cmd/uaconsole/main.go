@@ -4,7 +4,8 @@
 //
 // Usage:
 //
-//	uaconsole [-addr host:port] [-name console] [-password pw] [-json]
+//	uaconsole [-c bconsole.conf] [-D director] [-addr host:port]
+//	          [-name console] [-password pw] [-json] [-tls=false]
 //
 // It logs in, then reads command lines from standard input and prints the
 // answers. When standard input is a terminal it shows the Director's
@@ -28,6 +29,17 @@
 //
 // The password defaults to the environment variable UACONSOLED_PASSWORD,
 // or "secret".
+//
+// Like bconsole, it starts TLS-PSK right after connecting (the Hello and
+// the login run inside the tunnel) and shows the cipher in its greeting
+// (" Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"); -tls=false
+// connects in cleartext. -c reads a bconsole configuration (file, or
+// directory with bconsole.conf or bconsole.d/*/*.conf): the Director
+// resource gives the address and the default console's password, a
+// Console resource the console's name and password, and their TLS
+// directives (TLS Enable, TLS Require, TLS Protocol, TLS Cipher List, TLS
+// Cipher Suites) are honoured as by bconsole; -D names the Director when
+// there are several. Flags given explicitly override the configuration.
 package main
 
 import (
@@ -43,6 +55,7 @@ import (
 	"strings"
 
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/console"
 )
 
@@ -69,6 +82,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	useJSON := fs.Bool("json", false, "switch to API mode 2 (JSON) after login")
 	protocol := fs.Int("protocol", 0, "force the protocol generation: 1204 or 1802 (0: automatic)")
 	timeout := fs.Duration("timeout", 0, "time limit for the login and for each command (0: none)")
+	confPath := fs.String("c", "", "bconsole configuration: a file, or a `directory` with bconsole.conf or bconsole.d")
+	director := fs.String("D", "", "the Director resource of the configuration to connect to (default: the only one)")
+	useTLS := fs.Bool("tls", true, "start TLS-PSK like bconsole (false: cleartext, as TLS Enable = no)")
 	answersFile := fs.String("answers", "", "`file` of answers to the Director's questions, one per line, used in order")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: uaconsole [flags]\n\nReads console commands from standard input.\n\nFlags:\n")
@@ -106,21 +122,60 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		}
 	}
 
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	target := *addr
+	opts := console.Options{Name: *name, Password: *password}
+	if *confPath != "" {
+		cc, err := config.LoadConsoleConfig(*confPath, config.Options{})
+		if err != nil {
+			fmt.Fprintf(stderr, "uaconsole: %v\n", err)
+			return 1
+		}
+		dir, con, err := cc.Select(*director)
+		if err == nil {
+			target, opts, err = console.FromConfig(dir, con)
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "uaconsole: %v\n", err)
+			return 1
+		}
+		if set["addr"] {
+			target = *addr
+		}
+		if set["name"] {
+			opts.Name = *name
+		}
+		if set["password"] {
+			opts.Password, opts.Key = *password, ""
+		}
+	} else if *director != "" {
+		fmt.Fprintf(stderr, "uaconsole: -D needs a configuration (-c)\n")
+		return 2
+	}
+	if set["tls"] {
+		opts.TLS.Disable = !*useTLS
+	}
+	opts.Protocol, opts.JSON, opts.Timeout = proto, *useJSON, *timeout
+
 	ctx := context.Background()
 	info := stdout
 	if !interactive {
 		info = io.Discard
 	}
-	fmt.Fprintf(info, "Connecting to Director %s\n", *addr)
-	c, err := console.Dial(ctx, *addr, console.Options{
-		Name: *name, Password: *password, Protocol: proto, JSON: *useJSON, Timeout: *timeout,
-	})
+	fmt.Fprintf(info, "Connecting to Director %s\n", target)
+	c, err := console.Dial(ctx, target, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "uaconsole: %v\n", err)
 		return 1
 	}
 	defer c.Close()
 	si := c.Info()
+	enc := c.Encryption()
+	if enc == "" {
+		enc = "None"
+	}
+	fmt.Fprintf(info, " Encryption: %s\n", enc)
 	fmt.Fprintf(info, "1000 %s\n", strings.TrimRight(si.Message, "\n"))
 	if si.Info != "" {
 		fmt.Fprintf(info, "%s\n", si.Info)

@@ -104,7 +104,7 @@ func runConsole(t *testing.T, args []string, input string, env map[string]string
 func TestScript(t *testing.T) {
 	addr, received := miniDirector(t)
 	input := "whoami\nnoline\n.api 2\nwhoami\n.api 0\nwhoami\r\nquit\nwhoami\n"
-	code, out, errOut := runConsole(t, []string{"-addr", addr}, input,
+	code, out, errOut := runConsole(t, []string{"-addr", addr, "-tls=false"}, input,
 		map[string]string{"UACONSOLED_PASSWORD": "pw"}, false)
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
@@ -126,12 +126,13 @@ func TestScript(t *testing.T) {
 
 func TestInteractiveAndJSONFlag(t *testing.T) {
 	addr, received := miniDirector(t)
-	code, out, errOut := runConsole(t, []string{"-addr", addr, "-password", "pw", "-json"}, "whoami\n", nil, true)
+	code, out, errOut := runConsole(t, []string{"-addr", addr, "-password", "pw", "-json", "-tls=false"}, "whoami\n", nil, true)
 	if code != 0 || errOut != "" {
 		t.Fatalf("exit %d, stderr %q", code, errOut)
 	}
 	for _, s := range []string{
 		"Connecting to Director " + addr + "\n",
+		" Encryption: None\n",
 		"1000 OK: mini-dir Version: 25.0.0 (21 August 2026)\n",
 		"Mini\nYou are connected using the default console\n",
 		"*{\n  \"jsonrpc\": \"2.0\",",
@@ -151,14 +152,14 @@ func TestInteractiveAndJSONFlag(t *testing.T) {
 
 func TestLoginFailure(t *testing.T) {
 	addr, _ := miniDirector(t)
-	code, out, errOut := runConsole(t, []string{"-addr", addr}, "whoami\n", nil, false)
-	if code != 1 || out != "" || !strings.Contains(errOut, "authentication failed") {
+	code, out, errOut := runConsole(t, []string{"-addr", addr, "-tls=false"}, "whoami\n", nil, false)
+	if code != 1 || out != "" || !strings.Contains(errOut, "unknown console or wrong password") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }
 
 func TestBadFlags(t *testing.T) {
-	for _, args := range [][]string{{"-protocol", "5"}, {"extra"}, {"-nosuchflag"}} {
+	for _, args := range [][]string{{"-protocol", "5"}, {"extra"}, {"-nosuchflag"}, {"-D", "x"}} {
 		if code, _, _ := runConsole(t, args, "", nil, false); code != 2 {
 			t.Errorf("%q: exit %d, want 2", args, code)
 		}
@@ -243,4 +244,55 @@ func TestInteractivePrompt(t *testing.T) {
 			t.Errorf("output lacks %q:\n%s", s, out)
 		}
 	}
+}
+
+// TestTLS logs in to the demo Director over TLS-PSK, as bconsole does by
+// default, with the settings of a bconsole configuration.
+func TestTLS(t *testing.T) {
+	addr := demoAddr(t)
+	host, port, _ := net.SplitHostPort(addr)
+	dir := t.TempDir()
+	conf := func(name, text string) string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte(text), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	director := "Director {\n Name = bareos-dir\n Address = " + host + "\n DIRport = " + port + "\n Password = pw\n"
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"flags", []string{"-addr", addr, "-password", "pw"}, " Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3\n"},
+		{"default configuration", []string{"-c", conf("default.conf", director+"}\n")}, " Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3\n"},
+		{"TLS 1.2", []string{"-c", conf("tls12.conf", director+" TLS Protocol = \"-ALL,TLSv1.2\"\n}\n")}, " Encryption: ECDHE-PSK-CHACHA20-POLY1305 TLSv1.2\n"},
+		{"TLS 1.2 cipher list", []string{"-c", conf("list.conf", director+" TLS Protocol = \"-ALL,TLSv1.2\"; TLS Cipher List = PSK-AES256-GCM-SHA384\n}\n")}, " Encryption: PSK-AES256-GCM-SHA384 TLSv1.2\n"},
+		{"md5 password", []string{"-c", conf("md5.conf", "Director {\n Name = bareos-dir\n Address = "+host+"\n DIRport = "+port+"\n Password = \"[md5]"+bsock.PasswordKey("pw")+"\"\n}\n")}, " Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3\n"},
+		{"TLS Enable = no", []string{"-c", conf("clear.conf", director+" TLS Enable = no\n}\n")}, " Encryption: None\n"},
+		{"-tls=false", []string{"-addr", addr, "-password", "pw", "-tls=false"}, " Encryption: None\n"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			code, out, errOut := runConsole(t, tt.args, "whoami\n", nil, true)
+			if code != 0 || errOut != "" {
+				t.Fatalf("exit %d, stderr %q", code, errOut)
+			}
+			if !strings.Contains(out, tt.want) || !strings.Contains(out, "*root\n") {
+				t.Errorf("output lacks %q and root:\n%s", tt.want, out)
+			}
+		})
+	}
+	t.Run("wrong password", func(t *testing.T) {
+		code, _, errOut := runConsole(t, []string{"-addr", addr, "-password", "nope"}, "whoami\n", nil, false)
+		if code != 1 || !strings.Contains(errOut, "the Director refused the TLS handshake for console \"*UserAgent*\" (wrong password") {
+			t.Errorf("exit %d, stderr %q", code, errOut)
+		}
+	})
+	t.Run("bad configuration", func(t *testing.T) {
+		code, _, errOut := runConsole(t, []string{"-c", conf("bad.conf", director+" TLS Protocol = \"-ALL,TLSv1.1\"\n}\n")}, "", nil, false)
+		if code != 1 || !strings.Contains(errOut, "bad.conf:1:") || !strings.Contains(errOut, "TLS Protocol") {
+			t.Errorf("exit %d, stderr %q", code, errOut)
+		}
+	})
 }

@@ -6,8 +6,10 @@
 // Usage:
 //
 //	uaconsoled [-c PATH] [-listen 127.0.0.1:9101] [-password secret]
-//	           [-max-console-connections 20] [-catalog-size N] [-seed N]
-//	           [-fail-delay 5s] [-log-level info] [-shutdown-grace 30s]
+//	           [-max-console-connections 20] [-tls-policy none]
+//	           [-catalog-size N] [-seed N] [-fail-delay 5s]
+//	           [-log-level info] [-shutdown-grace 30s]
+//	           [-prompt-timeout 0] [-job-duration 20s]
 //
 // -c (or -config) names a Bareos Director configuration, a file or a
 // directory as bareos-dir -c reads it (DIR/bareos-dir.conf, else
@@ -21,6 +23,18 @@
 // Without either, the
 // default console ("*UserAgent*") logs in with "secret" on
 // 127.0.0.1:9101. Logs are structured (log/slog) on standard error.
+//
+// Consoles that start TLS-PSK (bconsole since Bareos 18.2 with its
+// default configuration, python-bareos on Python 3.13 and later) are
+// served inside TLS, as by the Director; those that send a cleartext
+// Hello are let in according to their console's TLS Enable and TLS
+// Require, the default console's being the Director resource's (the
+// Director's default is to require TLS), or -tls-policy (none, enabled,
+// required); without a Director resource it is none: cleartext and
+// TLS-PSK consoles are both let in. The Director resource's TLS Protocol,
+// TLS Cipher List and TLS Cipher Suites bound the TLS-PSK handshake, and
+// its TLS Certificate serves TLS with certificates to clients that offer
+// no PSK.
 //
 // SIGHUP reloads the configuration: if it is valid, new logins see its
 // consoles (running sessions keep theirs); if not, the error is logged
@@ -51,6 +65,7 @@ import (
 	"github.com/uaformat/uaformat/bsock"
 	dirconfig "github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/internal/demo"
+	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -77,12 +92,36 @@ type config struct {
 	passwordSet bool // -password or $UACONSOLED_PASSWORD given
 	configPath  string
 	catalogSize int
+	bigDirFiles int
 	seed        uint64
 	failDelay   time.Duration
 	logLevel    slog.Level
 	grace       time.Duration
 	maxConsoles int
 	maxSet      bool // -max-console-connections given
+	tlsPolicy   policyFlag
+	tlsSet      bool // -tls-policy given
+	promptWait  time.Duration
+	jobDuration time.Duration
+
+	// passwordFrom says where the password came from, for the startup
+	// announcement, which never prints the password itself.
+	passwordFrom string
+}
+
+// policyFlag is the value of -tls-policy.
+type policyFlag uacontext.TLSPolicy
+
+func (p *policyFlag) String() string { return uacontext.TLSPolicy(*p).String() }
+
+func (p *policyFlag) Set(s string) error {
+	for _, v := range []uacontext.TLSPolicy{uacontext.TLSNone, uacontext.TLSEnabled, uacontext.TLSRequired} {
+		if s == v.String() || s == fmt.Sprint(int(v)) {
+			*p = policyFlag(v)
+			return nil
+		}
+	}
+	return fmt.Errorf("want none, enabled or required")
 }
 
 // parseFlags parses the command line; getenv supplies the environment.
@@ -95,11 +134,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.StringVar(&cfg.configPath, "c", "", "Bareos Director configuration: a file, or a `directory` as bareos-dir -c reads it")
 	fs.StringVar(&cfg.configPath, "config", "", "the same as -c")
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
+	fs.IntVar(&cfg.bigDirFiles, "bigdir-files", 0, "files in "+sampledir.BigDir+" of the generated catalog (default: 400 per job of -catalog-size; negative: none)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
 	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
 	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
+	fs.Var(&cfg.tlsPolicy, "tls-policy", "TLS policy of the default console for cleartext logins: `none`, enabled or required (TLS-PSK is always accepted; default: the Director resource's TLS Enable and TLS Require, else none)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
+	fs.DurationVar(&cfg.promptWait, "prompt-timeout", 0, "how long a command waits for the answer to a question (0: no limit)")
+	fs.DurationVar(&cfg.jobDuration, "job-duration", sampledir.DefaultRunDuration, "how long the jobs started by run and restore run")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -114,17 +157,22 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 			cfg.passwordSet = true
 		case "max-console-connections":
 			cfg.maxSet = true
+		case "tls-policy":
+			cfg.tlsSet = true
 		}
 	})
 	if !cfg.listenSet {
 		cfg.listen = defaultListen
 	}
+	cfg.passwordFrom = "the -password flag's"
 	if !cfg.passwordSet {
 		cfg.password = getenv("UACONSOLED_PASSWORD")
 		cfg.passwordSet = cfg.password != ""
+		cfg.passwordFrom = "$UACONSOLED_PASSWORD's"
 	}
 	if !cfg.passwordSet {
 		cfg.password = defaultPassword
+		cfg.passwordFrom = "the built-in default (see -h)"
 	}
 	if cfg.catalogSize <= 0 {
 		return cfg, fmt.Errorf("-catalog-size must be positive, got %d", cfg.catalogSize)
@@ -134,6 +182,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	}
 	if cfg.listen == "" {
 		return cfg, errors.New("-listen must not be empty")
+	}
+	if cfg.promptWait < 0 || cfg.jobDuration <= 0 {
+		return cfg, fmt.Errorf("-prompt-timeout must not be negative and -job-duration must be positive")
 	}
 	if cfg.grace < 0 {
 		return cfg, fmt.Errorf("-shutdown-grace must not be negative, got %v", cfg.grace)
@@ -197,8 +248,8 @@ type daemon struct {
 	srv   *uacontext.Server
 	cons  *consoles // the named consoles, reloaded on SIGHUP
 	addrs []string  // to listen on
-	// password describes the default console's password for the
-	// announcement.
+	// password describes where the default console's password comes
+	// from, for the announcement (never the password itself).
 	password string
 }
 
@@ -206,7 +257,7 @@ type daemon struct {
 // sample catalog, the command table and the consoles. The Director
 // resource supplies what the flags leave open.
 func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
-	d := &daemon{cfg: cfg, log: log, addrs: []string{cfg.listen}, password: cfg.password}
+	d := &daemon{cfg: cfg, log: log, addrs: []string{cfg.listen}, password: cfg.passwordFrom}
 	var conf *dirconfig.Config
 	if cfg.configPath != "" {
 		var err error
@@ -221,18 +272,32 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		failDelay = -1 // -fail-delay 0: no delay
 	}
 	dc := demo.Config{
-		Password:    cfg.password,
-		Consoles:    d.cons,
-		CatalogSize: cfg.catalogSize,
-		Seed:        cfg.seed,
-		FailDelay:   failDelay,
-		Log:         log,
+		Password:      cfg.password,
+		Consoles:      d.cons,
+		Configuration: d.cons.cur.Load,
+		CatalogSize:   cfg.catalogSize,
+		BigDirFiles:   cfg.bigDirFiles,
+		Seed:          cfg.seed,
+		FailDelay:     failDelay,
+		Log:           log,
+
+		PromptTimeout: cfg.promptWait,
+		RunDuration:   cfg.jobDuration,
 
 		MaxConsoleConnections: cfg.maxConsoles,
 	}
+	dc.DefaultTLSPolicy = uacontext.TLSPolicy(cfg.tlsPolicy)
 	if conf != nil && conf.Director != nil {
 		dir := conf.Director
 		dc.DirectorName = dir.Name
+		if !cfg.tlsSet {
+			dc.DefaultTLSPolicy = dir.TLS.Policy()
+		}
+		tc, err := dir.TLS.ServerConfig()
+		if err != nil {
+			return nil, fmt.Errorf("Director resource (%s): %w", dir.Pos, err)
+		}
+		dc.TLS = tc
 		if !cfg.passwordSet {
 			dc.Key = dir.Password.Key()
 			d.password = "the Director resource's (" + dir.Pos.String() + ")"
@@ -270,6 +335,7 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 		fmt.Fprintf(stdout, "uaconsoled: Director %q listening on %s\n", d.srv.Director.Name, ln.Addr())
 	}
 	fmt.Fprintf(stdout, "uaconsoled: default console password: %s\n", d.password)
+	fmt.Fprintf(stdout, "uaconsoled: TLS-PSK accepted; cleartext logins of the default console: %s\n", cleartextRule(d.srv.DefaultTLSPolicy))
 	d.log.Info("serving", "addr", strings.Join(addrs, ","), "director", d.srv.Director.Name,
 		"consoles", d.cons.count(), "catalog_size", d.cfg.catalogSize)
 	served := make(chan error, len(lns))
@@ -307,4 +373,15 @@ func (d *daemon) serve(stop <-chan os.Signal, lns []net.Listener, stdout io.Writ
 	}
 	d.log.Info("stopped")
 	return nil
+}
+
+// cleartextRule describes which cleartext logins a TLS policy lets in.
+func cleartextRule(p uacontext.TLSPolicy) string {
+	switch p {
+	case uacontext.TLSNone:
+		return "allowed (TLS policy none)"
+	case uacontext.TLSEnabled:
+		return "only consoles older than 18.2 (TLS policy enabled)"
+	}
+	return "refused (TLS policy required)"
 }

@@ -40,9 +40,11 @@ func startServer(tb testing.TB, srv *uacontext.Server) string {
 	return ln.Addr().String()
 }
 
+// dial logs the default console in without TLS (the figures of the
+// benchmarks below are for cleartext; tls_bench_test.go compares).
 func dial(tb testing.TB, addr string, json bool) *console.Client {
 	tb.Helper()
-	return dialWith(tb, addr, console.Options{Password: "secret", JSON: json})
+	return dialWith(tb, addr, console.Options{Password: "secret", JSON: json, TLS: console.TLSOptions{Disable: true}})
 }
 
 func dialAs(tb testing.TB, addr, name, password string) *console.Client {

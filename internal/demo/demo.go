@@ -39,9 +39,15 @@ type Config struct {
 	// ConfigText, if set, is parsed like ConfigFile (named "config" in
 	// errors); both may be given.
 	ConfigText string
-	// CatalogSize and Seed shape the sample catalog (see sampledir.Options).
+	// Configuration, if set, returns the configuration whose Director,
+	// Console, Profile and User resources show prints (the current one,
+	// after a reload); nil means those of ConfigFile and ConfigText.
+	Configuration func() *config.Config
+	// CatalogSize, Seed and BigDirFiles shape the sample catalog (see
+	// sampledir.Options).
 	CatalogSize int
 	Seed        uint64
+	BigDirFiles int
 	// FailDelay throttles failed logins: see uacontext.Server (0: the
 	// Director's 5 s, negative: none).
 	FailDelay time.Duration
@@ -65,6 +71,13 @@ type Config struct {
 	// Poll is how often wait looks at the running jobs (0:
 	// dircmd.DefaultPoll).
 	Poll time.Duration
+	// DefaultTLSPolicy is the default console's TLS policy (see
+	// uacontext.Server); the zero value lets it in without TLS too.
+	// Named consoles have theirs from the configuration.
+	DefaultTLSPolicy uacontext.TLSPolicy
+	// TLS configures TLS (see uacontext.Server); nil: TLS-PSK with
+	// tlspsk's defaults.
+	TLS *uacontext.TLSConfig
 }
 
 // NewServer builds the demo Director's server.
@@ -81,6 +94,7 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 	if consoles != nil && (cfg.ConfigFile != "" || cfg.ConfigText != "") {
 		return nil, errors.New("demo: Consoles excludes ConfigFile and ConfigText")
 	}
+	showConf := cfg.Configuration
 	if consoles == nil {
 		if cfg.ConfigFile != "" {
 			conf, err := config.Load(cfg.ConfigFile, config.Options{Logger: cfg.Log})
@@ -101,12 +115,18 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 			list = append(list, Consoles(conf)...)
 		}
 		consoles = uacontext.ConsoleList(list...)
+		if showConf == nil && len(confs) > 0 {
+			merged := merge(confs)
+			showConf = func() *config.Config { return merged }
+		}
 	}
-	dir := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, RunDuration: cfg.RunDuration, Clock: cfg.Clock})
+	sample := sampledir.New(sampledir.Options{Seed: cfg.Seed, Size: cfg.CatalogSize, BigDirFiles: cfg.BigDirFiles, Password: cfg.Password,
+		RunDuration: cfg.RunDuration, Clock: cfg.Clock})
+	dir := director{Director: sample, conf: showConf}
 	table := uacontext.NewTable(uacontext.ReferenceCommands()...)
 	table.Add(uacontext.Builtins()...)
-	table.Add(dircmd.Commands(dir, dircmd.Options{Now: dir.Now})...)
-	table.Add(dircmd.InteractiveCommands(withConfig{dir, confs}, dircmd.Options{Now: dir.Now, Poll: cfg.Poll})...)
+	table.Add(dircmd.Commands(dir, dircmd.Options{Now: sample.Now})...)
+	table.Add(dircmd.InteractiveCommands(withConfig{sample, confs}, dircmd.Options{Now: sample.Now, Poll: cfg.Poll})...)
 	log := cfg.Log
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -128,6 +148,8 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 
 		MaxConsoleConnections: cfg.MaxConsoleConnections,
 		PromptTimeout:         cfg.PromptTimeout,
+		DefaultTLSPolicy:      cfg.DefaultTLSPolicy,
+		TLS:                   cfg.TLS,
 	}, nil
 }
 
@@ -175,6 +197,21 @@ func Consoles(conf *config.Config) []uacontext.Console {
 			continue // not from Load or Parse
 		}
 		out = append(out, *uc)
+	}
+	return out
+}
+
+// merge joins the resources of several configurations (the first
+// Director resource wins).
+func merge(confs []*config.Config) *config.Config {
+	out := &config.Config{}
+	for _, c := range confs {
+		if out.Director == nil {
+			out.Director = c.Director
+		}
+		out.Consoles = append(out.Consoles, c.Consoles...)
+		out.Profiles = append(out.Profiles, c.Profiles...)
+		out.Users = append(out.Users, c.Users...)
 	}
 	return out
 }

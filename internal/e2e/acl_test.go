@@ -28,6 +28,15 @@ var aclCommands = []string{
 	"list clients", "llist clients", "list pools", "llist pools", "list volumes", "llist volumes", "list media",
 	"list storages", "list jobmedia", "list jobtotals", "list jobs count", "list jobs limit=1000", "list jobs jobstatus=T", "list jobs offset=2 limit=3",
 	"status director", "status dir", "help", ".help", "whoami", "version",
+	// the web UI's commands (not "show all verbose": its directive ScratchPool
+	// contains the name of the forbidden pool Scratch)
+	"show all", "show jobs verbose", "show clients verbose", "show pools", "show schedules",
+	"show filesets", "show jobdefs", "show storages", "show disabled",
+	"list log", "llist log limit=100", "list log limit=100 reverse", "list filesets", "llist filesets",
+	"llist backups client=bareos-fd", "list backups client=bareos-fd fileset=any",
+	"llist jobs last current enabled", "llist volumes all", "list storages", "llist pools",
+	".defaults job=backup-web01", ".defaults client=web01-fd", ".defaults pool=Scratch",
+	"status scheduler", "status scheduler days=14", "status subscriptions",
 }
 
 // TestACLConfinement logs in as a console whose ACLs allow one job, one
@@ -58,7 +67,8 @@ func TestACLConfinement(t *testing.T) {
 	for _, id := range foreignIDs {
 		cmds = append(cmds,
 			"list jobid="+id, "llist jobid="+id, "list files jobid="+id, "list jobmedia jobid="+id,
-			"list volumes jobid="+id, "list joblog jobid="+id,
+			"list volumes jobid="+id, "list joblog jobid="+id, "list jobstatistics jobid="+id,
+			"list fileset jobid="+id, ".bvfs_get_jobids jobid="+id, ".bvfs_get_jobids jobid="+id+" all",
 			".bvfs_lsdirs jobid="+id+" path=/", ".bvfs_lsfiles jobid="+id+" path=/",
 		)
 	}

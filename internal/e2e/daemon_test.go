@@ -18,7 +18,10 @@ import (
 )
 
 // Consoles of the test daemon. "limited" may run the listing commands but
-// sees one job, one client and one pool; "admin" sees everything.
+// sees one job, one client and one pool; "admin" sees everything. Both
+// may log in without TLS (TLS Enable = no), as the raw-protocol tests do;
+// the Go client logs in over TLS-PSK, which the daemon accepts whatever
+// the policy, as the Director does.
 const (
 	rootPassword    = "secret"
 	adminPassword   = "adminpw"
@@ -29,10 +32,12 @@ Profile {
   Command ACL = .jobs, .clients, .pools, .storages, .filesets, .schedule, .catalogs, .msgs
   Command ACL = list, llist, status, whoami, version, .api, .help, help, messages, .messages
   Command ACL = .bvfs_lsdirs, .bvfs_lsfiles, autodisplay, gui, quit, exit, .quit, "."
+  Command ACL = show, .defaults, .bvfs_get_jobids, .bvfs_versions
 }
 Console {
   Name = limited
   Password = "limitedpw"
+  TLS Enable = no
   Profile = lister
   Job ACL = BackupClient1
   Client ACL = bareos-fd
@@ -45,6 +50,7 @@ Console {
 Console {
   Name = admin
   Password = "adminpw"
+  TLS Enable = no
   Command ACL = *all*
   Job ACL = *all*
   Client ACL = *all*

@@ -1,10 +1,12 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"runtime"
@@ -73,6 +75,26 @@ func expectRefused(t *testing.T, nc net.Conn, terminate bool) {
 	}
 }
 
+// expectTLSRefusal requires the daemon to treat what it got as a failed
+// TLS handshake, as the Director does with anything that does not start
+// with a cleartext Hello: a TLS alert record, then BNET_TERMINATE outside
+// TLS, then the end of the connection.
+func expectTLSRefusal(t *testing.T, nc net.Conn) {
+	t.Helper()
+	_ = nc.SetReadDeadline(time.Now().Add(wait))
+	got, err := io.ReadAll(nc)
+	if err != nil && !isReset(err) {
+		t.Fatalf("reading the refusal: %v (got %x)", err, got)
+	}
+	rest, ok := bytes.CutSuffix(got, []byte{0xff, 0xff, 0xff, 0xfc})
+	if !ok {
+		t.Fatalf("refusal %x does not end with BNET_TERMINATE", got)
+	}
+	if len(rest) != 7 || rest[0] != 0x15 || rest[3] != 0 || rest[4] != 2 || rest[5] != 2 {
+		t.Errorf("refusal %x does not start with one fatal TLS alert record", got)
+	}
+}
+
 // badLogin logs in with a wrong password on a raw connection and waits
 // for the daemon to close it; unknown consoles are refused at once.
 func badLogin(d *daemon, name string) error {
@@ -106,10 +128,6 @@ func TestHostile(t *testing.T) {
 			name  string
 			bytes []byte
 		}{
-			{"http", []byte("GET / HTTP/1.0\r\n\r\n")},
-			{"framed non-Hello", frame("this is no hello at all\n")},
-			{"garbage then Hello", append(frame("garbage garbage garbage"), frame("Hello *UserAgent* calling\n")...)},
-			{"binary", []byte{0, 0, 0, 20, 0xff, 0xfe, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}},
 			{"short Hello", frame("Hello x\n")},
 			{"file daemon Hello", frame("Hello Client fd calling\n")},
 		} {
@@ -124,11 +142,24 @@ func TestHostile(t *testing.T) {
 				}
 			})
 		}
-		t.Run("TLS ClientHello", func(t *testing.T) {
-			nc := d.raw(t)
-			write(t, nc, []byte{0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00})
-			expectRefused(t, nc, false) // closed gracefully, without TERMINATE
-		})
+		// Anything else is taken for a TLS handshake, as by the Director:
+		// it fails at once with an alert, then BNET_TERMINATE.
+		for _, tc := range []struct {
+			name  string
+			bytes []byte
+		}{
+			{"http", []byte("GET / HTTP/1.0\r\n\r\n")},
+			{"framed non-Hello", frame("this is no hello at all\n")},
+			{"garbage then Hello", append(frame("garbage garbage garbage"), frame("Hello *UserAgent* calling\n")...)},
+			{"binary", []byte{0, 0, 0, 20, 0xff, 0xfe, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17}},
+			{"TLS ClientHello", []byte{0x16, 0x03, 0x01, 0x00, 0x05, 0x01, 0x00, 0x00, 0x01, 0x00}},
+		} {
+			t.Run(tc.name, func(t *testing.T) {
+				nc := d.raw(t)
+				write(t, nc, tc.bytes)
+				expectTLSRefusal(t, nc)
+			})
+		}
 	})
 
 	t.Run("length 2^31-1", func(t *testing.T) {
@@ -137,7 +168,7 @@ func TestHostile(t *testing.T) {
 			alloc := allocatedDuring(func() {
 				nc := d.raw(t)
 				write(t, nc, huge)
-				expectRefused(t, nc, true)
+				expectTLSRefusal(t, nc) // no "Hello " at offset 4: TLS
 			})
 			t.Logf("allocated %d bytes", alloc)
 			if alloc > 16<<20 {
@@ -269,7 +300,7 @@ func TestHostile(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if _, err := nc.Write(header(bsock.MaxHelloLen)); err != nil {
+			if _, err := nc.Write(append(header(bsock.MaxHelloLen), "Hello "...)); err != nil {
 				return
 			}
 			for {
@@ -385,7 +416,11 @@ func TestHostile(t *testing.T) {
 			t.Run("as Hello "+cmd, func(t *testing.T) {
 				nc := d.raw(t)
 				write(t, nc, frame(cmd))
-				expectRefused(t, nc, true)
+				if len(cmd) < bsock.MinHelloLen {
+					expectRefused(t, nc, true) // too short for a Hello
+				} else {
+					expectTLSRefusal(t, nc) // no "Hello " at offset 4: TLS
+				}
 			})
 			t.Run("as answer "+cmd, func(t *testing.T) {
 				nc := d.raw(t)

@@ -37,7 +37,6 @@ type liveState struct {
 	mu        sync.RWMutex
 	runs      []*liveJob      // jobs started by RunJob, by JobId
 	deleted   map[uint64]bool // deleted JobIds (generated or run)
-	canceled  map[uint64]bool // generated jobs are never running; run jobs canceled
 	delMedia  map[uint64]bool // deleted MediaIds
 	delPools  map[uint64]bool // deleted PoolIds
 	enabled   map[string]bool // "<type>/<name>" -> enabled override
@@ -162,7 +161,7 @@ func (d *Director) RunJob(ctx context.Context, req dircmd.RunRequest) (uint64, e
 			clientID = c.ClientID
 		}
 	}
-	for _, p := range d.pools {
+	for _, p := range d.poolSnapshot() {
 		if p.Name == req.Pool {
 			poolID = p.PoolID
 		}
@@ -298,7 +297,7 @@ func (d *Director) DeleteVolume(ctx context.Context, mediaID uint64, purge bool)
 	}
 	d.live.mu.Lock()
 	defer d.live.mu.Unlock()
-	if d.live.delMedia[mediaID] || mediaID == 0 || mediaID > uint64(len(d.media)) {
+	if d.live.delMedia[mediaID] || mediaID == 0 || mediaID > uint64(len(d.mediaSnapshot())) {
 		return nil, fmt.Errorf("volume %d: %w", mediaID, uacontext.ErrNotFound)
 	}
 	var ids []uint64
@@ -390,13 +389,14 @@ func (d *Director) mediaDeleted(id uint64) bool {
 }
 
 func (d *Director) livePools() []dircmd.PoolRecord {
+	pools := d.poolSnapshot()
 	d.live.mu.RLock()
 	defer d.live.mu.RUnlock()
 	if len(d.live.delPools) == 0 {
-		return d.pools
+		return pools
 	}
 	var out []dircmd.PoolRecord
-	for _, p := range d.pools {
+	for _, p := range pools {
 		if !d.live.delPools[p.PoolID] {
 			out = append(out, p)
 		}

@@ -71,11 +71,6 @@ func (d *Director) eachRow(ctx context.Context, ji int, fn func(r row) error) er
 	return nil
 }
 
-// bigFile is the k-th file of BigDir.
-func bigFile(k int) fileTmpl {
-	return fileTmpl{name: bigName(k), size: 4096, ino: 3000000 + uint64(k)}
-}
-
 // restoreFile renders row r of job ji.
 func (d *Director) restoreFile(ji int, r row) dircmd.RestoreFile {
 	c := &d.jobFiles[ji]

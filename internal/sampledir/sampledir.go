@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
+	"sync"
 	"time"
 
 	"github.com/uaformat/uaformat/uacontext"
@@ -39,6 +40,9 @@ type Options struct {
 	// job); it decides "status director" and the durations of running
 	// jobs.
 	Now func() time.Time
+	// Password is the Director's password, which show prints in its
+	// Director resource and the default console (default "secret").
+	Password string
 	// Clock is the real clock that times the jobs started by run
 	// (default time.Now), and RunDuration how long they run (default
 	// DefaultRunDuration).
@@ -67,6 +71,15 @@ type Director struct {
 	schedules []dircmd.ScheduleResource
 	catalogs  []dircmd.NamedResource
 	messages  []dircmd.NamedResource
+	cfg       config
+
+	// mu guards media and pools, which the storage commands change
+	// (copy on write: readers take the slices under the read lock).
+	mu      sync.RWMutex
+	changer *changer // the tape library of storage Tape (guarded by mu)
+
+	logOnce sync.Once
+	logIDs  []uint64 // logIDs[i]: the LogId before the first entry of job i
 
 	clients  []dircmd.ClientRecord
 	pools    []dircmd.PoolRecord
@@ -79,11 +92,30 @@ type Director struct {
 	paths    []string          // paths[id-1] is the path of PathId id
 	pathIDs  map[string]uint64 // path -> PathId
 	parents  []uint64          // parents[id-1]: PathId of the parent (0: none)
+	children [][]uint64        // children[id-1]: PathIds of the sub-directories
 	trees    map[string]*tree  // per client: backed-up tree
 	jobFiles []jobContent      // per job (index JobID-1)
 }
 
-var _ dircmd.Catalog = (*Director)(nil)
+// The sample has every capability of a Director's catalog.
+var _ interface {
+	dircmd.Catalog
+	dircmd.JobRecords
+	dircmd.FileRecords
+	dircmd.MediaRecords
+	dircmd.ClientRecords
+	dircmd.PoolRecords
+	dircmd.StorageRecords
+	dircmd.Bvfs
+	dircmd.StatusReporter
+	dircmd.JobLogs
+	dircmd.JobStatistics
+	dircmd.FileSetRecords
+	dircmd.MediaUpdater
+	dircmd.FileDaemons
+	dircmd.StorageDaemons
+	dircmd.Configuration
+} = (*Director)(nil)
 
 // New builds the sample Director.
 func New(opts Options) *Director {
@@ -102,7 +134,17 @@ func New(opts Options) *Director {
 	if opts.Start.IsZero() {
 		opts.Start = time.Date(2024, 1, 1, 21, 0, 0, 0, time.UTC)
 	}
+	if opts.Password == "" {
+		opts.Password = "secret"
+	}
 	d := &Director{opts: opts}
+	cfg, err := buildConfig(opts.Password)
+	if err != nil {
+		// The configuration is static; TestConfiguration keeps it valid.
+		panic(err)
+	}
+	d.cfg = cfg
+	d.changer = newChanger()
 	d.resources()
 	d.buildTrees()
 	d.generate()
@@ -165,7 +207,7 @@ func (d *Director) resources() {
 		{Name: "File", Address: "bareos-sd.example.com", Port: 9103, MediaType: "File", Enabled: true},
 		{Name: "Tape", Address: "bareos-sd.example.com", Port: 9103, MediaType: "LTO-6", Enabled: true},
 	}
-	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}}
+	d.filesets = []dircmd.NamedResource{{Name: "Catalog"}, {Name: "LinuxAll"}, {Name: "SelfTest"}, {Name: "Windows All Drives"}, {Name: "PostgreSQL"}}
 	d.schedules = []dircmd.ScheduleResource{
 		{Name: "WeeklyCycle", Enabled: true},
 		{Name: "WeeklyCycleAfterBackup", Enabled: true},
@@ -439,7 +481,7 @@ func (d *Director) jobIndex(id uint64) int {
 	return int(id - 1)
 }
 
-// ListJobs implements dircmd.Catalog.
+// ListJobs implements dircmd.JobRecords.
 func (d *Director) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Job, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -456,7 +498,7 @@ func (d *Director) wroteVolume(jobID uint64, volume string) bool {
 	return false
 }
 
-// JobByID implements dircmd.Catalog.
+// JobByID implements dircmd.JobRecords.
 func (d *Director) JobByID(_ context.Context, id uint64) (dircmd.Job, error) {
 	i := d.jobIndex(id)
 	if i < 0 {
@@ -468,7 +510,7 @@ func (d *Director) JobByID(_ context.Context, id uint64) (dircmd.Job, error) {
 	return d.jobs[i], nil
 }
 
-// JobByUnique implements dircmd.Catalog.
+// JobByUnique implements dircmd.JobRecords.
 func (d *Director) JobByUnique(_ context.Context, job string) (dircmd.Job, error) {
 	for _, j := range d.allJobs() {
 		if j.Job == job {
@@ -478,28 +520,28 @@ func (d *Director) JobByUnique(_ context.Context, job string) (dircmd.Job, error
 	return dircmd.Job{}, fmt.Errorf("job %q: %w", job, dircmd.ErrNotFound)
 }
 
-// ClientRecords implements dircmd.Catalog.
+// ClientRecords implements dircmd.ClientRecords.
 func (d *Director) ClientRecords(context.Context) ([]dircmd.ClientRecord, error) {
 	return d.clients, nil
 }
 
-// PoolRecords implements dircmd.Catalog.
+// PoolRecords implements dircmd.PoolRecords.
 func (d *Director) PoolRecords(context.Context) ([]dircmd.PoolRecord, error) {
 	return d.livePools(), nil
 }
 
-// StorageRecords implements dircmd.Catalog.
+// StorageRecords implements dircmd.StorageRecords.
 func (d *Director) StorageRecords(context.Context) ([]dircmd.StorageRecord, error) {
 	return d.storages, nil
 }
 
-// ListMedia implements dircmd.Catalog.
+// ListMedia implements dircmd.MediaRecords.
 func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd.Media, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	var out []dircmd.Media
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		if d.mediaDeleted(m.MediaID) {
 			continue
 		}
@@ -525,7 +567,7 @@ func (d *Director) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd
 	return out, nil
 }
 
-// JobMedia implements dircmd.Catalog.
+// JobMedia implements dircmd.MediaRecords.
 func (d *Director) JobMedia(_ context.Context, jobID uint64) ([]dircmd.JobMedia, error) {
 	var out []dircmd.JobMedia
 	if d.isDeleted(jobID) {
@@ -539,7 +581,7 @@ func (d *Director) JobMedia(_ context.Context, jobID uint64) ([]dircmd.JobMedia,
 	return out, nil
 }
 
-// Status implements dircmd.Catalog.
+// Status implements dircmd.StatusReporter.
 func (d *Director) Status(context.Context) (dircmd.DirectorStatus, error) {
 	started, running := d.liveCounts()
 	return dircmd.DirectorStatus{
@@ -550,7 +592,7 @@ func (d *Director) Status(context.Context) (dircmd.DirectorStatus, error) {
 	}, nil
 }
 
-// Scheduled implements dircmd.Catalog: the jobs with schedule WeeklyCycle
+// Scheduled implements dircmd.StatusReporter: the jobs with schedule WeeklyCycle
 // run at 21:00 (Full on the first Saturday of the month, Differential on
 // the other Saturdays, Incremental otherwise), BackupCatalog
 // (WeeklyCycleAfterBackup) at 21:10 as Full.
@@ -604,7 +646,7 @@ func (d *Director) Scheduled(_ context.Context, now time.Time, days int) ([]dirc
 }
 
 func (d *Director) appendableVolume(pool string) string {
-	for _, m := range d.media {
+	for _, m := range d.mediaSnapshot() {
 		if m.Pool == pool && m.VolStatus == "Append" {
 			return m.VolumeName
 		}
@@ -612,7 +654,7 @@ func (d *Director) appendableVolume(pool string) string {
 	return ""
 }
 
-// Terminated implements dircmd.Catalog: the last ten jobs.
+// Terminated implements dircmd.StatusReporter: the last ten jobs.
 func (d *Director) Terminated(context.Context) ([]dircmd.TerminatedJob, error) {
 	var out []dircmd.TerminatedJob
 	var done []dircmd.Job

@@ -3,6 +3,7 @@ package sampledir
 import (
 	"context"
 	"errors"
+	"iter"
 	"slices"
 	"sort"
 	"testing"
@@ -10,6 +11,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
+	"github.com/uaformat/uaformat/uacontext/dircmd/catalogtest"
 )
 
 var bg = context.Background()
@@ -113,11 +115,11 @@ func TestBvfs(t *testing.T) {
 		t.Fatal(err)
 	}
 	slash, _ := d.BvfsPathID(bg, "/")
-	top, _ := d.BvfsLsDirs(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: root, Limit: 100})
+	top, _ := collect(d.BvfsLsDirs(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: root, Limit: 100}))
 	if len(top) != 2 || top[0].Name != "." || top[1].Name != "/" || top[1].PathID != slash {
 		t.Errorf("root listing: %+v", top)
 	}
-	dirs, _ := d.BvfsLsDirs(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: slash, Limit: 100})
+	dirs, _ := collect(d.BvfsLsDirs(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: slash, Limit: 100}))
 	var names []string
 	for _, e := range dirs {
 		names = append(names, e.Name)
@@ -134,11 +136,11 @@ func TestBvfs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	all, _ := d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: bigID, Limit: 1 << 30})
+	all, _ := collect(d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: bigID, Limit: 1 << 30}))
 	if len(all) != big {
 		t.Fatalf("big dir has %d files, want %d", len(all), big)
 	}
-	page, _ := d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: bigID, Limit: 3, Offset: big - 2})
+	page, _ := collect(d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: bigID, Limit: 3, Offset: big - 2}))
 	if len(page) != 2 || page[1].Name != all[big-1].Name || page[0].FileID != all[big-2].FileID {
 		t.Errorf("last page: %+v", page)
 	}
@@ -153,7 +155,7 @@ func TestBvfs(t *testing.T) {
 		fileIDs[e.FileID] = true
 	}
 	// A huge hostile limit does not allocate accordingly, negative ranges give nothing.
-	if got, _ := d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: bigID, Limit: -1}); got != nil {
+	if got, _ := collect(d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: []uint64{1}, PathID: bigID, Limit: -1})); got != nil {
 		t.Errorf("negative limit: %d entries", len(got))
 	}
 	// Newest version wins among several jobs of the same client.
@@ -163,7 +165,7 @@ func TestBvfs(t *testing.T) {
 	for _, j := range js {
 		jobsOfClient = append(jobsOfClient, j.JobID)
 	}
-	files, _ := d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: jobsOfClient, PathID: etc, Limit: 1000})
+	files, _ := collect(d.BvfsLsFiles(bg, dircmd.BvfsQuery{JobIDs: jobsOfClient, PathID: etc, Limit: 1000}))
 	if len(files) == 0 {
 		t.Fatal("no files in /etc/")
 	}
@@ -213,4 +215,21 @@ func TestScheduledAndStatus(t *testing.T) {
 	if !st.Started.Before(now) {
 		t.Errorf("started %v", st.Started)
 	}
+}
+
+// collect gathers a bvfs listing.
+func collect(seq iter.Seq2[dircmd.BvfsEntry, error]) ([]dircmd.BvfsEntry, error) {
+	var out []dircmd.BvfsEntry
+	for e, err := range seq {
+		if err != nil {
+			return out, err
+		}
+		out = append(out, e)
+	}
+	return out, nil
+}
+
+// TestCatalogInvariants runs the conformance invariants on the sample.
+func TestCatalogInvariants(t *testing.T) {
+	catalogtest.Check(t, New(Options{Size: 40, BigDirFiles: 3000}))
 }

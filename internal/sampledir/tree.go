@@ -2,10 +2,15 @@ package sampledir
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"fmt"
+	"iter"
 	"path"
 	"regexp"
+	"slices"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/uaformat/uaformat/uacontext/dircmd"
@@ -141,6 +146,12 @@ func (d *Director) buildTrees() {
 	for i, p := range d.paths {
 		if p != "" {
 			d.parents[i] = d.pathIDs[parentDir(p)]
+		}
+	}
+	d.children = make([][]uint64, len(d.paths))
+	for i, parent := range d.parents {
+		if parent != 0 {
+			d.children[parent-1] = append(d.children[parent-1], uint64(i+1))
 		}
 	}
 
@@ -307,7 +318,7 @@ func bigName(i int) string {
 	return string(b)
 }
 
-// JobFiles implements dircmd.Catalog: files in FileId order, each
+// JobFiles implements dircmd.FileRecords: files in FileId order, each
 // directory's files followed by the directory itself.
 func (d *Director) JobFiles(ctx context.Context, jobID uint64, fn func(string) error) error {
 	i := d.jobIndex(jobID)
@@ -328,7 +339,7 @@ func (d *Director) JobFiles(ctx context.Context, jobID uint64, fn func(string) e
 				if err := fn(n.path + bigName(k)); err != nil {
 					return err
 				}
-				if k%4096 == 0 {
+				if k%256 == 0 {
 					if err := ctx.Err(); err != nil {
 						return err
 					}
@@ -352,7 +363,7 @@ func (d *Director) JobFiles(ctx context.Context, jobID uint64, fn func(string) e
 	return nil
 }
 
-// BvfsPathID implements dircmd.Catalog.
+// BvfsPathID implements dircmd.Bvfs.
 func (d *Director) BvfsPathID(_ context.Context, p string) (uint64, error) {
 	if id, ok := d.pathIDs[p]; ok {
 		return id, nil
@@ -410,109 +421,233 @@ func (d *Director) dirAttr(jobs []int, pathID uint64) (dircmd.BvfsEntry, bool) {
 	return dircmd.BvfsEntry{Type: 'D', PathID: pathID, HasAttr: true, JobID: j.JobID, FileID: fileID, LStat: st.encode(0)}, true
 }
 
-// BvfsLsDirs implements dircmd.Catalog.
-func (d *Director) BvfsLsDirs(ctx context.Context, q dircmd.BvfsQuery) ([]dircmd.BvfsEntry, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if q.PathID == 0 || q.PathID > uint64(len(d.paths)) || q.Limit < 0 || q.Offset < 0 {
-		return nil, nil
-	}
-	jobs := d.bvfsJobs(q.JobIDs)
-	var out []dircmd.BvfsEntry
-	dot, _ := d.dirAttr(jobs, q.PathID)
-	dot.Name = "."
-	out = append(out, dot)
-	if parent := d.parents[q.PathID-1]; parent != 0 {
-		dd, _ := d.dirAttr(jobs, parent)
-		dd.Name = ".."
-		out = append(out, dd)
-	}
-	var children []dircmd.BvfsEntry
-	for id := range d.paths {
-		pid := uint64(id + 1)
-		if d.parents[id] != q.PathID {
-			continue
+// BvfsLsDirs implements dircmd.Bvfs. A directory has few entries: they
+// are collected, sorted and paged, then yielded.
+func (d *Director) BvfsLsDirs(ctx context.Context, q dircmd.BvfsQuery) iter.Seq2[dircmd.BvfsEntry, error] {
+	return func(yield func(dircmd.BvfsEntry, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(dircmd.BvfsEntry{}, err)
+			return
 		}
-		e, ok := d.dirAttr(jobs, pid)
-		if !ok {
-			continue // not visible in these jobs
+		if q.PathID == 0 || q.PathID > uint64(len(d.paths)) || q.Limit < 0 || q.Offset < 0 {
+			return
 		}
-		e.Name = d.paths[id]
-		children = append(children, e)
-	}
-	sort.Slice(children, func(a, b int) bool { return children[a].Name < children[b].Name })
-	out = append(out, children...)
-	return dircmd.Page(out, uint64(q.Limit), uint64(q.Offset)), nil
-}
-
-// BvfsLsFiles implements dircmd.Catalog.
-func (d *Director) BvfsLsFiles(ctx context.Context, q dircmd.BvfsQuery) ([]dircmd.BvfsEntry, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	if q.Limit < 0 || q.Offset < 0 {
-		return nil, nil
-	}
-	var re *regexp.Regexp
-	if q.Pattern != "" {
-		var err error
-		if re, err = regexp.Compile(q.Pattern); err != nil {
-			return nil, nil // the SQL query fails: no rows
+		jobs := d.bvfsJobs(q.JobIDs)
+		var out []dircmd.BvfsEntry
+		dot, _ := d.dirAttr(jobs, q.PathID)
+		dot.Name = "."
+		out = append(out, dot)
+		if parent := d.parents[q.PathID-1]; parent != 0 {
+			dd, _ := d.dirAttr(jobs, parent)
+			dd.Name = ".."
+			out = append(out, dd)
 		}
-	}
-	jobs := d.bvfsJobs(q.JobIDs)
-	limit, offset := uint64(q.Limit), uint64(q.Offset)
-
-	// The big directory: the newest job with its files decides.
-	if p, ok := d.pathIDs[BigDir]; ok && p == q.PathID {
-		for _, ji := range jobs {
-			c := &d.jobFiles[ji]
-			if c.bigFiles == 0 {
-				continue
+		var children []dircmd.BvfsEntry
+		for _, pid := range d.children[q.PathID-1] {
+			e, ok := d.dirAttr(jobs, pid)
+			if !ok {
+				continue // not visible in these jobs
 			}
-			t := d.trees[c.tree]
-			di := t.idx[p]
-			var out []dircmd.BvfsEntry
-			skipped := uint64(0)
-			for k := 0; k < c.bigFiles && uint64(len(out)) < limit; k++ {
-				name := bigName(k)
-				if re != nil && !re.MatchString(name) {
-					continue
-				}
-				if skipped < offset {
-					skipped++
-					continue
-				}
-				out = append(out, d.fileEntry(ji, t, di, k, fileTmpl{name: name, size: 4096, ino: 3000000 + uint64(k)}))
-				if k%4096 == 0 && ctx.Err() != nil {
-					return nil, ctx.Err()
-				}
-			}
-			return out, nil
+			e.Name = d.paths[pid-1]
+			children = append(children, e)
 		}
-		return nil, nil
-	}
-
-	seen := map[string]bool{}
-	var out []dircmd.BvfsEntry
-	for _, ji := range jobs {
-		c := &d.jobFiles[ji]
-		t := d.trees[c.tree]
-		di, ok := t.idx[q.PathID]
-		if !ok || t.dirs[di].big {
-			continue
-		}
-		c.eachFile(t, di, func(pos int, f fileTmpl) {
-			if seen[f.name] || (re != nil && !re.MatchString(f.name)) {
+		sort.Slice(children, func(a, b int) bool { return children[a].Name < children[b].Name })
+		out = append(out, children...)
+		for _, e := range dircmd.Page(out, uint64(q.Limit), uint64(q.Offset)) {
+			if !yield(e, nil) {
 				return
 			}
-			seen[f.name] = true
-			out = append(out, d.fileEntry(ji, t, di, pos, f))
-		})
+		}
 	}
-	sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
-	return dircmd.Page(out, limit, offset), nil
+}
+
+// BvfsLsFiles implements dircmd.Bvfs. The files of BigDir are generated
+// as they are yielded (one entry in memory at a time); other
+// directories are small and collected first.
+func (d *Director) BvfsLsFiles(ctx context.Context, q dircmd.BvfsQuery) iter.Seq2[dircmd.BvfsEntry, error] {
+	return func(yield func(dircmd.BvfsEntry, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(dircmd.BvfsEntry{}, err)
+			return
+		}
+		if q.Limit < 0 || q.Offset < 0 {
+			return
+		}
+		var re *regexp.Regexp
+		if q.Pattern != "" {
+			var err error
+			if re, err = regexp.Compile(q.Pattern); err != nil {
+				return // the SQL query fails: no rows
+			}
+		}
+		jobs := d.bvfsJobs(q.JobIDs)
+		limit, offset := uint64(q.Limit), uint64(q.Offset)
+
+		// The big directory: the newest job with its files decides.
+		if p, ok := d.pathIDs[BigDir]; ok && p == q.PathID {
+			for _, ji := range jobs {
+				c := &d.jobFiles[ji]
+				t := d.trees[c.tree]
+				di, ok := t.idx[p]
+				if c.bigFiles == 0 || !ok {
+					continue // no BigDir in this client's tree
+				}
+				var sent, skipped uint64
+				for k := 0; k < c.bigFiles && sent < limit; k++ {
+					if k%256 == 0 {
+						if err := ctx.Err(); err != nil {
+							yield(dircmd.BvfsEntry{}, err)
+							return
+						}
+					}
+					name := bigName(k)
+					if re != nil && !re.MatchString(name) {
+						continue
+					}
+					if skipped < offset {
+						skipped++
+						continue
+					}
+					sent++
+					if !yield(d.fileEntry(ji, t, di, k, bigFile(k)), nil) {
+						return
+					}
+				}
+				return
+			}
+			return
+		}
+
+		seen := map[string]bool{}
+		var out []dircmd.BvfsEntry
+		for _, ji := range jobs {
+			c := &d.jobFiles[ji]
+			t := d.trees[c.tree]
+			di, ok := t.idx[q.PathID]
+			if !ok || t.dirs[di].big {
+				continue
+			}
+			c.eachFile(t, di, func(pos int, f fileTmpl) {
+				if seen[f.name] || (re != nil && !re.MatchString(f.name)) {
+					return
+				}
+				seen[f.name] = true
+				out = append(out, d.fileEntry(ji, t, di, pos, f))
+			})
+		}
+		sort.Slice(out, func(a, b int) bool { return out[a].Name < out[b].Name })
+		for _, e := range dircmd.Page(out, limit, offset) {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// bigFile is the k-th file of BigDir.
+func bigFile(k int) fileTmpl {
+	return fileTmpl{name: bigName(k), size: 4096, ino: 3000000 + uint64(k)}
+}
+
+// bigIndex is the inverse of bigName (-1: not a BigDir file name).
+func bigIndex(name string) int {
+	if !strings.HasPrefix(name, "data-") || !strings.HasSuffix(name, ".bin") {
+		return -1
+	}
+	n, err := strconv.Atoi(name[len("data-") : len(name)-len(".bin")])
+	if err != nil || n < 1 || bigName(n-1) != name {
+		return -1
+	}
+	return n - 1
+}
+
+// findFile finds file name in dir di of job ji.
+func (d *Director) findFile(ji, di int, name string) (int, fileTmpl, bool) {
+	c := &d.jobFiles[ji]
+	t := d.trees[c.tree]
+	if t.dirs[di].big {
+		if k := bigIndex(name); k >= 0 && k < c.bigFiles {
+			return k, bigFile(k), true
+		}
+		return 0, fileTmpl{}, false
+	}
+	pos, found := -1, fileTmpl{}
+	c.eachFile(t, di, func(p int, f fileTmpl) {
+		if pos < 0 && f.name == name {
+			pos, found = p, f
+		}
+	})
+	return pos, found, pos >= 0
+}
+
+// BvfsVersions implements dircmd.Bvfs: the file in every backup (and,
+// with q.Copies, copy) job of the client that backed it up, by FileId.
+func (d *Director) BvfsVersions(ctx context.Context, q dircmd.BvfsVersionQuery) iter.Seq2[dircmd.BvfsEntry, error] {
+	return func(yield func(dircmd.BvfsEntry, error) bool) {
+		if err := ctx.Err(); err != nil {
+			yield(dircmd.BvfsEntry{}, err)
+			return
+		}
+		if q.Limit < 0 || q.Offset < 0 {
+			return
+		}
+		var out []dircmd.BvfsEntry
+		for ji, j := range d.jobs {
+			switch j.Type {
+			case dircmd.JobTypeBackup, dircmd.JobTypeArchive, 'a':
+			case dircmd.JobTypeJobCopy:
+				if !q.Copies {
+					continue
+				}
+			default:
+				continue
+			}
+			c := &d.jobFiles[ji]
+			t := d.trees[c.tree]
+			if j.Client != q.Client || t == nil || q.JobIDs != nil && !slices.Contains(q.JobIDs, j.JobID) {
+				continue
+			}
+			di, ok := t.idx[q.PathID]
+			if !ok {
+				continue
+			}
+			pos, f, ok := d.findFile(ji, di, q.Name)
+			if !ok {
+				continue
+			}
+			vol, inChanger := d.jobVolume(j.JobID)
+			if vol == "" {
+				continue // no JobMedia: the Director's join finds nothing
+			}
+			e := d.fileEntry(ji, t, di, pos, f)
+			sum := md5.Sum(fmt.Appendf(nil, "%d/%s", e.JobID, e.Name))
+			e.Type, e.MD5 = 'V', base64.RawStdEncoding.EncodeToString(sum[:])
+			e.VolumeName, e.VolumeInChanger = vol, inChanger
+			out = append(out, e)
+		}
+		sort.Slice(out, func(a, b int) bool { return out[a].FileID < out[b].FileID })
+		for _, e := range dircmd.Page(out, uint64(q.Limit), uint64(q.Offset)) {
+			if !yield(e, nil) {
+				return
+			}
+		}
+	}
+}
+
+// jobVolume is the first volume a job wrote and whether it is in a changer.
+func (d *Director) jobVolume(jobID uint64) (string, bool) {
+	for _, jm := range d.jobMedia {
+		if jm.JobID != jobID {
+			continue
+		}
+		for _, m := range d.mediaSnapshot() {
+			if m.VolumeName == jm.VolumeName {
+				return m.VolumeName, m.InChanger
+			}
+		}
+		return jm.VolumeName, false
+	}
+	return "", false
 }
 
 // fileEntry builds the bvfs row of the pos-th included file of dir di in job ji.

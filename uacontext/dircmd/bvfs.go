@@ -3,6 +3,7 @@ package dircmd
 import (
 	"context"
 	"errors"
+	"iter"
 	"strings"
 
 	"github.com/uaformat/uaformat/internal/ascii"
@@ -63,7 +64,7 @@ func (c *cmds) allowedJobIDs(ctx context.Context, ua *uacontext.UA, list string)
 		if jid == 0 {
 			continue
 		}
-		j, err := c.cat.JobByID(ctx, uint64(jid))
+		j, err := c.jobs.JobByID(ctx, uint64(jid))
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -118,7 +119,10 @@ func typeString(t byte) string {
 	return string([]byte{t})
 }
 
-// emitEntry sends one bvfs row as the Director's BvfsResultHandler does.
+// emitEntry sends one bvfs row as the Director's BvfsResultHandler does:
+// directories with their base name and full path, files with their name,
+// versions with MD5 and volume instead of a name, all with the decoded
+// attributes.
 func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f := ua.Formatter()
 	lstat, jobID, fileID := e.LStat, e.JobID, e.FileID
@@ -131,10 +135,19 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f.KVUint("FileId", null, fileID, "%d\t")
 	f.KVUint("JobId", null, jobID, "%d\t")
 	f.KVString("lstat", null, lstat, "%s\t")
-	if e.Type == 'D' {
+	switch e.Type {
+	case 'D':
 		f.KVString("Name", null, basenameDir(e.Name), "%s\n")
 		f.KVString("Fullpath", null, e.Name, null)
-	} else {
+	case 'V':
+		f.KVString("MD5", null, e.MD5, "%s\t")
+		f.KVString("VolumeName", null, e.VolumeName, "%s\t")
+		inChanger := uint64(0)
+		if e.VolumeInChanger {
+			inChanger = 1
+		}
+		f.KVUint("VolumeInChanger", null, inChanger, "%d\n")
+	default:
 		f.KVString("Name", null, e.Name, "%s\n")
 	}
 	st := DecodeStat(lstat)
@@ -153,13 +166,49 @@ func (c *cmds) emitEntry(ua *uacontext.UA, e BvfsEntry) {
 	f.KVUint("mtime", null, uint64(st.Mtime), null)
 	f.KVUint("ctime", null, uint64(st.Ctime), null)
 	f.ObjectEnd("stat", null)
-	f.KVUint("LinkFileIndex", null, uint64(int64(int32(st.LinkFI))), null)
+	if e.Type != 'V' {
+		f.KVUint("LinkFileIndex", null, uint64(int64(int32(st.LinkFI))), null)
+	}
 	f.ObjectEnd(null, null)
+}
+
+// streamEntries sends the entries of seq inside the array name, each as
+// it comes. An entry equal in name to the one before is skipped if
+// dedup (the Director shows a directory only once even if the catalog
+// returns it twice in a row). A failing iterator fails the command
+// after the entries sent so far, like a catalog query that breaks off.
+func (c *cmds) streamEntries(ctx context.Context, ua *uacontext.UA, name string, seq iter.Seq2[BvfsEntry, error], dedup bool) error {
+	f := ua.Formatter()
+	f.ArrayStart(name, null)
+	prev, first := "", true
+	var failed error
+	for e, err := range seq {
+		if err != nil {
+			failed = err
+			break
+		}
+		if dedup && !first && e.Name == prev {
+			continue
+		}
+		if dedup {
+			prev = e.Name
+		}
+		first = false
+		c.emitEntry(ua, e)
+	}
+	f.ArrayEnd(name, null)
+	if failed == nil {
+		failed = ctx.Err()
+	}
+	if failed != nil {
+		return catalogError(ctx, failed)
+	}
+	return nil
 }
 
 func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 	a, ok := parseBvfsArgs(ua)
-	if !ok {
+	if !ok || !c.openCatalog(ua, c.has.jobs, c.has.bvfs) {
 		ua.ErrorMsg("Can't find jobid, pathid or path argument\n")
 		return nil // sic: the Director reports success here
 	}
@@ -172,7 +221,7 @@ func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 	}
 	pathID := a.pathID
 	if pathID == 0 {
-		id, err := c.cat.BvfsPathID(ctx, a.path)
+		id, err := c.bvfs.BvfsPathID(ctx, a.path)
 		if err != nil && !errors.Is(err, ErrNotFound) {
 			return catalogError(ctx, err)
 		}
@@ -183,28 +232,13 @@ func (c *cmds) bvfsLsDirs(ctx context.Context, ua *uacontext.UA) error {
 		}
 		pathID = id
 	}
-	entries, err := c.cat.BvfsLsDirs(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Limit: a.limit, Offset: a.offset})
-	if err != nil {
-		return catalogError(ctx, err)
-	}
-	ua.Formatter().ArrayStart("directories", null)
-	prev := ""
-	for i, e := range entries {
-		// The Director shows a directory only once even if the catalog
-		// returns it twice in a row.
-		if i > 0 && e.Name == prev {
-			continue
-		}
-		prev = e.Name
-		c.emitEntry(ua, e)
-	}
-	ua.Formatter().ArrayEnd("directories", null)
-	return nil
+	q := BvfsQuery{JobIDs: ids, PathID: pathID, Limit: a.limit, Offset: a.offset}
+	return c.streamEntries(ctx, ua, "directories", c.bvfs.BvfsLsDirs(ctx, q), true)
 }
 
 func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 	a, ok := parseBvfsArgs(ua)
-	if !ok {
+	if !ok || !c.openCatalog(ua, c.has.jobs, c.has.bvfs) {
 		return uacontext.Errorf("Can't find jobid, pathid or path argument\n")
 	}
 	ids, err := c.allowedJobIDs(ctx, ua, a.jobIDs)
@@ -217,10 +251,10 @@ func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 	pattern, _ := ua.ArgValue("pattern")
 	pathID := a.pathID
 	if pathID == 0 {
-		id, err := c.cat.BvfsPathID(ctx, a.path)
+		id, err := c.bvfs.BvfsPathID(ctx, a.path)
 		if errors.Is(err, ErrNotFound) || err == nil && id == 0 {
 			// Unknown path: the Director lists the root of the tree.
-			id, err = c.cat.BvfsPathID(ctx, "")
+			id, err = c.bvfs.BvfsPathID(ctx, "")
 			if errors.Is(err, ErrNotFound) {
 				id, err = 0, nil // an empty tree: nothing to list
 			}
@@ -230,17 +264,66 @@ func (c *cmds) bvfsLsFiles(ctx context.Context, ua *uacontext.UA) error {
 		}
 		pathID = id
 	}
-	var entries []BvfsEntry
+	seq := none{}.BvfsLsFiles(ctx, BvfsQuery{})
 	if pathID != 0 {
-		entries, err = c.cat.BvfsLsFiles(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
+		seq = c.bvfs.BvfsLsFiles(ctx, BvfsQuery{JobIDs: ids, PathID: pathID, Pattern: pattern, Limit: a.limit, Offset: a.offset})
+	}
+	return c.streamEntries(ctx, ua, "files", seq, false)
+}
+
+// bvfsVersions is ".bvfs_versions jobid=0 client=<name> fname=<name>
+// pathid=<id>|path=<dir> [copies] [versions]": every backed-up version
+// of one file of a client. The jobid list is required but not used, as
+// by the Director; "versions" is accepted and changes nothing.
+func (c *cmds) bvfsVersions(ctx context.Context, ua *uacontext.UA) error {
+	a, ok := parseBvfsArgs(ua)
+	if !ok || !c.openCatalog(ua, c.has.bvfs) {
+		return uacontext.Errorf("Can't find jobid, pathid or path argument\n")
+	}
+	var client, fname string
+	var hasClient, hasName, copies bool
+	for _, arg := range ua.Args[1:] {
+		switch {
+		case ascii.EqualFold(arg.Key, "name"), ascii.EqualFold(arg.Key, "fname"), ascii.EqualFold(arg.Key, "filename"):
+			fname, hasName = arg.Value, arg.HasValue
+		case ascii.EqualFold(arg.Key, "client"):
+			client, hasClient = arg.Value, arg.HasValue
+		case ascii.EqualFold(arg.Key, "copies"):
+			copies = true
+		}
+	}
+	if !hasClient || !hasName {
+		return uacontext.Errorf("Can't find client or fname argument\n")
+	}
+	if !ua.ACLAccessOK(uacontext.ACLClient, client) {
+		return uacontext.Errorf("Unauthorized command from this console.\n")
+	}
+	// The Director checks only the client; here a console never sees a
+	// job its Job ACL forbids either (see the package documentation).
+	var jobIDs []uint64
+	if !ua.ACLNoRestrictions(uacontext.ACLJob) {
+		jobs, err := c.jobs.ListJobs(ctx, JobQuery{Client: client})
 		if err != nil {
 			return catalogError(ctx, err)
 		}
+		jobIDs = []uint64{}
+		for _, j := range jobs {
+			if ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+				jobIDs = append(jobIDs, j.JobID)
+			}
+		}
 	}
-	ua.Formatter().ArrayStart("files", null)
-	for _, e := range entries {
-		c.emitEntry(ua, e)
+	pathID := a.pathID
+	if pathID == 0 {
+		id, err := c.bvfs.BvfsPathID(ctx, a.path)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return catalogError(ctx, err)
+		}
+		pathID = id // 0 for an unknown path: no versions
 	}
-	ua.Formatter().ArrayEnd("files", null)
-	return nil
+	seq := none{}.BvfsVersions(ctx, BvfsVersionQuery{})
+	if pathID != 0 && (jobIDs == nil || len(jobIDs) > 0) {
+		seq = c.bvfs.BvfsVersions(ctx, BvfsVersionQuery{Client: client, JobIDs: jobIDs, PathID: pathID, Name: fname, Copies: copies, Limit: a.limit, Offset: a.offset})
+	}
+	return c.streamEntries(ctx, ua, "versions", seq, false)
 }

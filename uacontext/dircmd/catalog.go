@@ -2,6 +2,7 @@ package dircmd
 
 import (
 	"context"
+	"iter"
 	"time"
 
 	"github.com/uaformat/uaformat/uacontext"
@@ -265,11 +266,13 @@ type StorageRecord struct {
 	AutoChanger bool
 }
 
-// BvfsEntry is one row of a bvfs directory listing. For directories
-// (Type 'D') Name is the full path ("/etc/", or "." and ".." for the
-// special entries); for files (Type 'F') it is the file name. Entries
-// without attributes (a directory that was not backed up itself) have
-// HasAttr false; their JobID, FileID and LStat are then ignored.
+// BvfsEntry is one row of a bvfs listing. For directories (Type 'D')
+// Name is the full path ("/etc/", or "." and ".." for the special
+// entries); for files (Type 'F') it is the file name; for file versions
+// (Type 'V', from BvfsVersions) it is the file name too and MD5,
+// VolumeName and VolumeInChanger describe the version. Entries without
+// attributes (a directory that was not backed up itself) have HasAttr
+// false; their JobID, FileID and LStat are then ignored.
 type BvfsEntry struct {
 	Type    byte
 	PathID  uint64
@@ -278,6 +281,11 @@ type BvfsEntry struct {
 	JobID   uint64
 	FileID  uint64
 	LStat   string
+
+	// Versions only.
+	MD5             string
+	VolumeName      string
+	VolumeInChanger bool
 }
 
 // BvfsQuery selects a bvfs listing: the entries of directory PathID as
@@ -290,6 +298,23 @@ type BvfsQuery struct {
 	Pattern string // files only: regular expression on the name ("" = all)
 	Limit   int64  // negative: no entries
 	Offset  int64
+}
+
+// BvfsVersionQuery selects the versions of one file of a client for
+// .bvfs_versions: every version of file Name in directory PathID backed
+// up by the client's backup and archive jobs (with Copies also by copy
+// jobs, Type 'C') that wrote to a volume, ordered by FileId, then paged
+// like BvfsQuery.
+type BvfsVersionQuery struct {
+	Client string
+	// JobIDs, if not nil, keeps only the versions of these jobs (the
+	// jobs of the client the console may see).
+	JobIDs []uint64
+	PathID uint64
+	Name   string
+	Copies bool // include the versions of copy jobs
+	Limit  int64
+	Offset int64
 }
 
 // ScheduledRun is a job run the scheduler will start.
@@ -327,13 +352,41 @@ type DirectorStatus struct {
 	Warnings   bool      // the configuration has warnings
 }
 
-// Catalog is what an embedder implements to serve the Director commands
-// of this package: the configuration resources plus the catalog database.
-// All methods must be safe for concurrent use. Methods returning slices
-// return new slices or slices the caller must not modify.
+// Catalog is what Commands serves: the configuration resources, which
+// every Director has (an empty Resources is valid), plus any of the
+// capability interfaces of this package, which Commands discovers with
+// type assertions once, when it builds the commands:
+//
+//   - JobRecords: list jobs, list jobtotals, list backups, jobid=
+//     arguments everywhere, the job validation of the bvfs commands;
+//   - FileRecords: list files;
+//   - MediaRecords: list volumes/media, list jobmedia, volume names;
+//   - ClientRecords, PoolRecords, StorageRecords: list clients, pools,
+//     storages, and the client= argument of list;
+//   - Bvfs: .bvfs_lsdirs, .bvfs_lsfiles, .bvfs_versions;
+//   - StatusReporter: the run-time part of status director;
+//   - JobLogs, JobStatistics, FileSetRecords, BvfsCache, BvfsSelection,
+//     MediaUpdater, FileDaemons, StorageDaemons, Configuration: the web
+//     UI's commands (list joblog, list jobstatistics, list filesets,
+//     .bvfs_update, .bvfs_restore, label, status client/storage, show,
+//     ...);
+//   - JobRunner, JobController, CatalogEditor, ResourceSwitch,
+//     ExtraResources: the interactive commands (run, cancel, delete,
+//     enable, disable, wait; see InteractiveCommands);
+//   - RestoreCatalog, StorageDevices: restore's file lists and the
+//     devices of its volume list.
+//
+// A command whose capability the catalog lacks answers like a Director
+// that cannot open its catalog database (see the package documentation
+// for each command). Implementations must be safe for concurrent use.
+// Package memcatalog is a complete in-memory implementation to start
+// from; package catalogtest checks an implementation.
 type Catalog interface {
 	Resources
+}
 
+// JobRecords is the catalog's Job table.
+type JobRecords interface {
 	// ListJobs returns the jobs selected by q, sorted by StartTime and
 	// paged by q's range. SelectJobs implements the selection for an
 	// in-memory job table.
@@ -342,21 +395,52 @@ type Catalog interface {
 	JobByID(ctx context.Context, id uint64) (Job, error)
 	// JobByUnique returns the job with the given unique name, or ErrNotFound.
 	JobByUnique(ctx context.Context, job string) (Job, error)
+}
 
-	// ClientRecords returns the Client table ordered by ClientId.
-	ClientRecords(ctx context.Context) ([]ClientRecord, error)
-	// PoolRecords returns the Pool table ordered by PoolId.
-	PoolRecords(ctx context.Context) ([]PoolRecord, error)
-	// StorageRecords returns the Storage table.
-	StorageRecords(ctx context.Context) ([]StorageRecord, error)
+// FileRecords is the catalog's File table as "list files" reads it.
+type FileRecords interface {
+	// JobFiles calls fn with the full name of every file of a job, in
+	// catalog order, until fn returns an error (which is returned). A
+	// job without files (or that does not exist) calls fn never.
+	JobFiles(ctx context.Context, jobID uint64, fn func(filename string) error) error
+}
+
+// MediaRecords is the catalog's Media and JobMedia tables.
+type MediaRecords interface {
 	// ListMedia returns the volumes selected by q ordered by MediaId.
 	ListMedia(ctx context.Context, q MediaQuery) ([]Media, error)
-	// JobMedia returns the volumes a job wrote.
+	// JobMedia returns the volumes a job wrote (none for a job that
+	// does not exist).
 	JobMedia(ctx context.Context, jobID uint64) ([]JobMedia, error)
-	// JobFiles calls fn with the full name of every file of a job, in
-	// catalog order, until fn returns an error (which is returned).
-	JobFiles(ctx context.Context, jobID uint64, fn func(filename string) error) error
+}
 
+// ClientRecords is the catalog's Client table.
+type ClientRecords interface {
+	// ClientRecords returns the Client table ordered by ClientId.
+	ClientRecords(ctx context.Context) ([]ClientRecord, error)
+}
+
+// PoolRecords is the catalog's Pool table.
+type PoolRecords interface {
+	// PoolRecords returns the Pool table ordered by PoolId.
+	PoolRecords(ctx context.Context) ([]PoolRecord, error)
+}
+
+// StorageRecords is the catalog's Storage table.
+type StorageRecords interface {
+	// StorageRecords returns the Storage table ordered by StorageId.
+	StorageRecords(ctx context.Context) ([]StorageRecord, error)
+}
+
+// Bvfs is the Director's backup virtual file system: the directory tree
+// of the backed-up files that the restore browser walks. Listings are
+// iterators: the commands send each entry to the console as it comes,
+// so a listing of a million files is never held in memory. An iterator
+// yields entries with a nil error; on failure it yields one non-nil
+// error (the entry is then ignored) and stops. It must stop when the
+// consumer stops (yield returns false) and should stop with ctx's error
+// when ctx ends.
+type Bvfs interface {
 	// BvfsPathID returns the PathId of a directory path ("" is the root
 	// of the tree, "/" its only child on Unix clients), or ErrNotFound.
 	BvfsPathID(ctx context.Context, path string) (uint64, error)
@@ -364,12 +448,20 @@ type Catalog interface {
 	// (its parent, if any) and its sub-directories visible in the jobs,
 	// each with the attributes of the newest job that has them, sorted by
 	// Name (byte order) and paged.
-	BvfsLsDirs(ctx context.Context, q BvfsQuery) ([]BvfsEntry, error)
+	BvfsLsDirs(ctx context.Context, q BvfsQuery) iter.Seq2[BvfsEntry, error]
 	// BvfsLsFiles lists the files of the directory: for every file name
 	// the newest version among the jobs (deleted files left out), sorted
 	// by name (byte order) and paged.
-	BvfsLsFiles(ctx context.Context, q BvfsQuery) ([]BvfsEntry, error)
+	BvfsLsFiles(ctx context.Context, q BvfsQuery) iter.Seq2[BvfsEntry, error]
+	// BvfsVersions lists the versions (Type 'V') of one file with the
+	// volume each was written to, ordered by FileId and paged.
+	BvfsVersions(ctx context.Context, q BvfsVersionQuery) iter.Seq2[BvfsEntry, error]
+}
 
+// StatusReporter is the Director's run-time state that status director
+// shows. Without it the Director started when Commands was called, no
+// job ran, nothing is scheduled and no job terminated.
+type StatusReporter interface {
 	// Status returns the header data of "status director".
 	Status(ctx context.Context) (DirectorStatus, error)
 	// Scheduled returns the runs due within the given number of days

@@ -2,6 +2,7 @@ package dircmd
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -326,6 +327,13 @@ func SelectEnableDisableSchedule(ctx context.Context, ua *uacontext.UA, r Resour
 // Without any, or when the name is unknown or not allowed, it offers the
 // Storage resources.
 func GetStorageResource(ctx context.Context, ua *uacontext.UA, r Resources, jobs JobController, useDefault bool) (StorageResource, error) {
+	return getStorageResource(ctx, ua, r, jobs, useDefault, nil)
+}
+
+// getStorageResource is GetStorageResource whose selection list, when it
+// comes to one, offers only the storages autochangers accepts (the
+// Director's autochangers_only); nil offers all.
+func getStorageResource(ctx context.Context, ua *uacontext.UA, r Resources, jobs JobController, useDefault bool, autochangers func(string) bool) (StorageResource, error) {
 	var storeName string
 	haveName := false
 	var store StorageResource
@@ -412,6 +420,15 @@ func GetStorageResource(ctx context.Context, ua *uacontext.UA, r Resources, jobs
 	if found {
 		return store, nil
 	}
+	if autochangers != nil {
+		names := resNames(ua, uacontext.ACLStorage, r.Storages(), storageName, func(s StorageResource) bool { return autochangers(s.Name) })
+		name, err := choose(ctx, ua, "The defined Autochanger Storage resources are:\n", names, true, "Storage", "Select Storage resource")
+		if err != nil {
+			return StorageResource{}, err
+		}
+		s, _ := FindStorageResource(ua, r, name)
+		return s, nil
+	}
 	return SelectStorageResource(ctx, ua, r)
 }
 
@@ -427,7 +444,8 @@ func lookupStorage(r Resources, name string) (StorageResource, bool) {
 // SelectClientRecord offers the clients of the catalog the console may
 // see (SelectClientDbr).
 func SelectClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (ClientRecord, error) {
-	recs, err := cat.ClientRecords(ctx)
+	clients, _ := capability[ClientRecords](cat)
+	recs, err := clients.ClientRecords(ctx)
 	if err != nil {
 		ua.ErrorMsg("Error obtaining client ids. ERR=%s\n", err.Error())
 		return ClientRecord{}, reportedf("dircmd: client ids: %v", err)
@@ -451,7 +469,7 @@ func SelectClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Cli
 			return c, nil
 		}
 	}
-	ua.ErrorMsg("Could not find Client \"%s\": ERR=%s", name, "")
+	ua.ErrorMsg("Could not find Client \"%s\": ERR=%s", name, "Client record not found in Catalog.\n")
 	return ClientRecord{}, reportedf("dircmd: client %q vanished", name)
 }
 
@@ -463,7 +481,8 @@ func GetClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Client
 			if !ua.ACLAccessOK(uacontext.ACLClient, a.Value) {
 				break
 			}
-			recs, err := cat.ClientRecords(ctx)
+			clients, _ := capability[ClientRecords](cat)
+			recs, err := clients.ClientRecords(ctx)
 			if err != nil {
 				return ClientRecord{}, catalogError(ctx, err)
 			}
@@ -472,7 +491,7 @@ func GetClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Client
 					return c, nil
 				}
 			}
-			ua.ErrorMsg("Could not find Client \"%s\": ERR=%s", a.Value, "")
+			ua.ErrorMsg("Could not find Client \"%s\": ERR=%s", a.Value, "Client record not found in Catalog.\n")
 			break
 		}
 	}
@@ -484,7 +503,8 @@ func GetClientRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Client
 // (SelectPoolDbr). For "recyclepool" the list starts with "*None*",
 // which selects the zero PoolRecord named "*None*".
 func SelectPoolRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, argk string) (PoolRecord, error) {
-	recs, err := cat.PoolRecords(ctx)
+	pools, _ := capability[PoolRecords](cat)
+	recs, err := pools.PoolRecords(ctx)
 	if err != nil {
 		ua.ErrorMsg("Error obtaining pool ids. ERR=%s\n", err.Error())
 		return PoolRecord{}, reportedf("dircmd: pool ids: %v", err)
@@ -502,7 +522,7 @@ func SelectPoolRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, argk s
 			if p, ok := byName(a.Value); ok {
 				return p, nil
 			}
-			ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", a.Value, "")
+			ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", a.Value, "Pool record not found in Catalog.\n")
 			break
 		}
 	}
@@ -529,7 +549,7 @@ func SelectPoolRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, argk s
 	if p, ok := byName(name); ok {
 		return p, nil
 	}
-	ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", name, "")
+	ua.ErrorMsg("Could not find Pool \"%s\": ERR=%s", name, "Pool record not found in Catalog.\n")
 	return PoolRecord{}, reportedf("dircmd: pool %q vanished", name)
 }
 
@@ -544,6 +564,7 @@ func GetPoolRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (PoolReco
 // "*<MediaId>" (SelectMediaDbr). A name that is not a valid resource
 // name fails without a message, as in the Director.
 func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Media, error) {
+	mr, _ := capability[MediaRecords](cat)
 	var q MediaQuery
 	if name, ok := ua.ArgValue("volume"); ok {
 		if !uacontext.IsNameValid(name) {
@@ -555,7 +576,7 @@ func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Medi
 		if err != nil {
 			return Media{}, err
 		}
-		media, err := cat.ListMedia(ctx, MediaQuery{PoolID: pool.PoolID})
+		media, err := mr.ListMedia(ctx, MediaQuery{PoolID: pool.PoolID})
 		if err != nil {
 			return Media{}, catalogError(ctx, err)
 		}
@@ -576,15 +597,15 @@ func SelectMediaRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Medi
 			return Media{}, reportedf("dircmd: bad volume name")
 		}
 	}
-	media, err := cat.ListMedia(ctx, q)
+	media, err := mr.ListMedia(ctx, q)
 	if err != nil {
 		return Media{}, catalogError(ctx, err)
 	}
 	if len(media) == 0 {
 		if q.VolumeName != "" {
-			ua.ErrorMsg("Media record for Volume name \"%s\" not found.\n", q.VolumeName)
+			ua.ErrorMsg("Media record for Volume \"%s\" not found.\n", q.VolumeName)
 		} else {
-			ua.ErrorMsg("Media record for MediaId %s not found.\n", strconv.FormatUint(q.MediaID, 10))
+			ua.ErrorMsg("Media record MediaId=%s not found.\n", strconv.FormatUint(q.MediaID, 10))
 		}
 		return Media{}, reportedf("dircmd: no such volume")
 	}
@@ -745,4 +766,132 @@ func SelectRunningJobs(ctx context.Context, ua *uacontext.UA, jobs JobController
 		}
 	}
 	return nil, nil
+}
+
+// SelectJobRecord lists the jobs of the catalog (of the job resource
+// name, if not empty) and asks for a JobId (SelectJobDbr). A JobId the
+// catalog does not know gives the catalog's message.
+func SelectJobRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, name string) (Job, error) {
+	jobs, err := resolve(cat).jobs.ListJobs(ctx, JobQuery{Name: name})
+	if err != nil {
+		return Job{}, catalogError(ctx, err)
+	}
+	c := &cmds{cat: cat, capabilities: resolve(cat), opts: Options{}.withDefaults()}
+	rs := &resultSet{cols: jobColumns}
+	for _, j := range jobs {
+		rs.rows = append(rs.rows, c.jobRow(j, horzList))
+	}
+	setACLFilter(ua, 1, uacontext.ACLJob)
+	setACLFilter(ua, 2, uacontext.ACLClient)
+	render(ua.Formatter(), rs, horzList, ua.GUI)
+	ua.Formatter().ClearFilters()
+	id, err := ua.GetPint(ctx, "Enter the JobId to select: ")
+	if err != nil {
+		return Job{}, err
+	}
+	j, err := resolve(cat).jobs.JobByID(ctx, uint64(id))
+	if err != nil {
+		if errors.Is(err, uacontext.ErrNotFound) {
+			ua.ErrorMsg("No Job found for JobId %s\n", strconv.FormatInt(id, 10))
+			return Job{}, reportedf("dircmd: job %d not found", id)
+		}
+		return Job{}, catalogError(ctx, err)
+	}
+	if !ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+		ua.ErrorMsg("No Job found for JobId %s\n", strconv.FormatInt(id, 10))
+		return Job{}, reportedf("dircmd: job %d not allowed", id)
+	}
+	return j, nil
+}
+
+// GetJobRecord takes the job from ujobid=<unique name> or jobid=<id>
+// on the command line, or lists the jobs (of job=<name> or
+// jobname=<name>, if given) and asks for one (GetJobDbr).
+func GetJobRecord(ctx context.Context, ua *uacontext.UA, cat Catalog) (Job, error) {
+	jobs := resolve(cat).jobs
+	for _, a := range ua.Args[1:] {
+		var j Job
+		var err error
+		switch {
+		case ascii.EqualFold(a.Key, "ujobid") && a.HasValue:
+			j, err = jobs.JobByUnique(ctx, a.Value)
+		case ascii.EqualFold(a.Key, "jobid") && a.HasValue:
+			j, err = jobs.JobByID(ctx, uint64(strToInt64(a.Value)))
+		default:
+			continue
+		}
+		if err == nil && ua.ACLAccessOK(uacontext.ACLJob, j.Name) {
+			return j, nil
+		}
+		if err != nil && !errors.Is(err, uacontext.ErrNotFound) {
+			return Job{}, catalogError(ctx, err)
+		}
+		cause := "No Job found for JobId " + a.Value + "\n"
+		if ascii.EqualFold(a.Key, "ujobid") {
+			cause = "No Job found for JobName '" + a.Value + "'\n"
+		}
+		ua.ErrorMsg("Could not find Job \"%s\": ERR=%s", a.Value, cause)
+		break
+	}
+	name := ""
+	for _, a := range ua.Args[1:] {
+		if (ascii.EqualFold(a.Key, "jobname") || ascii.EqualFold(a.Key, "job")) && a.HasValue {
+			name = a.Value
+			break
+		}
+	}
+	return SelectJobRecord(ctx, ua, cat, name)
+}
+
+// SelectStorageRecord takes the storage from <argk>=<name> or offers the
+// catalog's storages the console may see (SelectStorageDbr); for
+// "recyclestorage" the list starts with "*None*".
+func SelectStorageRecord(ctx context.Context, ua *uacontext.UA, cat Catalog, argk string) (StorageRecord, error) {
+	recs, err := resolve(cat).storages.StorageRecords(ctx)
+	if err != nil {
+		ua.ErrorMsg("Error obtaining storage ids. ERR=%s\n", err.Error())
+		return StorageRecord{}, reportedf("dircmd: storage ids: %v", err)
+	}
+	byName := func(name string) (StorageRecord, bool) {
+		for _, r := range recs {
+			if r.Name == name {
+				return r, true
+			}
+		}
+		return StorageRecord{}, false
+	}
+	for _, a := range ua.Args[1:] {
+		if ascii.EqualFold(a.Key, argk) && a.HasValue && ua.ACLAccessOK(uacontext.ACLStorage, a.Value) {
+			if r, ok := byName(a.Value); ok {
+				return r, nil
+			}
+			ua.ErrorMsg("Could not find Storage \"%s\": ERR=%s", a.Value, "")
+			break
+		}
+	}
+	if len(recs) == 0 {
+		ua.ErrorMsg("No storages defined.\n")
+		return StorageRecord{}, reportedf("dircmd: no storages")
+	}
+	var names []string
+	if argk == "recyclestorage" {
+		names = append(names, "*None*")
+	}
+	for _, r := range recs {
+		if ua.ACLAccessOK(uacontext.ACLStorage, r.Name) {
+			names = append(names, r.Name)
+		}
+	}
+	name, err := choose(ctx, ua, "Defined Storages:\n", names, false, "Storage", "Select the Storage")
+	if err != nil {
+		return StorageRecord{}, err
+	}
+	if name == "*None*" {
+		return StorageRecord{Name: name}, nil
+	}
+	if r, ok := byName(name); ok {
+		return r, nil
+	}
+	ua.ErrorMsg("Could not find Storage \"%s\": ERR=%s", name, "")
+	return StorageRecord{}, reportedf("dircmd: storage %q vanished", name)
 }

@@ -56,7 +56,7 @@ func TestResourceDotCommands(t *testing.T) {
 		{".pools", "pools", "name", []string{"Full", "Differential", "Incremental", "Scratch"}, nil},
 		{".pools type=scr", "pools", "name", []string{"Scratch"}, nil},
 		{".storages", "storages", "name", []string{"File", "Tape"}, []bool{true, true}},
-		{".filesets", "filesets", "name", []string{"Catalog", "LinuxAll", "SelfTest", "Windows All Drives"}, nil},
+		{".filesets", "filesets", "name", []string{"Catalog", "LinuxAll", "SelfTest", "Windows All Drives", "PostgreSQL"}, nil},
 		{".schedule", "schedules", "name", []string{"WeeklyCycle", "WeeklyCycleAfterBackup", "MonthlyArchive"}, []bool{true, true, false}},
 		{".catalogs", "catalogs", "name", []string{"MyCatalog"}, nil},
 		{".msgs", "messages", "text", []string{"Standard", "Daemon"}, nil},

@@ -1,20 +1,65 @@
 // Package dircmd implements Bareos Director console commands that read
 // the configuration and the catalog: the resource dot commands (.jobs,
 // .clients, .pools, .storages, .filesets, .schedule, .catalogs, .msgs),
-// list and llist (jobs, files, pools, clients, storages, media/volumes),
-// the bvfs browsing commands .bvfs_lsdirs and .bvfs_lsfiles, and status
-// director. Their output is shaped exactly like the Director's in all
-// three API modes: the same formatter calls, so text tables, API-mode
-// text and JSON results match.
+// list and llist (jobs, files, pools, clients, storages, media/volumes,
+// logs, ...), the bvfs commands (.bvfs_lsdirs, .bvfs_lsfiles,
+// .bvfs_versions, ...), status and show. Their output is shaped exactly
+// like the Director's in all three API modes: the same formatter calls,
+// so text tables, API-mode text and JSON results match.
 //
-// An embedder implements Catalog (resources plus catalog records) and
-// adds Commands(cat, opts) to a uacontext.Table. Listings honour the
-// console's ACLs the way the Director does: the resource dot commands
-// skip entries the console may not access, and catalog listings register
-// ACL filters with the formatter, which the session's filter callback
-// (uacontext.UA.Filter) applies to every row. The ResourceFilter adapter
-// answers the resource and enabled/disabled filters from the Catalog's
-// resources; Commands installs it on sessions that have none.
+// An embedder implements Catalog (the configuration resources) plus the
+// capability interfaces it can serve (JobRecords, MediaRecords, Bvfs,
+// StatusReporter, ...; see Catalog) and adds Commands(cat, opts) to a
+// uacontext.Table. Package memcatalog is a complete in-memory Catalog to
+// start from, and package catalogtest checks an implementation.
+//
+// # Missing capabilities
+//
+// A command that needs a capability the catalog lacks answers like a
+// Director that cannot open its catalog database: the error message
+// `Could not open catalog database "<DbName>".` (the first Catalog
+// resource the console may use; "Could not find a Catalog resource" if
+// there is none), and then what the Director does after that failure:
+//
+//   - list, llist: nothing more, the command succeeds (needs: JobRecords
+//     for the job keywords, logs and filesets; also FileRecords for
+//     files, MediaRecords for jobmedia; MediaRecords and PoolRecords for
+//     media/volumes; PoolRecords, ClientRecords, StorageRecords for
+//     pools, clients, storages);
+//   - .bvfs_get_jobids: nothing more, success (needs: JobRecords);
+//   - .bvfs_lsdirs: "Can't find jobid, pathid or path argument", success;
+//     .bvfs_lsfiles, .bvfs_versions: the same message, the command fails
+//     (needs: JobRecords and Bvfs; .bvfs_versions only Bvfs);
+//   - status director, which does not read the catalog database, shows a
+//     Director started when Commands was called, with no jobs run,
+//     scheduled or terminated, when the catalog is no StatusReporter.
+//
+// The web UI's capabilities (JobLogs, JobStatistics, FileSetRecords,
+// BvfsCache, BvfsSelection, MediaUpdater, FileDaemons, StorageDaemons,
+// Configuration) answer as an empty table, a cache with nothing to do,
+// no restore list, an unreachable daemon or no resources to show (see
+// each interface). show, .defaults, use and configure export print the
+// Configuration's resources (package resource) as the Director's
+// resource printer does.
+//
+// ErrNotFound from a lookup is a missing record, answered as the Director
+// answers one (an empty list, its message for the missing item); every
+// other error fails the command with "Query failed: <error>".
+//
+// # ACLs
+//
+// Listings honour the console's ACLs the way the Director does: the
+// resource dot commands skip entries the console may not access, and
+// catalog listings register ACL filters with the formatter, which the
+// session's filter callback (uacontext.UA.Filter) applies to every row.
+// The ResourceFilter adapter answers the resource and enabled/disabled
+// filters from the Catalog's resources; Commands installs it on sessions
+// that have none. Where the Director applies no ACL (list jobtotals, the
+// count of list jobs, list jobmedia without a job, volumes named
+// directly, the jobs of .bvfs_versions), these commands confine the
+// console all the same.
+//
+// # Restore
 //
 // Commands also holds restore, the Director's restore command: the job
 // selection menu and its keywords (jobid=, client=, fileset=, before=,
@@ -82,9 +127,13 @@ func defaultIDName(id uint32) string {
 
 // cmds holds the state shared by the command handlers.
 type cmds struct {
-	cat  Catalog
+	cat Catalog
+	capabilities
 	opts Options
 	res  uacontext.ResourceLookup
+	conf Configuration // nil: no configuration resources
+
+	lists restoreLists // .bvfs_restore's lists
 	// bsrSeq numbers the bootstrap files of restore, as the Director's
 	// counter does for its process.
 	bsrSeq atomic.Uint32
@@ -94,7 +143,11 @@ type cmds struct {
 // descriptions and usage strings of the Director's command table. Add
 // them to a uacontext.Table (together with uacontext.Builtins).
 func Commands(cat Catalog, opts Options) []uacontext.Command {
-	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	c := &cmds{cat: cat, capabilities: resolve(cat), opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	if !c.has.status {
+		c.status = noStatus{started: c.opts.Now()}
+	}
+	c.conf, _ = cat.(Configuration)
 	handlers := []struct {
 		name string
 		h    uacontext.HandlerFunc
@@ -109,9 +162,28 @@ func Commands(cat Catalog, opts Options) []uacontext.Command {
 		{".msgs", c.dotMsgs},
 		{".bvfs_lsdirs", c.bvfsLsDirs},
 		{".bvfs_lsfiles", c.bvfsLsFiles},
+		{".bvfs_versions", c.bvfsVersions},
 		{"list", c.list},
 		{"llist", c.llist},
-		{"status", c.status},
+		{"status", c.statusDispatch},
+		{"show", c.show},
+		{".defaults", c.dotDefaults},
+		{".bvfs_update", c.dotBvfsUpdate},
+		{".bvfs_clear_cache", c.dotBvfsClearCache},
+		{".bvfs_cleanup", c.dotBvfsCleanup},
+		{".bvfs_get_jobids", c.dotBvfsGetJobids},
+		{".bvfs_restore", c.dotBvfsRestore},
+		{"mount", c.mountCmd("mount")},
+		{"unmount", c.mountCmd("unmount")},
+		{"umount", c.mountCmd("unmount")},
+		{"release", c.mountCmd("release")},
+		{"import", c.moveOp("import")},
+		{"export", c.moveOp("export")},
+		{"move", c.moveOp("move")},
+		{"update", c.updateCmd},
+		{"label", c.labelCmd},
+		{"use", c.useCmd},
+		{"configure", c.configureCmd},
 		{"restore", c.restore},
 	}
 	out := make([]uacontext.Command, 0, len(handlers))

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"iter"
 	"net"
 	"strings"
 	"testing"
@@ -12,6 +13,7 @@ import (
 	"github.com/tidwall/gjson"
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/sampledir"
 	"github.com/uaformat/uaformat/uacontext"
 	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
@@ -21,7 +23,7 @@ var errDown = errors.New("catalog is down")
 // failing is the sample catalog with some methods failing: each method
 // named in fail returns its error (errDown unless given).
 type failing struct {
-	dircmd.Catalog
+	*sampledir.Director
 	fail map[string]error
 }
 
@@ -39,63 +41,63 @@ func (f failing) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Job,
 	if err := f.err("ListJobs"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.ListJobs(ctx, q)
+	return f.Director.ListJobs(ctx, q)
 }
 
 func (f failing) JobByID(ctx context.Context, id uint64) (dircmd.Job, error) {
 	if err := f.err("JobByID"); err != nil {
 		return dircmd.Job{}, err
 	}
-	return f.Catalog.JobByID(ctx, id)
+	return f.Director.JobByID(ctx, id)
 }
 
 func (f failing) JobByUnique(ctx context.Context, job string) (dircmd.Job, error) {
 	if err := f.err("JobByUnique"); err != nil {
 		return dircmd.Job{}, err
 	}
-	return f.Catalog.JobByUnique(ctx, job)
+	return f.Director.JobByUnique(ctx, job)
 }
 
 func (f failing) ClientRecords(ctx context.Context) ([]dircmd.ClientRecord, error) {
 	if err := f.err("ClientRecords"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.ClientRecords(ctx)
+	return f.Director.ClientRecords(ctx)
 }
 
 func (f failing) PoolRecords(ctx context.Context) ([]dircmd.PoolRecord, error) {
 	if err := f.err("PoolRecords"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.PoolRecords(ctx)
+	return f.Director.PoolRecords(ctx)
 }
 
 func (f failing) StorageRecords(ctx context.Context) ([]dircmd.StorageRecord, error) {
 	if err := f.err("StorageRecords"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.StorageRecords(ctx)
+	return f.Director.StorageRecords(ctx)
 }
 
 func (f failing) ListMedia(ctx context.Context, q dircmd.MediaQuery) ([]dircmd.Media, error) {
 	if err := f.err("ListMedia"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.ListMedia(ctx, q)
+	return f.Director.ListMedia(ctx, q)
 }
 
 func (f failing) JobMedia(ctx context.Context, id uint64) ([]dircmd.JobMedia, error) {
 	if err := f.err("JobMedia"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.JobMedia(ctx, id)
+	return f.Director.JobMedia(ctx, id)
 }
 
 func (f failing) JobFiles(ctx context.Context, id uint64, fn func(string) error) error {
 	if err := f.err("JobFiles"); err != nil {
 		n := 0
 		// Fail half-way: after two files.
-		f.Catalog.JobFiles(ctx, id, func(name string) error {
+		f.Director.JobFiles(ctx, id, func(name string) error {
 			if n++; n > 2 {
 				return err
 			}
@@ -103,49 +105,68 @@ func (f failing) JobFiles(ctx context.Context, id uint64, fn func(string) error)
 		})
 		return err
 	}
-	return f.Catalog.JobFiles(ctx, id, fn)
+	return f.Director.JobFiles(ctx, id, fn)
 }
 
 func (f failing) BvfsPathID(ctx context.Context, path string) (uint64, error) {
 	if err := f.err("BvfsPathID"); err != nil {
 		return 0, err
 	}
-	return f.Catalog.BvfsPathID(ctx, path)
+	return f.Director.BvfsPathID(ctx, path)
 }
 
-func (f failing) BvfsLsDirs(ctx context.Context, q dircmd.BvfsQuery) ([]dircmd.BvfsEntry, error) {
-	if err := f.err("BvfsLsDirs"); err != nil {
-		return nil, err
-	}
-	return f.Catalog.BvfsLsDirs(ctx, q)
+func (f failing) BvfsLsDirs(ctx context.Context, q dircmd.BvfsQuery) iter.Seq2[dircmd.BvfsEntry, error] {
+	return f.stream("BvfsLsDirs", f.Director.BvfsLsDirs(ctx, q))
 }
 
-func (f failing) BvfsLsFiles(ctx context.Context, q dircmd.BvfsQuery) ([]dircmd.BvfsEntry, error) {
-	if err := f.err("BvfsLsFiles"); err != nil {
-		return nil, err
+func (f failing) BvfsLsFiles(ctx context.Context, q dircmd.BvfsQuery) iter.Seq2[dircmd.BvfsEntry, error] {
+	return f.stream("BvfsLsFiles", f.Director.BvfsLsFiles(ctx, q))
+}
+
+func (f failing) BvfsVersions(ctx context.Context, q dircmd.BvfsVersionQuery) iter.Seq2[dircmd.BvfsEntry, error] {
+	return f.stream("BvfsVersions", f.Director.BvfsVersions(ctx, q))
+}
+
+// stream fails a listing half-way: after two entries.
+func (f failing) stream(method string, seq iter.Seq2[dircmd.BvfsEntry, error]) iter.Seq2[dircmd.BvfsEntry, error] {
+	err := f.err(method)
+	if err == nil {
+		return seq
 	}
-	return f.Catalog.BvfsLsFiles(ctx, q)
+	return func(yield func(dircmd.BvfsEntry, error) bool) {
+		n := 0
+		for e, serr := range seq {
+			if serr != nil || n == 2 {
+				break
+			}
+			n++
+			if !yield(e, nil) {
+				return
+			}
+		}
+		yield(dircmd.BvfsEntry{}, err)
+	}
 }
 
 func (f failing) Status(ctx context.Context) (dircmd.DirectorStatus, error) {
 	if err := f.err("Status"); err != nil {
 		return dircmd.DirectorStatus{}, err
 	}
-	return f.Catalog.Status(ctx)
+	return f.Director.Status(ctx)
 }
 
 func (f failing) Scheduled(ctx context.Context, now time.Time, days int) ([]dircmd.ScheduledRun, error) {
 	if err := f.err("Scheduled"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.Scheduled(ctx, now, days)
+	return f.Director.Scheduled(ctx, now, days)
 }
 
 func (f failing) Terminated(ctx context.Context) ([]dircmd.TerminatedJob, error) {
 	if err := f.err("Terminated"); err != nil {
 		return nil, err
 	}
-	return f.Catalog.Terminated(ctx)
+	return f.Director.Terminated(ctx)
 }
 
 // runOn executes line against cat in mode and returns the packets and
@@ -195,13 +216,16 @@ func TestCatalogFailuresReachConsole(t *testing.T) {
 		{"BvfsPathID", ".bvfs_lsfiles jobid=1 path=/"},
 		{"BvfsLsDirs", ".bvfs_lsdirs jobid=1 path=/"},
 		{"BvfsLsFiles", ".bvfs_lsfiles jobid=1 path=/"},
+		{"BvfsLsFiles", ".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/"},
+		{"BvfsPathID", ".bvfs_versions jobid=0 client=bareos-fd path=/etc/ fname=hosts"},
+		{"BvfsVersions", ".bvfs_versions jobid=0 client=bareos-fd path=/etc/ fname=hosts"},
 		{"Status", "status director"},
 		{"Scheduled", "status director"},
 		{"Terminated", "status director"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.method+"/"+tt.line, func(t *testing.T) {
-			cat := failing{Catalog: sample, fail: map[string]error{tt.method: nil}}
+			cat := failing{Director: sample, fail: map[string]error{tt.method: nil}}
 			want := "Query failed: " + tt.method + ": catalog is down\n"
 
 			rec, err := runOn(t, cat, apimode.Off, tt.line)
@@ -248,6 +272,8 @@ func TestNotFoundIsNotAFailure(t *testing.T) {
 		{"list files jobid=1", "JobByID", "jobid not found in db", "jobid not found in db, access to job or client denied by ACL, or client not found in db\n"},
 		// bvfs: a missing job is skipped, which leaves none.
 		{".bvfs_lsfiles jobid=1 path=/", "JobByID", "Unauthorized command from this console.", "Unauthorized command from this console.\n"},
+		// A bvfs path that is not found: no versions.
+		{".bvfs_versions jobid=0 client=bareos-fd path=/etc/ fname=hosts", "BvfsPathID", "", ""},
 		// An unknown bvfs path lists the root for files, nothing for dirs.
 		{".bvfs_lsfiles jobid=1 path=/nope/", "", "", ""},
 		{".bvfs_lsdirs jobid=1 path=/nope/", "", "uacontext: command failed", ""},
@@ -258,7 +284,7 @@ func TestNotFoundIsNotAFailure(t *testing.T) {
 			if tt.method != "" {
 				fail[tt.method] = notFound
 			}
-			rec, err := runOn(t, failing{Catalog: sample, fail: fail}, apimode.Off, tt.line)
+			rec, err := runOn(t, failing{Director: sample, fail: fail}, apimode.Off, tt.line)
 			switch {
 			case tt.wantErr == "" && err != nil:
 				t.Errorf("Execute = %v, want success", err)
@@ -275,7 +301,7 @@ func TestNotFoundIsNotAFailure(t *testing.T) {
 				return
 			}
 			// The same lookup failing otherwise fails the command.
-			_, err = runOn(t, failing{Catalog: sample, fail: map[string]error{tt.method: nil}}, apimode.Off, tt.line)
+			_, err = runOn(t, failing{Director: sample, fail: map[string]error{tt.method: nil}}, apimode.Off, tt.line)
 			if !errors.Is(err, errDown) {
 				t.Errorf("with a failing catalog: Execute = %v, want the catalog's error", err)
 			}
@@ -286,7 +312,7 @@ func TestNotFoundIsNotAFailure(t *testing.T) {
 // blocking is the sample catalog whose ListJobs blocks until its context
 // ends, as a hung database query does.
 type blocking struct {
-	dircmd.Catalog
+	*sampledir.Director
 	started chan struct{}
 	ended   chan error
 }
@@ -299,7 +325,7 @@ func (b blocking) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Job
 		return nil, ctx.Err()
 	case <-time.After(30 * time.Second):
 		b.ended <- nil
-		return b.Catalog.ListJobs(ctx, q)
+		return b.Director.ListJobs(ctx, q)
 	}
 }
 
@@ -308,7 +334,7 @@ func (b blocking) ListJobs(ctx context.Context, q dircmd.JobQuery) ([]dircmd.Job
 // catalog call must see its context end, and the server must not wait
 // for it.
 func TestDisconnectCancelsCatalogCall(t *testing.T) {
-	cat := blocking{Catalog: sample, started: make(chan struct{}), ended: make(chan error, 1)}
+	cat := blocking{Director: sample, started: make(chan struct{}), ended: make(chan error, 1)}
 	srv := &uacontext.Server{DefaultKey: bsock.PasswordKey("pw"), Table: newTable(cat)}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

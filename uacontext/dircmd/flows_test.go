@@ -23,7 +23,7 @@ import (
 	"github.com/uaformat/uaformat/uacontext/dircmd"
 )
 
-var update = flag.Bool("update", false, "rewrite the prompt-flow transcripts in testdata/flows instead of comparing with them")
+var update = flag.Bool("update", false, "rewrite the golden files (testdata/*.golden, the prompt-flow transcripts in testdata/flows) instead of comparing with them")
 
 // flowDirector is a fresh sample Director whose jobs run for a minute of
 // a clock that only the test moves.

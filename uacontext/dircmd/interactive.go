@@ -23,6 +23,7 @@ const DefaultPoll = time.Second
 // console questions or change the Director's state, for cat:
 //
 //	run      needs cat to implement JobRunner
+//	rerun    needs JobRunner (and JobRecords for the jobs it reruns)
 //	cancel   needs JobController
 //	wait     needs JobController
 //	delete   needs CatalogEditor
@@ -40,7 +41,8 @@ const DefaultPoll = time.Second
 // answered, in one call of the interface, so a console that goes away
 // or cancels mid-prompt changes nothing.
 func InteractiveCommands(cat Catalog, opts Options) []uacontext.Command {
-	c := &cmds{cat: cat, opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	c := &cmds{cat: cat, capabilities: resolve(cat), opts: opts.withDefaults(), res: ResourceFilter(cat)}
+	c.conf, _ = cat.(Configuration)
 	var handlers []struct {
 		name string
 		h    uacontext.HandlerFunc
@@ -53,6 +55,7 @@ func InteractiveCommands(cat Catalog, opts Options) []uacontext.Command {
 	}
 	if r, ok := cat.(JobRunner); ok {
 		add("run", func(ctx context.Context, ua *uacontext.UA) error { return c.doRun(ctx, ua, r, RunRequest{}) })
+		add("rerun", func(ctx context.Context, ua *uacontext.UA) error { return c.rerun(ctx, ua, r) })
 	}
 	if jc, ok := cat.(JobController); ok {
 		add("cancel", func(ctx context.Context, ua *uacontext.UA) error { return c.cancel(ctx, ua, jc) })
@@ -371,7 +374,7 @@ func (c *cmds) deleteStorage(ctx context.Context, ua *uacontext.UA) error {
 		}
 		name = a
 	}
-	recs, err := c.cat.StorageRecords(ctx)
+	recs, err := c.storages.StorageRecords(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -593,7 +596,7 @@ func (c *cmds) wait(ctx context.Context, ua *uacontext.UA, jc JobController) err
 		}
 	}
 	status := byte('?')
-	if j, err := c.cat.JobByID(ctx, jobID); err == nil {
+	if j, err := c.jobs.JobByID(ctx, jobID); err == nil {
 		status = j.JobStatus
 	} else if !errors.Is(err, uacontext.ErrNotFound) {
 		return catalogError(ctx, err)
@@ -722,7 +725,7 @@ func (c *cmds) dotActionOnPurge(_ context.Context, ua *uacontext.UA) error {
 
 // dotMedia lists the distinct volume names in byte order.
 func (c *cmds) dotMedia(ctx context.Context, ua *uacontext.UA) error {
-	media, err := c.cat.ListMedia(ctx, MediaQuery{})
+	media, err := c.media.ListMedia(ctx, MediaQuery{})
 	if err != nil {
 		ua.ErrorMsg("List Media failed: ERR=%s\n", err.Error())
 		return uacontext.ErrReported
@@ -738,7 +741,7 @@ func (c *cmds) dotMedia(ctx context.Context, ua *uacontext.UA) error {
 
 // dotMediatypes lists the distinct media types in byte order.
 func (c *cmds) dotMediatypes(ctx context.Context, ua *uacontext.UA) error {
-	media, err := c.cat.ListMedia(ctx, MediaQuery{})
+	media, err := c.media.ListMedia(ctx, MediaQuery{})
 	if err != nil {
 		ua.ErrorMsg("List MediaType failed: ERR=%s\n", err.Error())
 		return uacontext.ErrReported
@@ -814,9 +817,13 @@ func (c *cmds) statusRunning(ua *uacontext.UA, jobs []RunningJob) {
 	if mode == apimode.Off {
 		ua.SendMsg("\nRunning Jobs:\n")
 		// Every connected console, as the Director lists its console
-		// control jobs.
+		// control jobs; one connected through TLS with its cipher on the
+		// next line, as the Director shows the ciphers of its connections.
 		for _, s := range ua.Sessions() {
 			ua.SendMsg("Console connected at %s\n", shortTime(s.Connected))
+			if s.Encryption != "" {
+				ua.SendMsg(" Encryption: %s\n", s.Encryption)
+			}
 		}
 	}
 	if mode == apimode.JSON {

@@ -170,7 +170,44 @@ func setACLFilter(ua *uacontext.UA, col int, kind uacontext.ACLKind) {
 	}
 }
 
+// listNeeds reports whether the catalog has the capabilities list
+// keyword kw reads; a keyword of no table needs any catalog at all.
+func (c *cmds) listNeeds(kw string) []bool {
+	is := func(names ...string) bool {
+		for _, n := range names {
+			if ascii.EqualFold(kw, n) {
+				return true
+			}
+		}
+		return false
+	}
+	h := &c.has
+	switch {
+	case is("jobs", "job", "jobname", "jobid", "ujobid", "jobtotals", "backups", "joblog", "log",
+		"jobstatistics", "jobstats", "fileset", "filesets"):
+		return []bool{h.jobs}
+	case is("files"):
+		return []bool{h.jobs, h.files}
+	case is("jobmedia"):
+		return []bool{h.jobs, h.media}
+	case is("pool", "pools", "poolid"):
+		return []bool{h.pools}
+	case is("client", "clients"):
+		return []bool{h.clients}
+	case is("storages"):
+		return []bool{h.storages}
+	case is("media", "volume", "volumes", "mediaid", "volumeid"):
+		return []bool{h.media, h.pools}
+	}
+	return []bool{h.jobs || h.files || h.media || h.clients || h.pools || h.storages || h.bvfs}
+}
+
 func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) error {
+	// The Director opens the catalog before it looks at the keyword; if
+	// it cannot, it says so and the command succeeds.
+	if !c.openCatalog(ua, c.listNeeds(argKey(ua, 1))...) {
+		return nil
+	}
 	if len(ua.Args) <= 1 {
 		return uacontext.Errorf("%s command requires a keyword\n", argKey(ua, 0))
 	}
@@ -193,6 +230,14 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		return c.listFiles(ctx, ua)
 	case ascii.EqualFold(kw, "jobmedia"):
 		return c.listJobMedia(ctx, ua, mode)
+	case ascii.EqualFold(kw, "fileset"):
+		return c.listFileSets(ctx, ua, mode, &opts, rng, false)
+	case ascii.EqualFold(kw, "filesets"):
+		return c.listFileSets(ctx, ua, mode, &opts, rng, true)
+	case ascii.EqualFold(kw, "joblog"):
+		return c.listJobLog(ctx, ua, mode, &opts, rng)
+	case ascii.EqualFold(kw, "log"):
+		return c.listLog(ctx, ua, mode, rng)
 	case ascii.EqualFold(kw, "pool"), ascii.EqualFold(kw, "pools"):
 		name := ""
 		if hasValue {
@@ -222,6 +267,14 @@ func (c *cmds) doList(ctx context.Context, ua *uacontext.UA, mode listMode) erro
 		ua.Formatter().ObjectEnd("volume", null)
 		return nil
 	}
+	if ascii.EqualFold(kw, "backups") {
+		if ok, err := c.listBackups(ctx, ua, mode, &opts, rng); ok || err != nil {
+			return err
+		}
+	}
+	if ascii.EqualFold(kw, "jobstatistics") || ascii.EqualFold(kw, "jobstats") {
+		return c.listJobStats(ctx, ua, mode)
+	}
 	return uacontext.Errorf("Unknown list keyword: %s\n", kw)
 }
 
@@ -235,13 +288,13 @@ func (c *cmds) jobIDFromArgs(ctx context.Context, ua *uacontext.UA) (int64, erro
 		err error
 	)
 	if v, ok := ua.ArgValue("ujobid"); ok {
-		j, err = c.cat.JobByUnique(ctx, v)
+		j, err = c.jobs.JobByUnique(ctx, v)
 	} else if v, ok := ua.ArgValue("jobid"); ok {
 		id := uint32(strToInt64(v)) // the catalog's JobId is 32 bits
 		if id == 0 {
 			return -1, nil
 		}
-		j, err = c.cat.JobByID(ctx, uint64(id))
+		j, err = c.jobs.JobByID(ctx, uint64(id))
 	} else {
 		return 0, nil
 	}
@@ -299,7 +352,7 @@ func (c *cmds) clientArg(ctx context.Context, ua *uacontext.UA) (string, error) 
 	if msg := nameError(name); msg != "" {
 		return "", uacontext.Errorf("%s argument: %s", ua.Args[i].Key, msg)
 	}
-	recs, err := c.cat.ClientRecords(ctx)
+	recs, err := c.clients.ClientRecords(ctx)
 	if err != nil {
 		return "", catalogError(ctx, err)
 	}
@@ -444,7 +497,7 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 
 	rs := &resultSet{}
 	if opts.count {
-		all, err := c.cat.ListJobs(ctx, q)
+		all, err := c.jobs.ListJobs(ctx, q)
 		if err != nil {
 			return catalogError(ctx, err)
 		}
@@ -464,7 +517,7 @@ func (c *cmds) listJobs(ctx context.Context, ua *uacontext.UA, mode listMode, op
 		rs.rows = rows
 	} else {
 		q.HasLimit, q.Limit, q.Offset = rng.has, rng.limit, rng.offset
-		jobs, err := c.cat.ListJobs(ctx, q)
+		jobs, err := c.jobs.ListJobs(ctx, q)
 		if err != nil {
 			return catalogError(ctx, err)
 		}
@@ -496,7 +549,7 @@ func jobVisible(ua *uacontext.UA, j Job) bool {
 // jobs the console may not see are neither listed nor counted in the
 // totals.
 func (c *cmds) listJobTotals(ctx context.Context, ua *uacontext.UA) error {
-	listed, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
+	listed, err := c.jobs.ListJobs(ctx, JobQuery{Types: []byte{'B', 'A', 'a', 'C'}})
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -561,7 +614,7 @@ func (c *cmds) listFiles(ctx context.Context, ua *uacontext.UA) error {
 	}
 	f := ua.Formatter()
 	f.ArrayStart("filenames", null)
-	err = c.cat.JobFiles(ctx, uint64(id), func(name string) error {
+	err = c.files.JobFiles(ctx, uint64(id), func(name string) error {
 		row := []string{name}
 		if f.HasFilters() && !f.FilterRow(row) {
 			return nil
@@ -591,11 +644,11 @@ func (c *cmds) listJobMedia(ctx context.Context, ua *uacontext.UA, mode listMode
 	}
 	var jms []JobMedia
 	if id > 0 {
-		if jms, err = c.cat.JobMedia(ctx, uint64(id)); err != nil {
+		if jms, err = c.media.JobMedia(ctx, uint64(id)); err != nil {
 			return catalogError(ctx, err)
 		}
 	} else {
-		jobs, err := c.cat.ListJobs(ctx, JobQuery{})
+		jobs, err := c.jobs.ListJobs(ctx, JobQuery{})
 		if err != nil {
 			return catalogError(ctx, err)
 		}
@@ -603,14 +656,14 @@ func (c *cmds) listJobMedia(ctx context.Context, ua *uacontext.UA, mode listMode
 			if !jobVisible(ua, j) {
 				continue // deviation: the Director lists every job's media
 			}
-			x, err := c.cat.JobMedia(ctx, j.JobID)
+			x, err := c.media.JobMedia(ctx, j.JobID)
 			if err != nil {
 				return catalogError(ctx, err)
 			}
 			jms = append(jms, x...)
 		}
 	}
-	all, err := c.cat.ListMedia(ctx, MediaQuery{})
+	all, err := c.media.ListMedia(ctx, MediaQuery{})
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -660,7 +713,7 @@ func poolLongRow(p PoolRecord) []cell {
 }
 
 func (c *cmds) selectPools(ctx context.Context, name string, id uint64) ([]PoolRecord, error) {
-	all, err := c.cat.PoolRecords(ctx)
+	all, err := c.pools.PoolRecords(ctx)
 	if err != nil {
 		return nil, catalogError(ctx, err)
 	}
@@ -757,7 +810,7 @@ func (c *cmds) listClients(ctx context.Context, ua *uacontext.UA, mode listMode,
 	if opts.disabled {
 		ua.AddDisabledFilter(1, uacontext.ResClient)
 	}
-	recs, err := c.cat.ClientRecords(ctx)
+	recs, err := c.clients.ClientRecords(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -796,7 +849,7 @@ func (c *cmds) listStorages(ctx context.Context, ua *uacontext.UA, mode listMode
 	if opts.disabled {
 		ua.AddDisabledFilter(1, uacontext.ResStorage)
 	}
-	recs, err := c.cat.StorageRecords(ctx)
+	recs, err := c.storages.StorageRecords(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -874,7 +927,7 @@ func (c *cmds) queryMedia(ctx context.Context, ua *uacontext.UA, q MediaQuery, r
 	if !rng.sqlOK() {
 		return nil, nil
 	}
-	media, err := c.cat.ListMedia(ctx, q)
+	media, err := c.media.ListMedia(ctx, q)
 	if err != nil {
 		return nil, catalogError(ctx, err)
 	}
@@ -897,7 +950,7 @@ func (c *cmds) listMedia(ctx context.Context, ua *uacontext.UA, mode listMode, o
 	case id < 0:
 		return nil // no such job (or not the console's): nothing is listed
 	case id > 0:
-		jms, err := c.cat.JobMedia(ctx, uint64(id))
+		jms, err := c.media.JobMedia(ctx, uint64(id))
 		if err != nil {
 			return catalogError(ctx, err)
 		}

@@ -91,3 +91,20 @@ func DecodeStat(lstat string) Stat {
 	}
 	return st
 }
+
+// Encode returns the lstat string of s as the file daemon writes it:
+// the thirteen stat fields, the hard-link FileIndex, the file flags (0)
+// and the data stream (0), each in Bareos base64, separated by blanks.
+// DecodeStat(s.Encode()) is s.
+func (s Stat) Encode() string {
+	vals := [...]int64{s.Dev, s.Ino, s.Mode, s.Nlink, s.UID, s.GID, s.Rdev, s.Size, s.Blksize, s.Blocks,
+		s.Atime, s.Mtime, s.Ctime, s.LinkFI, 0, 0}
+	b := make([]byte, 0, 96)
+	for i, v := range vals {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = AppendBase64Int(b, v)
+	}
+	return string(b)
+}

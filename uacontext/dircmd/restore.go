@@ -36,7 +36,6 @@ type restoreCtx struct {
 	totalFiles  uint64
 	bsr         bsrList
 	store       string // the storage to read from
-	jobTDate    int64
 	bootstrap   string // file name shown
 	selected    uint32
 }
@@ -331,7 +330,7 @@ func (c *cmds) getClientName(ctx context.Context, ua *uacontext.UA, rx *restoreC
 
 // clientRecord looks a client up in the catalog.
 func (c *cmds) clientRecord(ctx context.Context, name string) (ClientRecord, bool, error) {
-	recs, err := c.cat.ClientRecords(ctx)
+	recs, err := c.clients.ClientRecords(ctx)
 	if err != nil {
 		return ClientRecord{}, false, err
 	}
@@ -370,7 +369,7 @@ func (c *cmds) getClientDbr(ctx context.Context, ua *uacontext.UA) (ClientRecord
 
 // selectClientDbr is the Director's SelectClientDbr.
 func (c *cmds) selectClientDbr(ctx context.Context, ua *uacontext.UA) (ClientRecord, error) {
-	recs, err := c.cat.ClientRecords(ctx)
+	recs, err := c.clients.ClientRecords(ctx)
 	if err != nil {
 		ua.ErrorMsg("Error obtaining client ids. ERR=%s\n", err.Error())
 		return ClientRecord{}, errFailed

@@ -23,13 +23,12 @@ type bsrVolume struct {
 // bsrJob is the bootstrap record of one job: the FileIndexes to restore
 // (or all of them) and, once known, its volumes.
 type bsrJob struct {
-	jobID          uint32
-	fi             []int32
-	all            bool
-	sessionID      uint64
-	sessionTime    uint64
-	volumes        []bsrVolume
-	volumesChecked bool
+	jobID       uint32
+	fi          []int32
+	all         bool
+	sessionID   uint64
+	sessionTime uint64
+	volumes     []bsrVolume
 }
 
 // bsrList is the Director's chain of bootstrap records, in the order
@@ -105,7 +104,7 @@ func (j *bsrJob) ranges() [][2]int32 {
 // over its volumes in the order they were written.
 func (c *cmds) addVolumeInformation(ctx context.Context, ua *uacontext.UA, rx *restoreCtx) error {
 	for _, bj := range rx.bsr.jobs {
-		j, err := c.cat.JobByID(ctx, uint64(bj.jobID))
+		j, err := c.jobs.JobByID(ctx, uint64(bj.jobID))
 		if err != nil {
 			if !isNotFound(err) {
 				return catalogError(ctx, err)

@@ -472,7 +472,7 @@ func (c *cmds) checkJobIDs(ctx context.Context, ua *uacontext.UA, rx *restoreCtx
 			continue
 		}
 		last = id
-		j, err := c.cat.JobByID(ctx, uint64(id))
+		j, err := c.jobs.JobByID(ctx, uint64(id))
 		if err != nil {
 			if !isNotFound(err) {
 				return 0, catalogError(ctx, err)
@@ -575,7 +575,7 @@ func (c *cmds) findJobDependencies(ctx context.Context, ua *uacontext.UA, list s
 			return "", errFailed
 		}
 		p = rest
-		j, err := c.cat.JobByID(ctx, uint64(id))
+		j, err := c.jobs.JobByID(ctx, uint64(id))
 		if err != nil {
 			if !isNotFound(err) {
 				return "", catalogError(ctx, err)
@@ -611,7 +611,7 @@ func okStatus(j Job) bool {
 // it, the last Differential after that, and the Incrementals after
 // those, all started before j ended ... up to j's start.
 func (c *cmds) accurateJobIDs(ctx context.Context, j Job) ([]uint64, error) {
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Client: j.Client, Types: []byte{JobTypeBackup}})
+	jobs, err := c.jobs.ListJobs(ctx, JobQuery{Client: j.Client, Types: []byte{JobTypeBackup}})
 	if err != nil {
 		return nil, err
 	}
@@ -666,13 +666,13 @@ func chainJobs(cands []Job, ok func(Job) bool) []uint64 {
 // enabledVolumes returns the enabled volumes a job wrote (with their
 // records), in the order written, keeping only volumes of pool if set.
 func (c *cmds) enabledVolumes(ctx context.Context, jobID uint64, pool string) ([]Media, error) {
-	jms, err := c.cat.JobMedia(ctx, jobID)
+	jms, err := c.media.JobMedia(ctx, jobID)
 	if err != nil {
 		return nil, err
 	}
 	var out []Media
 	for _, jm := range jms {
-		ms, err := c.cat.ListMedia(ctx, MediaQuery{MediaID: jm.MediaID})
+		ms, err := c.media.ListMedia(ctx, MediaQuery{MediaID: jm.MediaID})
 		if err != nil {
 			return nil, err
 		}
@@ -696,7 +696,7 @@ func (c *cmds) selectBackupsBeforeDate(ctx context.Context, ua *uacontext.UA, rx
 	}
 	rx.client = cr.Name
 
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Client: cr.Name})
+	jobs, err := c.jobs.ListJobs(ctx, JobQuery{Client: cr.Name})
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -862,7 +862,7 @@ func (c *cmds) listJobsByIDs(ctx context.Context, ua *uacontext.UA, ids []uint64
 	}
 	var rows []row
 	for _, id := range ids {
-		j, err := c.cat.JobByID(ctx, id)
+		j, err := c.jobs.JobByID(ctx, id)
 		if err != nil {
 			if isNotFound(err) {
 				continue
@@ -898,7 +898,7 @@ func (c *cmds) listLastJobs(ctx context.Context, ua *uacontext.UA, rx *restoreCt
 	if rx.archive {
 		typ = JobTypeArchive
 	}
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Types: []byte{typ}, Statuses: []byte{JobStatusTerminated, JobStatusWarnings}, Descending: true, HasLimit: true, Limit: 20})
+	jobs, err := c.jobs.ListJobs(ctx, JobQuery{Types: []byte{typ}, Statuses: []byte{JobStatusTerminated, JobStatusWarnings}, Descending: true, HasLimit: true, Limit: 20})
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -920,7 +920,7 @@ func (c *cmds) listLastJobs(ctx context.Context, ua *uacontext.UA, rx *restoreCt
 // listFileJobs is menu item 2: the last 20 jobs of the client that saved
 // a file of that name (the Director's uar_file query).
 func (c *cmds) listFileJobs(ctx context.Context, ua *uacontext.UA, client, name string) error {
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Client: client, Descending: true})
+	jobs, err := c.jobs.ListJobs(ctx, JobQuery{Client: client, Descending: true})
 	if err != nil {
 		return catalogError(ctx, err)
 	}

@@ -257,7 +257,18 @@ func TestRestoreACL(t *testing.T) {
 // selects.
 type prunedCatalog struct {
 	dircmd.Catalog
-	runner *restoreSample
+	dircmd.JobRecords
+	dircmd.MediaRecords
+	records // the client, pool and storage records
+	runner  *restoreSample
+}
+
+// records are a catalog's ClientRecords, PoolRecords and StorageRecords
+// (an embedded field of such a name would hide its method).
+type records interface {
+	dircmd.ClientRecords
+	dircmd.PoolRecords
+	dircmd.StorageRecords
 }
 
 func (p prunedCatalog) RunJob(ctx context.Context, req dircmd.RunRequest) (uint64, error) {
@@ -277,7 +288,8 @@ func TestRestoreWithoutFileRecords(t *testing.T) {
 	} {
 		t.Run(fl.name, func(t *testing.T) {
 			rs := newRestoreSample()
-			cat := prunedCatalog{Catalog: rs.Director, runner: rs}
+			d := rs.Director
+			cat := prunedCatalog{Catalog: d, JobRecords: d, MediaRecords: d, records: d, runner: rs}
 			if _, ok := dircmd.Catalog(cat).(dircmd.RestoreCatalog); ok {
 				t.Fatal("the pruned catalog has file records")
 			}

@@ -1,9 +1,11 @@
 package dircmd
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/uaformat/uaformat/apimode"
@@ -15,20 +17,49 @@ import (
 
 // insertOneFileOrDir is the Director's InsertOneFileOrDir for one
 // file= or directory= value (or an answer to the file prompts). A name
-// starting with '<' is a list on the Director's disk and one starting
-// with '?' an SQL table; this Director reads neither.
+// starting with '<' is a list on the Director's disk, which this
+// Director does not read; one starting with '?' a table, here the
+// restore lists of .bvfs_restore ("?b2<number>", as the web UI sends).
 func (c *cmds) insertOneFileOrDir(ctx context.Context, ua *uacontext.UA, rx *restoreCtx, p, date string, dir bool) error {
 	switch {
 	case strings.HasPrefix(p, "<"):
 		ua.ErrorMsg("Cannot open file %s: ERR=%s\n", p[1:], "reading files on the Director is not supported")
 		return nil
 	case strings.HasPrefix(p, "?"):
-		ua.ErrorMsg("No table found: %s\n", stripTrailingBlanks(p[1:]))
+		c.insertTable(ua, rx, stripTrailingBlanks(p[1:]))
 		return nil
 	case dir:
 		return c.insertDir(ctx, ua, rx, p)
 	default:
 		return c.insertFile(ctx, ua, rx, p, date)
+	}
+}
+
+// insertTable is the Director's InsertTableIntoFindexList: every
+// distinct (JobId, FileIndex) of a restore list, in that order. An
+// unknown or empty list is "No table found".
+func (c *cmds) insertTable(ua *uacontext.UA, rx *restoreCtx, table string) {
+	files, _ := c.lists.get(table)
+	type key struct {
+		job uint64
+		fi  uint64
+	}
+	keys := make([]key, 0, len(files))
+	for _, f := range files {
+		keys = append(keys, key{f.JobID, f.FileIndex})
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.job != b.job {
+			return cmp.Compare(a.job, b.job)
+		}
+		return cmp.Compare(a.fi, b.fi)
+	})
+	keys = slices.Compact(keys)
+	for _, k := range keys {
+		rx.addFile(k.job, int32(k.fi))
+	}
+	if len(keys) == 0 {
+		ua.ErrorMsg("No table found: %s\n", table)
 	}
 }
 
@@ -54,7 +85,7 @@ func (c *cmds) insertFile(ctx context.Context, ua *uacontext.UA, rx *restoreCtx,
 	if rx.archive {
 		typ = JobTypeArchive
 	}
-	jobs, err := c.cat.ListJobs(ctx, JobQuery{Client: rx.client, Types: []byte{typ}, Descending: true})
+	jobs, err := c.jobs.ListJobs(ctx, JobQuery{Client: rx.client, Types: []byte{typ}, Descending: true})
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -107,7 +138,7 @@ func (c *cmds) insertDir(ctx context.Context, ua *uacontext.UA, rx *restoreCtx, 
 	rc, _ := c.cat.(RestoreCatalog)
 	found := false
 	for _, id := range parseJobIDs(rx.jobIDs) {
-		j, err := c.cat.JobByID(ctx, id)
+		j, err := c.jobs.JobByID(ctx, id)
 		if err != nil {
 			if isNotFound(err) {
 				continue
@@ -178,7 +209,7 @@ func (c *cmds) buildDirectoryTree(ctx context.Context, ua *uacontext.UA, rx *res
 	ids := parseJobIDs(rx.jobIDs)
 	deltaCount := 0
 	if len(ids) > 0 {
-		if j, err := c.cat.JobByID(ctx, ids[0]); err == nil {
+		if j, err := c.jobs.JobByID(ctx, ids[0]); err == nil {
 			deltaCount = int(j.JobFiles / 50) // about 50 "+" while building
 		}
 	}
@@ -223,7 +254,7 @@ func (c *cmds) buildDirectoryTree(ctx context.Context, ua *uacontext.UA, rx *res
 	if fileCount != 0 {
 		// Jobs whose files were purged make the tree incomplete.
 		for _, id := range ids {
-			if j, err := c.cat.JobByID(ctx, id); err == nil && j.PurgedFiles > 0 {
+			if j, err := c.jobs.JobByID(ctx, id); err == nil && j.PurgedFiles > 0 {
 				fileCount = 0
 			}
 		}

@@ -115,7 +115,7 @@ type runJob struct {
 // JobId=<id>" in the text modes). A refused or canceled run says "Job
 // not run." and fails with an error that matches uacontext.ErrReported.
 func Run(ctx context.Context, ua *uacontext.UA, cat Catalog, runner JobRunner, opts Options, preset RunRequest) error {
-	c := &cmds{cat: cat, opts: opts.withDefaults()}
+	c := &cmds{cat: cat, capabilities: resolve(cat), opts: opts.withDefaults()}
 	return c.doRun(ctx, ua, runner, preset)
 }
 
@@ -591,12 +591,12 @@ func (c *cmds) jobExists(ctx context.Context, id string) bool {
 	if n <= 0 {
 		return false
 	}
-	_, err := c.cat.JobByID(ctx, uint64(n))
+	_, err := c.jobs.JobByID(ctx, uint64(n))
 	return err == nil
 }
 
 func (c *cmds) clientInCatalog(ctx context.Context, ua *uacontext.UA, name string) bool {
-	recs, err := c.cat.ClientRecords(ctx)
+	recs, err := c.clients.ClientRecords(ctx)
 	if err != nil || !ua.ACLAccessOK(uacontext.ACLClient, name) {
 		return false
 	}
@@ -916,7 +916,7 @@ func (c *cmds) displayJob(ctx context.Context, ua *uacontext.UA, rc *runContext,
 		if rc.verifyJobName != nil {
 			name = *rc.verifyJobName
 		} else if j.restoreJobID != 0 {
-			jr, err := c.cat.JobByID(ctx, j.restoreJobID)
+			jr, err := c.jobs.JobByID(ctx, j.restoreJobID)
 			if err != nil {
 				ua.ErrorMsg("Could not get job record for selected JobId. ERR=%s", err.Error())
 				return failedf("verify job record")
@@ -937,7 +937,7 @@ func (c *cmds) displayJob(ctx context.Context, ua *uacontext.UA, rc *runContext,
 			if err != nil {
 				return err
 			}
-			if _, err := c.cat.JobByID(ctx, uint64(id)); err != nil {
+			if _, err := c.jobs.JobByID(ctx, uint64(id)); err != nil {
 				ua.SendMsg("JobId %s not found in catalog. \n", strconv.FormatInt(id, 10))
 				return failedf("restore jobid not found")
 			}

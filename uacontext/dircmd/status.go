@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/apimode"
-	"github.com/uaformat/uaformat/internal/ascii"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -98,25 +97,10 @@ func withSuffix(v uint64) string {
 	return s + " " + suffixes[commas]
 }
 
-func (c *cmds) status(ctx context.Context, ua *uacontext.UA) error {
-	for _, a := range ua.Args[1:] {
-		k := a.Key
-		switch {
-		case ascii.EqualFold(k, "all"), ascii.HasPrefixFold(k, "dir"):
-			return c.directorStatus(ctx, ua)
-		default:
-			return uacontext.Errorf("Status of %s is not available from this Director.\n", k)
-		}
-	}
-	// Without arguments the Director asks which daemon; this one only
-	// has its own status to show.
-	return c.directorStatus(ctx, ua)
-}
-
 // directorStatus fetches everything from the catalog first, so that a
 // failing catalog call fails the command before any output.
 func (c *cmds) directorStatus(ctx context.Context, ua *uacontext.UA) error {
-	st, err := c.cat.Status(ctx)
+	st, err := c.status.Status(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}
@@ -129,11 +113,11 @@ func (c *cmds) directorStatus(ctx context.Context, ua *uacontext.UA) error {
 			days = 1
 		}
 	}
-	runs, err := c.cat.Scheduled(ctx, c.opts.Now(), int(max(0, min(days, 500))))
+	runs, err := c.status.Scheduled(ctx, c.opts.Now(), int(max(0, min(days, 500))))
 	if err != nil {
 		return catalogError(ctx, err)
 	}
-	terminated, err := c.cat.Terminated(ctx)
+	terminated, err := c.status.Terminated(ctx)
 	if err != nil {
 		return catalogError(ctx, err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/tlspsk"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -39,14 +40,18 @@ func TestStatusDirectorListsConsoles(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	var conns []*bsock.Conn
-	for range 3 {
+	for i := range 3 {
 		nc, err := net.Dial("tcp", ln.Addr().String())
 		if err != nil {
 			t.Fatal(err)
 		}
-		c := bsock.NewConn(nc)
+		var conn net.Conn = nc
+		if i == 1 { // the second console over TLS-PSK
+			conn = tlspsk.Client(nc, &tlspsk.Config{Identity: "R_CONSOLE\x1e*UserAgent*", Key: []byte(bsock.PasswordKey("pw")), MaxVersion: tlspsk.VersionTLS12})
+		}
+		c := bsock.NewConn(conn)
 		defer c.Close()
-		if _, err := bsock.ClientHandshake(ctx, c, bsock.ClientConfig{Password: "pw"}); err != nil {
+		if _, err := bsock.ClientHandshake(ctx, c, bsock.ClientConfig{Password: "pw", TLS: i == 1}); err != nil {
 			t.Fatal(err)
 		}
 		conns = append(conns, c)
@@ -61,11 +66,17 @@ func TestStatusDirectorListsConsoles(t *testing.T) {
 	if len(sessions) != 3 {
 		t.Fatalf("Sessions = %+v, want 3", sessions)
 	}
+	if sessions[1].Encryption != "ECDHE-PSK-CHACHA20-POLY1305 TLSv1.2" {
+		t.Errorf("the TLS session's Encryption = %q", sessions[1].Encryption)
+	}
 	want := func(ss []uacontext.SessionInfo) string {
 		var b strings.Builder
 		b.WriteString("\nRunning Jobs:\n")
 		for _, s := range ss {
 			b.WriteString("Console connected at " + s.Connected.Format("02-Jan-06 15:04") + "\n")
+			if s.Encryption != "" {
+				b.WriteString(" Encryption: " + s.Encryption + "\n")
+			}
 		}
 		return b.String()
 	}

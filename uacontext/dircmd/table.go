@@ -207,27 +207,51 @@ type listMode int
 const (
 	horzList listMode = iota // "list": a bordered table
 	vertList                 // "llist": one "key: value" line per column
+	rawList                  // log texts: each value after a blank, nothing else
 )
 
 // render emits a result set exactly like the Director's ListResult:
 // Decoration for borders and headers, one nameless object per row with
 // pre-rendered value formats (the formatter prints them in the text
 // modes and stores the raw values in JSON), rows dropped by the
-// formatter's filters. gui suppresses the thousands commas. It reports
-// the number of rows of the result set (before filtering).
+// formatter's filters, columns hidden by the formatter left out. gui
+// suppresses the thousands commas. It reports the number of rows of the
+// result set (before filtering).
 func render(f *formatter.Formatter, rs *resultSet, mode listMode, gui bool) int {
 	if len(rs.rows) == 0 {
 		f.Decoration("No results to list.\n")
 		return 0
 	}
 	filters := f.HasFilters()
+	hidden := func(i int) bool { return f.IsHiddenColumn(i) }
 	switch mode {
+	case rawList:
+		for _, row := range rs.rows {
+			if filters && !f.FilterRow(rowStrings(row)) {
+				continue
+			}
+			f.ObjectStart(formatter.Null, formatter.Null)
+			for i, c := range rs.cols {
+				if hidden(i) {
+					continue
+				}
+				v := row[i].s
+				if row[i].null {
+					v = "NULL"
+				}
+				f.KVString(c.name, formatter.Null, v, " %s")
+			}
+			f.ObjectEnd(formatter.Null, formatter.Null)
+		}
 	case horzList:
 		widths := horzWidths(rs)
-		dashes := dashLine(widths)
+		dashes := dashLine(widths, hidden)
 		f.Decoration(dashes)
 		f.Decoration("|")
 		for i, c := range rs.cols {
+			if hidden(i) {
+				continue
+			}
 			f.Decoration(" %-"+strconv.Itoa(clampWidth(widths[i]))+"s |", c.name)
 		}
 		f.Decoration("\n")
@@ -239,6 +263,9 @@ func render(f *formatter.Formatter, rs *resultSet, mode listMode, gui bool) int 
 			f.ObjectStart(formatter.Null, formatter.Null)
 			f.Decoration("|")
 			for i, c := range rs.cols {
+				if hidden(i) {
+					continue
+				}
 				w := clampWidth(widths[i])
 				v := row[i]
 				var cellFmt string
@@ -264,8 +291,10 @@ func render(f *formatter.Formatter, rs *resultSet, mode listMode, gui bool) int 
 		f.Decoration(dashes)
 	case vertList:
 		k := 0
-		for _, c := range rs.cols {
-			k = max(k, cstrlen(c.name))
+		for i, c := range rs.cols {
+			if !hidden(i) {
+				k = max(k, cstrlen(c.name))
+			}
 		}
 		for _, row := range rs.rows {
 			if filters && !f.FilterRow(rowStrings(row)) {
@@ -273,6 +302,9 @@ func render(f *formatter.Formatter, rs *resultSet, mode listMode, gui bool) int 
 			}
 			f.ObjectStart(formatter.Null, formatter.Null)
 			for i, c := range rs.cols {
+				if hidden(i) {
+					continue
+				}
 				v := row[i]
 				keyFmt := " " + padLeft(c.name, k) + ": "
 				var valFmt string
@@ -318,12 +350,15 @@ func horzWidths(rs *resultSet) []int {
 	return widths
 }
 
-// dashLine is the table border: "+", then per column its width plus two
-// dashes (at most 100) and "+", then a newline.
-func dashLine(widths []int) string {
+// dashLine is the table border: "+", then per shown column its width
+// plus two dashes (at most 100) and "+", then a newline.
+func dashLine(widths []int, hidden func(int) bool) string {
 	var b strings.Builder
 	b.WriteByte('+')
-	for _, w := range widths {
+	for i, w := range widths {
+		if hidden(i) {
+			continue
+		}
 		b.WriteString(strings.Repeat("-", clampWidth(w+2)))
 		b.WriteByte('+')
 	}
