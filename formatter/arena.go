@@ -50,6 +50,10 @@ type arena struct {
 	depth  int    // open containers below the result object
 	objs   uint64 // bit d: the container at depth d is an object (d < 64; bit 0: the result object)
 	opened int    // len(cur) after the last container start in cur, -1 if none
+
+	budget Budget // accounts the chunks; may be nil
+	held   int    // bytes the budget granted
+	over   error  // the budget refused a chunk: the result is discarded
 }
 
 // mark is the nesting at the start of a chunk: the depth, which of the
@@ -85,8 +89,38 @@ func (a *arena) grow(n int) []byte {
 	if len(a.cur) > 0 {
 		a.opened = -1 // no container start in the new chunk yet
 	}
-	a.cur = a.newChunk(max(next, n))
+	c := max(next, n)
+	if a.budget != nil && a.over == nil {
+		if err := a.budget.Grow(c); err != nil {
+			// The chunk is still allocated so that the token being
+			// written fits; from now on the document ignores calls.
+			a.over = err
+		} else {
+			a.held += c
+		}
+	}
+	a.cur = a.newChunk(c)
 	return a.cur
+}
+
+// reserveParallel asks the budget for the memory the parallel writer
+// holds besides the arena with workers workers (its pieces of output);
+// false if it refuses (the result is then written by one goroutine).
+func (a *arena) reserveParallel(workers int) bool {
+	if a.budget == nil {
+		return true
+	}
+	if err := a.budget.Grow(parallelMemory(a.tune, workers)); err != nil {
+		return false
+	}
+	return true
+}
+
+// releaseParallel gives back what reserveParallel reserved.
+func (a *arena) releaseParallel(workers int) {
+	if a.budget != nil {
+		a.budget.Shrink(parallelMemory(a.tune, workers))
+	}
 }
 
 // newChunk returns an empty chunk of the given capacity. Chunks of the
@@ -144,8 +178,14 @@ func (a *arena) chunk(i int) []byte {
 }
 
 // reset empties the arena, keeping one small chunk for reuse. It also
-// makes a new arena ready for use.
+// makes a new arena ready for use. It gives the budget back what it
+// granted (the small chunk kept is not counted) but does not forget a
+// refusal (over): the document does, when the result was sent.
 func (a *arena) reset() {
+	if a.held > 0 {
+		a.budget.Shrink(a.held)
+		a.held = 0
+	}
 	keep := a.cur
 	if len(a.full) > 0 {
 		keep = a.full[0]

@@ -20,17 +20,27 @@ var (
 func (f *Formatter) finalizeJSON(ok bool) error {
 	d := &f.doc
 	isErr := !ok || f.HasErrorMessage()
-	d.closeAll()
-	if !isErr && len(f.filters) > 0 {
-		f.addMeta()
+	if d.toks.over == nil {
+		d.closeAll()
+		if !isErr && len(f.filters) > 0 {
+			f.addMeta()
+		}
+		if d.tree != nil {
+			d.encodeTree()
+		}
 	}
-	if d.tree != nil {
-		d.encodeTree()
+	discarded := d.toks.over != nil
+	if discarded {
+		isErr = true
+		f.Message(MsgError, DiscardedMessage)
 	}
 	err := f.writeResponse(isErr)
 	d.reset()
 	clear(f.msgs)
 	f.msgs = f.msgs[:0]
+	if err == nil && discarded {
+		err = ErrDiscarded
+	}
 	return err
 }
 
@@ -90,7 +100,9 @@ func (f *Formatter) writeResponse(isErr bool) error {
 
 func (f *Formatter) writeResult(w *writer) {
 	w.open('{')
-	w.tokens(&f.doc.toks)
+	if f.doc.toks.over == nil { // a discarded result is empty
+		w.tokens(&f.doc.toks)
+	}
 	w.close('}')
 }
 

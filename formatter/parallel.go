@@ -38,6 +38,14 @@ var defaultTuning = tuning{
 	pieceSize:   2 << 20,
 }
 
+// parallelMemory is what the parallel writer with workers workers holds
+// at most besides the arena: its pieces of output (the free list, those
+// queued for the writer, those being rendered).
+func parallelMemory(t *tuning, workers int) int {
+	lookahead := workers + 1
+	return (2*lookahead + 2 + 2*lookahead + workers) * (t.pieceSize + t.pieceSize/4)
+}
+
 // stretchTask is one stretch of the arena: chunks [first, end).
 type stretchTask struct {
 	first, end int
