@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -27,9 +28,19 @@ var (
 	// supported). Server-side errors for such connections wrap both
 	// ErrBadHello and ErrNotCleartext.
 	ErrNotCleartext = errors.New("bsock: connection does not start with a cleartext hello")
-	// ErrPAMRequired reports that the Director asks for a PAM login, which
-	// ClientHandshake does not implement.
-	ErrPAMRequired = errors.New("bsock: director requires PAM login (not supported)")
+	// ErrPAMRequired reports that the Director asks for a PAM login
+	// (response message 1001) and the client has no PAM credentials.
+	ErrPAMRequired = errors.New("bsock: director requires a PAM login")
+	// ErrPAMNotOffered reports PAM credentials given to ClientHandshake
+	// for a console the Director does not ask a PAM login of.
+	ErrPAMNotOffered = errors.New("bsock: PAM credentials given, but the director does not ask for a PAM login")
+	// ErrPAMUnavailable reports a console that must log in with PAM on a
+	// server that cannot check PAM credentials (ServerConfig.VerifyPAM is
+	// nil); the login is refused, never downgraded to the password alone.
+	ErrPAMUnavailable = errors.New("bsock: PAM login required, but PAM is not available")
+	// ErrAdmission is wrapped by the error of a login whose answer
+	// ServerConfig.Admit refused to have checked.
+	ErrAdmission = errors.New("bsock: login attempt not admitted")
 )
 
 // Protocol texts.
@@ -59,6 +70,10 @@ const (
 	DefaultClientVersion = "18.2.5"
 	// drainTimeout bounds each wait when refusing a connection gracefully.
 	drainTimeout = 250 * time.Millisecond
+	// maxHandshakePacket bounds the packets a server reads during a login
+	// (answers, challenges, PAM messages are a few dozen bytes), so that
+	// connections that have not logged in cannot pin much memory.
+	maxHandshakePacket = 8 << 10
 )
 
 // ServerConfig configures ServerHandshake.
@@ -72,9 +87,12 @@ type ServerConfig struct {
 	// Banner starts the 1002 info message (18.2 protocol), followed by
 	// "\nYou are ...".
 	Banner string
-	// Lookup returns the CRAM-MD5 key (lowercase md5 hex of the password,
-	// see PasswordKey) of a console; for DefaultConsoleName it should
-	// return the Director's own password key. ok=false refuses the name.
+	// Lookup returns the CRAM-MD5 key of a console (the lowercase md5 hex
+	// of its password, see PasswordKey, or the digits of an "[md5]HEX"
+	// password exactly as configured: the key is used as it is, letter
+	// case included, as by the Director); for DefaultConsoleName it
+	// should return the Director's own password key. ok=false refuses the
+	// name.
 	Lookup func(console string) (md5hex string, ok bool)
 	// FailDelay is waited after a failed login (twice, like the reference)
 	// and before refusing a malformed Hello. Zero: no delay. The reference
@@ -100,6 +118,27 @@ type ServerConfig struct {
 	// the 1000 line of the 12.4 protocol shows it; "" for a cleartext
 	// connection. Inside TLS every "ssl=" of the console is accepted.
 	Encryption string
+
+	// Admit, if set, is called when the console's answer to the
+	// challenge has arrived and before it is checked: it may wait (to
+	// throttle password guessing) and returns the function that is told
+	// whether the answer was right. An error refuses the attempt without
+	// checking the answer; the console is then answered like a wrong
+	// password. The context is the one given to ServerHandshake.
+	Admit func(ctx context.Context, console string) (verdict func(ok bool), err error)
+
+	// RequirePAM, if set, reports whether a console must also log in
+	// with PAM credentials after CRAM-MD5, as the Director asks of a
+	// Console resource with "Use Pam Authentication = yes": a console of
+	// the 18.2 protocol gets response message 1001 and sends its
+	// credentials (message 4002, or 4001 for a conversation in which the
+	// Director prompts for them); an older console is refused after the
+	// 1000 line, as by the Director.
+	RequirePAM func(console string) bool
+	// VerifyPAM checks PAM credentials of console and returns the
+	// authenticated user name (usually user). Nil: consoles that require
+	// PAM are refused (ErrPAMUnavailable).
+	VerifyPAM func(ctx context.Context, console, user, password string) (string, error)
 }
 
 // Login describes an authenticated console connection.
@@ -112,10 +151,14 @@ type Login struct {
 	Protocol Protocol
 	// HelloVersion is major*100+minor from the Hello, or 0.
 	HelloVersion int
+	// PAMUser is the user authenticated by PAM (ServerConfig.RequirePAM,
+	// VerifyPAM); "" for a console without a PAM login.
+	PAMUser string
 }
 
 // ServerHandshake performs the Director side of a console login on c:
-// read the Hello, CRAM-MD5 in both directions, then send the response
+// read the Hello, CRAM-MD5 in both directions, the PAM login if the
+// console requires one (ServerConfig.RequirePAM), then send the response
 // messages of the protocol generation the Hello asked for. On success the
 // connection is ready for the session loop.
 //
@@ -138,10 +181,11 @@ func ServerHandshake(ctx context.Context, c *Conn, cfg ServerConfig) (Login, err
 }
 
 type serverHS struct {
-	ctx   context.Context
-	c     *Conn
-	cfg   ServerConfig
-	proto Protocol
+	ctx     context.Context
+	c       *Conn
+	cfg     ServerConfig
+	proto   Protocol
+	console string // the name in the Hello
 }
 
 // stepDeadline sets the read/write deadline for the next protocol step.
@@ -181,7 +225,7 @@ func (s *serverHS) send(text string) error {
 // recvData reads one packet and requires it to be a data packet.
 func (s *serverHS) recvData(what string) ([]byte, error) {
 	s.stepDeadline()
-	p, err := s.c.Recv()
+	p, err := s.c.recvMax(maxHandshakePacket)
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", what, err)
 	}
@@ -235,6 +279,7 @@ func (s *serverHS) run() (Login, error) {
 		return Login{}, err
 	}
 	s.proto = hello.Protocol
+	s.console = hello.Name
 	if s.cfg.Lookup == nil {
 		s.refuse()
 		return Login{}, fmt.Errorf("%w: %q (no lookup configured)", ErrUnknownConsole, hello.Name)
@@ -244,7 +289,6 @@ func (s *serverHS) run() (Login, error) {
 		s.refuse()
 		return Login{}, fmt.Errorf("%w: %q", ErrUnknownConsole, hello.Name)
 	}
-	key = strings.ToLower(key)
 
 	if err := s.challenge(key); err != nil {
 		return Login{}, err
@@ -252,11 +296,20 @@ func (s *serverHS) run() (Login, error) {
 	if err := s.respond(key); err != nil {
 		return Login{}, err
 	}
-	if err := s.responseMessages(hello.Name); err != nil {
+	login := Login{Console: hello.Name, Protocol: hello.Protocol, HelloVersion: hello.Version}
+	if s.cfg.RequirePAM != nil && s.cfg.RequirePAM(hello.Name) {
+		user, err := s.pam(hello.Name)
+		if err != nil {
+			_ = s.c.Close()
+			return Login{}, err
+		}
+		login.PAMUser = user
+	}
+	if err := s.responseMessages(login); err != nil {
 		_ = s.c.Close()
 		return Login{}, err
 	}
-	return Login{Console: hello.Name, Protocol: hello.Protocol, HelloVersion: hello.Version}, nil
+	return login, nil
 }
 
 // readHello reads and checks the first packet.
@@ -322,7 +375,19 @@ func (s *serverHS) challenge(key string) error {
 		s.sleep(s.cfg.FailDelay)
 		return s.authFail(err, true)
 	}
-	if !checkAnswer(cString(answer), key, chal) {
+	var verdict func(bool)
+	if s.cfg.Admit != nil {
+		verdict, err = s.cfg.Admit(s.ctx, s.console)
+		if err != nil {
+			_ = s.send(authFailed)
+			return s.authFail(fmt.Errorf("%w: %w", ErrAdmission, err), true)
+		}
+	}
+	ok := checkAnswer(cString(answer), key, chal)
+	if verdict != nil {
+		verdict(ok)
+	}
+	if !ok {
 		_ = s.send(authFailed)
 		s.sleep(s.cfg.FailDelay)
 		return s.authFail(errors.New("wrong answer to our challenge (wrong password?)"), true)
@@ -396,14 +461,24 @@ func (s *serverHS) random() (uint32, error) {
 	return binary.BigEndian.Uint32(b[:]) & 0x7FFFFFFF, nil
 }
 
+// okText is the text of the 1000 response message.
+func (s *serverHS) okText() string {
+	return "OK: " + s.cfg.DirectorName + " Version: " + s.cfg.Version + " (" + s.cfg.Date + ")"
+}
+
+// send124OK sends the 1000 line of the 12.4 protocol.
+func (s *serverHS) send124OK() error {
+	if err := s.send("1000 " + s.okText() + " -- " + encryptionText(s.cfg.Encryption) + "\n"); err != nil {
+		return fmt.Errorf("send response message: %w", err)
+	}
+	return nil
+}
+
 // responseMessages sends the messages that end a successful login.
-func (s *serverHS) responseMessages(console string) error {
-	okText := "OK: " + s.cfg.DirectorName + " Version: " + s.cfg.Version + " (" + s.cfg.Date + ")"
+func (s *serverHS) responseMessages(login Login) error {
+	okText := s.okText()
 	if s.proto == Proto124 {
-		if err := s.send("1000 " + okText + " -- " + encryptionText(s.cfg.Encryption) + "\n"); err != nil {
-			return fmt.Errorf("send response message: %w", err)
-		}
-		return nil
+		return s.send124OK()
 	}
 	if len(okText) > maxOKText {
 		okText = okText[:maxOKText]
@@ -412,10 +487,13 @@ func (s *serverHS) responseMessages(console string) error {
 		return fmt.Errorf("send response message: %w", err)
 	}
 	info := s.cfg.Banner + "\nYou are "
-	if console == DefaultConsoleName {
+	switch {
+	case login.PAMUser != "":
+		info += "logged in as: " + login.PAMUser
+	case login.Console == DefaultConsoleName:
 		info += "connected using the default console"
-	} else {
-		info += "logged in as: " + console
+	default:
+		info += "logged in as: " + login.Console
 	}
 	if err := s.send(strconv.Itoa(msgIDInfo) + recordSep + info); err != nil {
 		return fmt.Errorf("send info message: %w", err)
@@ -434,6 +512,12 @@ type ClientConfig struct {
 	// Password: the digits of an "[md5]HEX" password as configured (the
 	// Director uses them as written, letter case included).
 	Key string
+	// PAMUser and PAMPassword are the PAM credentials sent when the
+	// Director asks for a PAM login (response message 1001), as
+	// python-bareos's pam_username and pam_password. Without them such a
+	// login fails with ErrPAMRequired; with them, a Director that does
+	// not ask fails the login with ErrPAMNotOffered.
+	PAMUser, PAMPassword string
 	// Protocol selects the Hello: Proto124 sends "Hello <name> calling",
 	// anything else the 18.2 form with Version.
 	Protocol Protocol
@@ -588,8 +672,25 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 	}
 	switch code {
 	case msgIDOK:
+		if cfg.PAMUser != "" || cfg.PAMPassword != "" {
+			return ServerInfo{}, ErrPAMNotOffered
+		}
 	case msgIDPAM:
-		return ServerInfo{}, ErrPAMRequired
+		if err := clientPAM(c, cfg); errors.Is(err, ErrPAMRequired) {
+			return ServerInfo{}, err
+		} else if err != nil {
+			return ServerInfo{}, fmt.Errorf("%w: %w: %w", ErrAuthFailed, ErrPAMFailed, err)
+		}
+		code, text, err = readResponse(c)
+		if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) {
+			return ServerInfo{}, fmt.Errorf("%w: %w", ErrAuthFailed, ErrPAMFailed)
+		}
+		if err != nil {
+			return ServerInfo{}, err
+		}
+		if code != msgIDOK {
+			return ServerInfo{}, fmt.Errorf("%w: unexpected message %d %q after the PAM login (expecting auth ok)", ErrAuthFailed, code, text)
+		}
 	default:
 		return ServerInfo{}, fmt.Errorf("%w: unexpected message %d %q (expecting auth ok)", ErrAuthFailed, code, text)
 	}

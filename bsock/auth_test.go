@@ -28,7 +28,8 @@ func fixedNow() time.Time { return time.Unix(1_700_000_000, 0) }
 func testServerConfig() ServerConfig {
 	keys := map[string]string{
 		DefaultConsoleName: PasswordKey("secret"),
-		"admin":            strings.ToUpper(PasswordKey("adminpw")), // keys are compared lower-cased
+		"admin":            PasswordKey("adminpw"),
+		"upper":            strings.ToUpper(PasswordKey("upperpw")), // used as written
 		"my console":       PasswordKey("spaced"),
 	}
 	return ServerConfig{
@@ -412,15 +413,18 @@ func TestServerUsesConstantTimeCompare(t *testing.T) {
 func TestClientServer(t *testing.T) {
 	tests := []struct {
 		name, console, password string
+		key                     string
 		proto                   Protocol
 		wantProto               Protocol
 		wantInfo                string
 	}{
-		{"default auto", "", "secret", ProtoAuto, Proto182, "Banner line\nYou are connected using the default console"},
-		{"default 18.2", DefaultConsoleName, "secret", Proto182, Proto182, "Banner line\nYou are connected using the default console"},
-		{"default 12.4", "", "secret", Proto124, Proto124, ""},
-		{"named 18.2", "admin", "adminpw", Proto182, Proto182, "Banner line\nYou are logged in as: admin"},
-		{"named with space 12.4", "my console", "spaced", Proto124, Proto124, ""},
+		{"default auto", "", "secret", "", ProtoAuto, Proto182, "Banner line\nYou are connected using the default console"},
+		{"default 18.2", DefaultConsoleName, "secret", "", Proto182, Proto182, "Banner line\nYou are connected using the default console"},
+		{"default 12.4", "", "secret", "", Proto124, Proto124, ""},
+		{"named 18.2", "admin", "adminpw", "", Proto182, Proto182, "Banner line\nYou are logged in as: admin"},
+		{"named with space 12.4", "my console", "spaced", "", Proto124, Proto124, ""},
+		// An "[md5]HEX" key is used as written, upper case included.
+		{"upper-case md5 key", "upper", "", strings.ToUpper(PasswordKey("upperpw")), Proto182, Proto182, "Banner line\nYou are logged in as: upper"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -433,7 +437,7 @@ func TestClientServer(t *testing.T) {
 				res <- serverResult{l, err}
 			}()
 			info, err := ClientHandshake(context.Background(), NewConn(b),
-				ClientConfig{Name: tt.console, Password: tt.password, Protocol: tt.proto})
+				ClientConfig{Name: tt.console, Password: tt.password, Key: tt.key, Protocol: tt.proto})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -471,6 +475,9 @@ func TestClientServerFailures(t *testing.T) {
 		{"wrong password 18.2", "", "nope", Proto182, ErrAuthFailed, []error{ErrAuthFailed}},
 		{"wrong password 12.4", "", "nope", Proto124, ErrAuthFailed, []error{ErrAuthFailed}},
 		{"unknown console", "ghost", "x", Proto182, ErrUnknownConsole, []error{ErrAuthFailed, ErrTerminated}},
+		// The Director keeps an "[md5]HEX" key as written: the lower-case
+		// MD5 of the right password does not match an upper-case key.
+		{"upper-case key, lower-case answer", "upper", "upperpw", Proto182, ErrAuthFailed, []error{ErrAuthFailed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -210,6 +210,26 @@ func (c *Conn) Recv() (Packet, error) {
 	return c.finishPacket(n)
 }
 
+// recvMax is Recv for packets of at most max payload bytes: a longer
+// packet is refused like one beyond MaxPacket (ErrTooBig, the stream out
+// of step) before anything of it is read.
+func (c *Conn) recvMax(max int32) (Packet, error) {
+	c.rmu.Lock()
+	defer c.rmu.Unlock()
+	if c.rerr != nil {
+		return Packet{}, c.rerr
+	}
+	n, err := c.readHeader()
+	if err != nil {
+		return Packet{}, err
+	}
+	if n > max {
+		c.rerr = fmt.Errorf("%w: header announces %d bytes (max %d here)", ErrTooBig, n, max)
+		return Packet{}, c.rerr
+	}
+	return c.finishPacket(n)
+}
+
 // RecvContext is Recv bounded by ctx: the context's deadline applies to the
 // read, and cancelling ctx interrupts it. When ctx ends the returned error
 // wraps ctx.Err(). An interrupted read that had already consumed part of a

@@ -37,9 +37,13 @@
 // ServerHandshake implements the Director side byte for byte like the
 // reference, including the refusals (BNET_TERMINATE for malformed Hellos
 // and unknown consoles, "1999 Authorization failed." for wrong passwords,
-// throttling delays). ClientHandshake implements the console side the way
-// python-bareos does it. ParseHello and ParseChallenge are the pure parsers
-// both use.
+// throttling delays) and the PAM login of consoles with "Use Pam
+// Authentication" (response message 1001, the console's credentials or a
+// prompted conversation; the credentials are checked by a function the
+// server supplies). ClientHandshake implements the console side the way
+// python-bareos does it, PAM credentials included. ParseHello and
+// ParseChallenge are the pure parsers both use. The packets a server reads
+// before the login succeeded are bounded to a few kilobytes.
 //
 // # Transport security
 //

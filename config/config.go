@@ -27,9 +27,10 @@ type Config struct {
 	// Files are the files read, in the order they were read.
 	Files []string
 
-	// sessions holds the consoles as logins see them, built once by
-	// Load and Parse.
+	// sessions and users hold the consoles and users as logins see
+	// them, built once by Load and Parse.
 	sessions map[string]*uacontext.Console
+	users    map[string]*uacontext.Console
 }
 
 // Load reads the configuration at path the way bareos-dir -c path does:
@@ -69,7 +70,7 @@ func finish(ld *loader, lx *lexer) (*Config, error) {
 	if err != nil {
 		return nil, err
 	}
-	p.cfg.sessions = p.cfg.buildSessions()
+	p.cfg.sessions, p.cfg.users = p.cfg.buildSessions()
 	return p.cfg, nil
 }
 
@@ -140,8 +141,9 @@ func mergeACL(own uacontext.ACLSet, profiles []string, lookup func(string) (*Pro
 	return out
 }
 
-// buildSessions converts every console once, for LookupConsole.
-func (c *Config) buildSessions() map[string]*uacontext.Console {
+// buildSessions converts every console and user once, for LookupConsole
+// and LookupUser.
+func (c *Config) buildSessions() (consoles, users map[string]*uacontext.Console) {
 	profiles := make(map[string]*Profile, len(c.Profiles))
 	for _, p := range c.Profiles {
 		profiles[p.Name] = p
@@ -150,17 +152,35 @@ func (c *Config) buildSessions() map[string]*uacontext.Console {
 		p, ok := profiles[name]
 		return p, ok
 	}
-	m := make(map[string]*uacontext.Console, len(c.Consoles))
+	consoles = make(map[string]*uacontext.Console, len(c.Consoles))
 	for _, con := range c.Consoles {
-		m[con.Name] = &uacontext.Console{
-			Name: con.Name,
-			Key:  con.Password.Key(),
-			ACL:  mergeACL(con.ACL, con.Profiles, lookup),
-			TLS:  con.TLS.Policy(),
+		consoles[con.Name] = &uacontext.Console{
+			Name:   con.Name,
+			Key:    con.Password.Key(),
+			ACL:    mergeACL(con.ACL, con.Profiles, lookup),
+			TLS:    con.TLS.Policy(),
+			UsePAM: con.UsePAMAuthentication,
 		}
 	}
-	return m
+	users = make(map[string]*uacontext.Console, len(c.Users))
+	for _, u := range c.Users {
+		users[u.Name] = &uacontext.Console{Name: u.Name, ACL: mergeACL(u.ACL, u.Profiles, lookup)}
+	}
+	return consoles, users
 }
+
+// LookupUser implements uacontext.UserSource: it returns the User
+// resource of that name as a PAM session sees it (its ACLs merged with
+// those of its profiles), or an error wrapping uacontext.ErrUnknownUser.
+// Like the consoles, the users are built once and shared.
+func (c *Config) LookupUser(ctx context.Context, name string) (*uacontext.Console, error) {
+	if u, ok := c.users[name]; ok {
+		return u, nil
+	}
+	return nil, fmt.Errorf("config: user %s: %w", quoteShort(name), uacontext.ErrUnknownUser)
+}
+
+var _ uacontext.UserSource = (*Config)(nil)
 
 // LookupConsole implements uacontext.ConsoleSource: it returns the named
 // console as a session sees it (its key, and its ACLs merged with those

@@ -159,3 +159,37 @@ func TestACLRegexpAgreesWithUacontext(t *testing.T) {
 		}
 	}
 }
+
+// TestLookupPAM checks what a PAM login needs from a configuration: the
+// console's "Use Pam Authentication" and the User resources with their
+// profiles' ACLs.
+func TestLookupPAM(t *testing.T) {
+	cfg, err := Parse("c.conf", []byte(`
+Profile { Name = reader; Command ACL = list, whoami; Job ACL = *all* }
+Console { Name = webui; Password = "w"; Use Pam Authentication = yes }
+User { Name = alice; Profile = reader; Client ACL = fd1 }
+`), Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	c, err := cfg.LookupConsole(ctx, "webui")
+	if err != nil || !c.UsePAM {
+		t.Errorf("LookupConsole(webui) = %+v, %v; want UsePAM", c, err)
+	}
+	u, err := cfg.LookupUser(ctx, "alice")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &uacontext.Console{Name: "alice", ACL: uacontext.ACLSet{
+		uacontext.ACLCommand: {"list", "whoami"},
+		uacontext.ACLJob:     {"*all*"},
+		uacontext.ACLClient:  {"fd1"},
+	}}
+	if diff := cmp.Diff(want, u); diff != "" {
+		t.Errorf("LookupUser(alice) (-want +got):\n%s", diff)
+	}
+	if _, err := cfg.LookupUser(ctx, "bob"); !errors.Is(err, uacontext.ErrUnknownUser) {
+		t.Errorf("LookupUser(bob) = %v, want ErrUnknownUser", err)
+	}
+}

@@ -236,11 +236,9 @@ func aclProblem(entry string) string {
 	if pattern == "" {
 		return "ACL entry \"!\" denies nothing: a name or pattern must follow the '!'"
 	}
-	if strings.EqualFold(pattern, "*all*") || !strings.ContainsAny(pattern, ".()[]|^$+?*") {
-		return ""
-	}
-	if err := checkACLRegexp(pattern); err != nil {
-		return fmt.Sprintf("ACL entry %s is not a valid regular expression (it would match nothing): %v", quoteShort(entry), err)
+	if err := uacontext.CheckACLEntry(pattern); err != nil {
+		why := strings.TrimPrefix(err.Error(), uacontext.ErrInvalidACLEntry.Error()+": ")
+		return fmt.Sprintf("ACL entry %s is not a valid regular expression (it would match nothing): %s", quoteShort(entry), why)
 	}
 	return ""
 }

@@ -9,7 +9,10 @@
 //
 // Call sends one command line and collects the answer: data packets are
 // concatenated until BNET_EOD, BNET_TERMINATE, BNET_MAIN_PROMPT or
-// BNET_SUB_PROMPT; other signals are skipped. CallPackets returns every
+// BNET_SUB_PROMPT; other signals are skipped. BNET_TERMINATE means that
+// the Director ended the conversation (it shuts down, or refused the
+// session): the call returns what arrived with an error wrapping
+// ErrTerminated, since the answer may be incomplete. CallPackets returns every
 // packet instead, and CallJSON decodes a JSON-RPC answer of API mode 2.
 // Unlike python-bareos, the client does not end an answer early at a line
 // that looks like "1000 OK", so it cannot get out of step.
@@ -74,6 +77,11 @@ var (
 	// with TLS (a Bacula Director, a Bareos Director before 18.2):
 	// connect with TLSOptions.Disable.
 	ErrNoTLS = errors.New("the Director does not speak TLS-PSK (connect without TLS: TLS Enable = no)")
+	// ErrTerminated reports an answer that ended with BNET_TERMINATE: the
+	// Director ended the conversation, and the answer may be incomplete
+	// (a Director that shuts down cuts running commands). It wraps
+	// bsock.ErrTerminated.
+	ErrTerminated = fmt.Errorf("console: the director ended the conversation: %w", bsock.ErrTerminated)
 )
 
 // TLSOptions configure the TLS of a connection as bconsole's TLS
@@ -143,6 +151,10 @@ type Options struct {
 	// and CRAM-MD5 key: the digits of an "[md5]HEX" password as
 	// configured (used as written, letter case included, as by Bareos).
 	Key string
+	// PAMUser and PAMPassword are sent when the Director asks for a PAM
+	// login (a console with "Use Pam Authentication"), as python-bareos's
+	// pam_username and pam_password; see bsock.ClientConfig.
+	PAMUser, PAMPassword string
 	// Protocol forces a protocol generation. With bsock.ProtoAuto (the
 	// zero value) the client sends the 18.2 Hello and falls back to 12.4
 	// once when the login is refused.
@@ -212,7 +224,8 @@ func (c *Client) connect(ctx context.Context) error {
 		proto = bsock.Proto182
 	}
 	conn, info, err := c.login(ctx, proto)
-	if err != nil && errors.Is(err, bsock.ErrAuthFailed) && !errors.Is(err, ErrTLSRefused) && c.proto == bsock.ProtoAuto && ctx.Err() == nil {
+	if err != nil && errors.Is(err, bsock.ErrAuthFailed) && !errors.Is(err, ErrTLSRefused) && c.proto == bsock.ProtoAuto && ctx.Err() == nil &&
+		!errors.Is(err, bsock.ErrPAMFailed) && c.opts.PAMUser == "" {
 		// Like python-bareos: retry once with the old protocol, and keep
 		// using it for later reconnects.
 		var err2 error
@@ -251,13 +264,15 @@ func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, 
 	}
 	conn := bsock.NewConn(tc)
 	info, err := bsock.ClientHandshake(ctx, conn, bsock.ClientConfig{
-		Name:      c.opts.Name,
-		Password:  c.opts.Password,
-		Key:       c.opts.Key,
-		Protocol:  proto,
-		Version:   c.opts.HelloVersion,
-		TLSPolicy: c.opts.TLS.policy(),
-		TLS:       enc != "",
+		Name:        c.opts.Name,
+		Password:    c.opts.Password,
+		Key:         c.opts.Key,
+		Protocol:    proto,
+		Version:     c.opts.HelloVersion,
+		TLSPolicy:   c.opts.TLS.policy(),
+		TLS:         enc != "",
+		PAMUser:     c.opts.PAMUser,
+		PAMPassword: c.opts.PAMPassword,
 	})
 	if err != nil {
 		conn.Close()
@@ -351,19 +366,18 @@ func (c *Client) Mode() int {
 }
 
 // Call sends the command line cmd and returns the concatenated data of the
-// answer.
+// answer. After BNET_TERMINATE it returns what arrived and an error
+// wrapping ErrTerminated.
 func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 	pkts, err := c.CallPackets(ctx, cmd)
-	if err != nil {
-		return "", err
-	}
-	return joinData(pkts), nil
+	return joinData(pkts), err
 }
 
 // CallPackets sends the command line cmd and returns every packet of the
 // answer, signals included, up to and including the terminating signal
 // (BNET_EOD, BNET_MAIN_PROMPT, BNET_SUB_PROMPT or BNET_TERMINATE). After
-// BNET_TERMINATE the connection is dropped; the next call reconnects.
+// BNET_TERMINATE it returns the packets and an error wrapping
+// ErrTerminated, and drops the connection; the next call reconnects.
 func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, error) {
 	return c.call(ctx, cmd, nil)
 }
@@ -411,6 +425,9 @@ func (c *Client) call(ctx context.Context, cmd string, sink *strings.Builder) ([
 		pkts, err = c.roundTrip(ctx, cmd)
 		c.sink = nil
 	}
+	if errors.Is(err, ErrTerminated) {
+		return pkts, fmt.Errorf("console: %q: %w", cmd, err)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("console: %q: %w", cmd, err)
 	}
@@ -433,6 +450,15 @@ func (c *Client) CallJSON(ctx context.Context, cmd string) (gjson.Result, error)
 	var data strings.Builder
 	pkts, err := c.call(ctx, cmd, &data)
 	if err != nil {
+		if errors.Is(err, ErrTerminated) {
+			text := data.String()
+			if text == "" {
+				text = joinData(pkts)
+			}
+			if r, jerr := decodeJSON(text); jerr == nil {
+				return r, err // a whole answer, then the end of the conversation
+			}
+		}
 		return gjson.Result{}, err
 	}
 	text := data.String()
@@ -502,7 +528,7 @@ func (c *Client) readAnswer(ctx context.Context, cmd string) ([]bsock.Packet, er
 			return pkts, nil
 		case bsock.Terminate:
 			c.drop()
-			return pkts, nil
+			return pkts, ErrTerminated
 		case bsock.TextInput:
 			textInput = true
 		case 0:

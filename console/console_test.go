@@ -442,8 +442,8 @@ func TestCallEndSignals(t *testing.T) {
 	if got, err := c.Call(context.Background(), ".api 0"); err != nil || c.Mode() != 0 || got != "api: 0\n" {
 		t.Errorf(".api 0: %q mode %d, %v", got, c.Mode(), err)
 	}
-	// TERMINATE ends the answer; the next call reconnects.
-	if got, err := c.Call(context.Background(), "terminate"); err != nil || got != "bye\n" {
+	// TERMINATE ends the answer with an error; the next call reconnects.
+	if got, err := c.Call(context.Background(), "terminate"); !errors.Is(err, ErrTerminated) || got != "bye\n" {
 		t.Errorf("Call(terminate) = %q, %v", got, err)
 	}
 	if got, err := c.Call(context.Background(), "whoami"); err != nil || got != "root\n" {

@@ -50,6 +50,10 @@ type arena struct {
 	depth  int    // open containers below the result object
 	objs   uint64 // bit d: the container at depth d is an object (d < 64; bit 0: the result object)
 	opened int    // len(cur) after the last container start in cur, -1 if none
+
+	budget Budget // accounts the chunks; may be nil
+	held   int    // bytes the budget granted
+	over   error  // the budget refused a chunk: the result is discarded
 }
 
 // mark is the nesting at the start of a chunk: the depth, which of the
@@ -85,7 +89,17 @@ func (a *arena) grow(n int) []byte {
 	if len(a.cur) > 0 {
 		a.opened = -1 // no container start in the new chunk yet
 	}
-	a.cur = a.newChunk(max(next, n))
+	c := max(next, n)
+	if a.budget != nil && a.over == nil {
+		if err := a.budget.Grow(c); err != nil {
+			// The chunk is still allocated so that the token being
+			// written fits; from now on the document ignores calls.
+			a.over = err
+		} else {
+			a.held += c
+		}
+	}
+	a.cur = a.newChunk(c)
 	return a.cur
 }
 
@@ -143,9 +157,15 @@ func (a *arena) chunk(i int) []byte {
 	return a.cur
 }
 
-// reset empties the arena, keeping one small chunk for reuse. It also
-// makes a new arena ready for use.
+// reset empties the arena, keeping one small chunk for reuse, and gives
+// the budget back what it granted (the small chunk kept is not counted).
+// It also makes a new arena ready for use. It does not forget a refusal
+// (over): the document does, when the result was sent.
 func (a *arena) reset() {
+	if a.held > 0 {
+		a.budget.Shrink(a.held)
+		a.held = 0
+	}
 	keep := a.cur
 	if len(a.full) > 0 {
 		keep = a.full[0]

@@ -56,6 +56,7 @@ func (d *doc) init() {
 }
 
 func (d *doc) reset() {
+	d.toks.over = nil
 	d.tree = nil
 	if d.keys.tooBig() {
 		d.keys = keyTable{}
@@ -129,6 +130,9 @@ func (d *doc) push(kind byte) {
 
 // objectStart implements ObjectStart; name == Null means nameless.
 func (d *doc) objectStart(name string, caseSensitive bool) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	if d.tree != nil {
 		d.tree.objectStart(&d.keys, name, caseSensitive)
 		return
@@ -170,6 +174,9 @@ func (d *doc) objectStart(name string, caseSensitive bool) {
 
 // arrayStart implements ArrayStart; name == Null is the empty key.
 func (d *doc) arrayStart(name string) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	if d.tree != nil {
 		d.tree.arrayStart(&d.keys, name)
 		return
@@ -204,6 +211,9 @@ func (d *doc) arrayStart(name string) {
 
 // end implements ObjectEnd and ArrayEnd: pop one entry, whatever it is.
 func (d *doc) end() {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	if d.tree != nil {
 		d.tree.end()
 		return
@@ -237,6 +247,9 @@ type value struct {
 
 // kv implements the ObjectKeyValue family; key == Null is the empty key.
 func (d *doc) kv(key string, v value) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	if d.tree != nil {
 		d.tree.kv(&d.keys, key, v)
 		return
@@ -283,6 +296,9 @@ func (d *doc) member(key string) (id uint32, ok bool) {
 
 // kvInt and kvStr are kv for an integer and a string value.
 func (d *doc) kvInt(key string, v int64) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	tag, u := tInt, uint64(v)
 	if v < 0 {
 		tag, u = tNeg, uint64(-v) // -MinInt64 wraps to 1<<63: right magnitude
@@ -297,6 +313,9 @@ func (d *doc) kvInt(key string, v int64) {
 }
 
 func (d *doc) kvStr(key, s string) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	if id, ok := d.member(key); ok {
 		d.put(id, true, value{tag: tStr, str: s})
 		return
@@ -306,6 +325,9 @@ func (d *doc) kvStr(key, s string) {
 
 // item implements ArrayItem.
 func (d *doc) item(v value) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	if d.tree != nil {
 		d.tree.item(v)
 		return

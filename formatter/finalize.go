@@ -20,23 +20,34 @@ var (
 func (f *Formatter) finalizeJSON(ok bool) error {
 	d := &f.doc
 	isErr := !ok || f.HasErrorMessage()
-	d.closeAll()
-	if !isErr && len(f.filters) > 0 {
-		f.addMeta()
+	if d.toks.over == nil {
+		d.closeAll()
+		if !isErr && len(f.filters) > 0 {
+			f.addMeta()
+		}
+		if d.tree != nil {
+			d.encodeTree()
+		}
 	}
-	if d.tree != nil {
-		d.encodeTree()
+	discarded := d.toks.over != nil
+	if discarded {
+		isErr = true
+		f.Message(MsgError, DiscardedMessage)
 	}
-	err := f.writeResponse(isErr)
+	err := f.writeResponse(isErr, discarded)
 	d.reset()
 	clear(f.msgs)
 	f.msgs = f.msgs[:0]
+	if err == nil && discarded {
+		err = ErrDiscarded
+	}
 	return err
 }
 
 // writeResponse serializes and sends the mode-2 response (the error
-// envelope if isErr) for the closed result.
-func (f *Formatter) writeResponse(isErr bool) error {
+// envelope if isErr) for the closed result; a discarded result is sent as
+// an empty object.
+func (f *Formatter) writeResponse(isErr, discarded bool) error {
 	d := &f.doc
 	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink, spillAt: MaxSend,
 		keyText: d.keys.text, keyAt: d.keys.at, objs: f.nest[:0]}
@@ -55,7 +66,12 @@ func (f *Formatter) writeResponse(isErr bool) error {
 		w.key(`"data"`)
 		w.open('{')
 		w.key(`"result"`)
-		f.writeResult(&w)
+		if discarded {
+			w.open('{')
+			w.close('}')
+		} else {
+			f.writeResult(&w)
+		}
 		w.key(`"messages"`)
 		f.writeMessages(&w)
 		w.close('}')

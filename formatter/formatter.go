@@ -65,7 +65,36 @@ type Options struct {
 	Mode apimode.Mode
 	// Compact selects compact JSON (no whitespace) in mode 2.
 	Compact bool
+	// Budget, if set, accounts the memory of buffered mode-2 results
+	// (see Budget).
+	Budget Budget
 }
+
+// Budget accounts the memory a Formatter holds for a mode-2 result that
+// is not sent yet, so that a server can bound what all its connections
+// hold together. The formatter asks for each piece of the result's token
+// arena before it allocates it (up to 1 MiB at a time) and gives all of
+// it back once the result is sent (FinalizeResult).
+//
+// When Grow refuses, the formatter discards the result: further calls
+// that build it are ignored, and FinalizeResult sends the error envelope
+// with an empty result and the error message DiscardedMessage instead
+// (and returns ErrDiscarded). Text modes buffer nothing and are not
+// accounted.
+type Budget interface {
+	// Grow asks for n more bytes; an error refuses them.
+	Grow(n int) error
+	// Shrink gives back n bytes granted before.
+	Shrink(n int)
+}
+
+// DiscardedMessage is the error message of a mode-2 result discarded
+// because its Budget refused memory for it.
+const DiscardedMessage = "The answer was discarded: it does not fit into the memory the Director may use for answers now.\n"
+
+// ErrDiscarded is returned by FinalizeResult for a result discarded
+// because its Budget refused memory for it.
+var ErrDiscarded = errors.New("formatter: result discarded: output memory budget refused")
 
 // Message types with a meaning: an Error message turns a mode-2 result
 // into the error envelope. Any other type is collected as well and shown
@@ -104,8 +133,25 @@ type Formatter struct {
 func New(sink Sink, opts Options) *Formatter {
 	f := &Formatter{sink: sink, mode: opts.Mode, compact: opts.Compact, fmts: new(formatCache)}
 	f.doc.toks.tune = &defaultTuning
+	f.doc.toks.budget = opts.Budget
 	f.doc.init()
 	return f
+}
+
+// Discarded reports whether the mode-2 result being built is discarded
+// because its Budget refused memory for it (see Budget); FinalizeResult
+// then sends the error envelope.
+func (f *Formatter) Discarded() bool { return f.doc.toks.over != nil }
+
+// SetBudget sets the Budget that accounts buffered mode-2 results (nil:
+// none). It takes effect for the memory the formatter asks for from now
+// on; call it between results.
+func (f *Formatter) SetBudget(b Budget) {
+	if f.doc.toks.held > 0 {
+		f.doc.toks.budget.Shrink(f.doc.toks.held)
+		f.doc.toks.held = 0
+	}
+	f.doc.toks.budget = b
 }
 
 // Mode returns the current API mode.

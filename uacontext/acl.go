@@ -1,7 +1,10 @@
 package uacontext
 
 import (
+	"errors"
+	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"strconv"
 	"strings"
 
@@ -121,11 +124,42 @@ func compileEntry(e string) aclEntry {
 	x.all = ascii.EqualFold(e, "*all*")
 	if strings.ContainsAny(e, ".()[]|^$+?*") {
 		x.isRE = true
-		if goRE, ok := translateERE(e); ok {
+		if goRE, err := translateERE(e); err == nil {
 			x.re, _ = regexp.Compile(`(?is)^(?:` + goRE + `)$`)
 		}
 	}
 	return x
+}
+
+// ErrInvalidACLEntry reports an ACL entry whose regular expression does
+// not compile; the Director (and ACL.Allow) silently let such an entry
+// match nothing.
+var ErrInvalidACLEntry = errors.New("uacontext: invalid ACL regular expression")
+
+// CheckACLEntry reports whether an ACL entry works as written: an entry
+// with regular-expression characters (see ACLSet) must be a valid POSIX
+// extended regular expression in the dialect ACL matching reads (glibc's,
+// translated to Go syntax). Names, "*all*" and "!"-prefixed forms of them
+// are always valid. The error wraps ErrInvalidACLEntry and says what is
+// wrong. CheckACLEntry does not apply the configuration's character rules
+// for ACL entries; package config does.
+func CheckACLEntry(entry string) error {
+	e := cString(strings.TrimPrefix(entry, "!"))
+	if ascii.EqualFold(e, "*all*") || !strings.ContainsAny(e, ".()[]|^$+?*") {
+		return nil
+	}
+	goRE, err := translateERE(e)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrInvalidACLEntry, err)
+	}
+	if _, err := regexp.Compile(`(?is)^(?:` + goRE + `)$`); err != nil {
+		var se *syntax.Error
+		if errors.As(err, &se) {
+			return fmt.Errorf("%w: %s", ErrInvalidACLEntry, se.Code)
+		}
+		return fmt.Errorf("%w: %v", ErrInvalidACLEntry, err)
+	}
+	return nil
 }
 
 // matches compares the entry (without its '!') with item.
@@ -222,7 +256,7 @@ func IsNameValid(name string) bool {
 }
 
 // translateERE rewrites a POSIX extended regular expression (glibc
-// dialect) into Go regexp syntax. It reports false for constructs Go
+// dialect) into Go regexp syntax. It returns an error for constructs Go
 // cannot express or that glibc rejects, in which case the ACL entry
 // matches nothing, as an invalid regex does in the Director.
 //
@@ -232,7 +266,7 @@ func IsNameValid(name string) bool {
 // ordinary character; runs of the repetition operators * + ? combine
 // (glibc nests them, Go rejects them and reads "+?" as lazy); "(?" is an
 // error (Go would read a flag group).
-func translateERE(p string) (string, bool) {
+func translateERE(p string) (string, error) {
 	var b strings.Builder
 	depth := 0
 	for i := 0; i < len(p); {
@@ -240,7 +274,7 @@ func translateERE(p string) (string, bool) {
 		switch c {
 		case '\\':
 			if i+1 >= len(p) {
-				return "", false
+				return "", errors.New("trailing backslash")
 			}
 			n := p[i+1]
 			i += 2
@@ -256,20 +290,20 @@ func translateERE(p string) (string, bool) {
 				b.WriteString(`\z`)
 			default:
 				if '1' <= n && n <= '9' {
-					return "", false // back-references: not expressible
+					return "", errors.New("back-references are not supported")
 				}
 				b.WriteString(regexp.QuoteMeta(string(n)))
 			}
 		case '[':
-			j, class, ok := translateBracket(p, i)
-			if !ok {
-				return "", false
+			j, class, err := translateBracket(p, i)
+			if err != nil {
+				return "", err
 			}
 			b.WriteString(class)
 			i = j
 		case '(':
 			if i+1 < len(p) && p[i+1] == '?' {
-				return "", false
+				return "", errors.New(`"(?" is not allowed`)
 			}
 			depth++
 			b.WriteByte('(')
@@ -304,12 +338,12 @@ func translateERE(p string) (string, bool) {
 			i++
 		}
 	}
-	return b.String(), true
+	return b.String(), nil
 }
 
 // translateBracket translates the bracket expression starting at p[i] ==
 // '[' and returns the index after it.
-func translateBracket(p string, i int) (int, string, bool) {
+func translateBracket(p string, i int) (int, string, error) {
 	var b strings.Builder
 	b.WriteByte('[')
 	i++
@@ -322,14 +356,14 @@ func translateBracket(p string, i int) (int, string, bool) {
 		c := p[i]
 		if c == ']' && !first {
 			b.WriteByte(']')
-			return i + 1, b.String(), true
+			return i + 1, b.String(), nil
 		}
 		first = false
 		if c == '[' && i+1 < len(p) && (p[i+1] == ':' || p[i+1] == '=' || p[i+1] == '.') {
 			kind := p[i+1]
 			end := strings.Index(p[i+2:], string(kind)+"]")
 			if end < 0 {
-				return 0, "", false
+				return 0, "", errors.New("unterminated [" + string(kind) + " in a bracket expression")
 			}
 			name := p[i+2 : i+2+end]
 			i += 2 + end + 2
@@ -338,7 +372,7 @@ func translateBracket(p string, i int) (int, string, bool) {
 				continue
 			}
 			if len(name) != 1 {
-				return 0, "", false
+				return 0, "", errors.New("invalid collating element [" + string(kind) + name + string(kind) + "]")
 			}
 			c = name[0]
 			writeClassByte(&b, c)
@@ -351,7 +385,7 @@ func translateBracket(p string, i int) (int, string, bool) {
 		}
 		i++
 	}
-	return 0, "", false // unterminated
+	return 0, "", errors.New("unterminated bracket expression [")
 }
 
 // writeClassByte writes c as a literal inside a Go character class.

@@ -1,6 +1,7 @@
 package uacontext
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -210,4 +211,39 @@ func BenchmarkACLAllowParallel(b *testing.B) {
 			i++
 		}
 	})
+}
+
+func TestCheckACLEntry(t *testing.T) {
+	for _, tt := range []struct {
+		entry string
+		ok    bool
+	}{
+		{"BackupClient1", true},
+		{"*all*", true},
+		{"!*ALL*", true},
+		{"Backup.*", true},
+		{"!(a|b)[0-9]+", true},
+		{"[[:alpha:]]x", true},
+		{"a+?", true}, // a run of repetition operators acts as one
+		{"*Backup*", false},
+		{"(fd", false},
+		{"Full[", false},
+		{"(?i)x", false},
+		{"[[=ab=]]", false},
+	} {
+		err := CheckACLEntry(tt.entry)
+		if (err == nil) != tt.ok {
+			t.Errorf("CheckACLEntry(%q) = %v, want ok=%v", tt.entry, err, tt.ok)
+		}
+		if err != nil && !errors.Is(err, ErrInvalidACLEntry) {
+			t.Errorf("CheckACLEntry(%q) = %v, not ErrInvalidACLEntry", tt.entry, err)
+		}
+		// An entry CheckACLEntry refuses matches nothing.
+		if err != nil {
+			set := ACLSet{ACLJob: {tt.entry, "*all*"}}
+			if allowed, _ := set.Match(ACLJob, "Backup"); !allowed {
+				t.Errorf("%q: the invalid entry decided", tt.entry)
+			}
+		}
+	}
 }

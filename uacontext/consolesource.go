@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/uaformat/uaformat/bsock"
 )
@@ -36,15 +35,15 @@ func (f ConsoleSourceFunc) LookupConsole(ctx context.Context, name string) (*Con
 }
 
 // ConsoleList returns a ConsoleSource serving a fixed list of consoles.
-// The consoles are copied (later changes to cs do not show) and their
-// keys lower-cased; of several consoles with one name the first counts,
+// The consoles are copied (later changes to cs do not show), their keys
+// used as written (an "[md5]HEX" key keeps its letter case, as in the
+// Director); of several consoles with one name the first counts,
 // and consoles without a name or named like the default console
 // ("*UserAgent*", which Server.DefaultKey governs) are left out.
 func ConsoleList(cs ...Console) ConsoleSource {
 	m := make(consoleList, len(cs))
 	for i := range cs {
 		c := cs[i]
-		c.Key = strings.ToLower(c.Key)
 		if _, dup := m[c.Name]; !dup && c.Name != "" && c.Name != bsock.DefaultConsoleName {
 			m[c.Name] = &c
 		}

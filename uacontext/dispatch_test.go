@@ -133,18 +133,19 @@ func TestDispatchErrors(t *testing.T) {
 }
 
 // TestDispatchLogsErrors checks that failures are logged, back-end
-// failures at level ERROR.
+// failures at level ERROR and those the console caused (shown to it) at
+// DEBUG only.
 func TestDispatchLogsErrors(t *testing.T) {
 	var buf bytes.Buffer
 	r := &recorder{}
-	ua := NewUA(r, Options{Table: contractTable(), Log: slog.New(slog.NewTextHandler(&buf, nil))})
+	ua := NewUA(r, Options{Table: contractTable(), Log: slog.New(slog.NewTextHandler(&buf, &slog.HandlerOptions{Level: slog.LevelDebug}))})
 	ua.Execute(context.Background(), "backend")
 	ua.Execute(context.Background(), "missing")
 	logs := buf.String()
 	if !strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "connection to catalog refused") {
 		t.Errorf("back-end failure not logged as error:\n%s", logs)
 	}
-	if !strings.Contains(logs, `level=INFO msg="command failed" command=missing`) {
+	if !strings.Contains(logs, `level=DEBUG msg="command failed" command=missing`) {
 		t.Errorf("not-found not logged:\n%s", logs)
 	}
 }

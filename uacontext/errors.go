@@ -35,6 +35,12 @@ var (
 	// handler panicked. The console sees a failed command without a
 	// message; the panic and its stack are logged.
 	ErrPanic = errors.New("uacontext: command handler panicked")
+
+	// ErrAnswerDiscarded is returned by Execute and Dispatch for a
+	// command whose mode-2 answer did not fit into the output memory
+	// budget (Server.OutputMemory): the console got
+	// formatter.DiscardedMessage instead of the answer.
+	ErrAnswerDiscarded = errors.New("uacontext: answer discarded: output memory budget exhausted")
 )
 
 // CommandError is an error whose text is the message the console sees,

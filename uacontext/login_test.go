@@ -153,8 +153,8 @@ func TestConsoleList(t *testing.T) {
 	cs[0].Key = "changed"
 	ctx := context.Background()
 	c, err := src.LookupConsole(ctx, "a")
-	if err != nil || c.Key != "abc" {
-		t.Errorf("a = %+v, %v; want the first, copied, key lower-cased", c, err)
+	if err != nil || c.Key != "ABC" {
+		t.Errorf("a = %+v, %v; want the first, copied, key as written", c, err)
 	}
 	for _, name := range []string{"", bsock.DefaultConsoleName, "A", "b"} {
 		if _, err := src.LookupConsole(ctx, name); !errors.Is(err, ErrUnknownConsole) {
@@ -163,9 +163,11 @@ func TestConsoleList(t *testing.T) {
 	}
 }
 
-// TestFailDelayDefault checks, on a fake clock, that a server with a zero
-// FailDelay throttles like the Director (bsock.DefaultFailDelay before
-// refusing a malformed Hello) and that a negative FailDelay disables it.
+// TestFailDelayDefault checks, on a fake clock, the failed-login
+// throttle of a server with a zero FailDelay (the Director's 5 s as the
+// base), a negative one (off) and a set one: a wrong password is answered
+// at once and the connection closed, not held; the next check from the
+// same address waits the delay, the one after twice the delay.
 func TestFailDelayDefault(t *testing.T) {
 	for _, tt := range []struct {
 		failDelay time.Duration
@@ -177,25 +179,58 @@ func TestFailDelayDefault(t *testing.T) {
 	} {
 		synctest.Test(t, func(t *testing.T) {
 			srv := &Server{DefaultKey: bsock.PasswordKey(rootPassword), FailDelay: tt.failDelay}
-			a, b := net.Pipe()
-			go srv.ServeConn(context.Background(), a)
-			c := bsock.NewConn(b)
-			defer c.Close()
-			start := time.Now()
-			// Too short for a Hello. (The server reads only the header;
-			// the pipe has no buffer for the rest.)
-			go c.Send([]byte("Hi"))
-			p, err := c.Recv()
-			if !errors.Is(err, bsock.ErrTerminated) {
-				t.Fatalf("answer to a malformed Hello: %v %v", p, err)
+			for i, want := range []time.Duration{0, tt.want, 2 * tt.want} {
+				a, b := net.Pipe()
+				go srv.ServeConn(context.Background(), a)
+				c := bsock.NewConn(b)
+				start := time.Now()
+				_, err := bsock.ClientHandshake(context.Background(), c, bsock.ClientConfig{Password: "wrong"})
+				if !errors.Is(err, bsock.ErrAuthFailed) {
+					t.Fatalf("attempt %d: %v, want ErrAuthFailed", i, err)
+				}
+				if got := time.Since(start); got != want {
+					t.Errorf("FailDelay %v, attempt %d: answered after %v, want %v", tt.failDelay, i, got, want)
+				}
+				io.Copy(io.Discard, b) // the rest of the refusal, then EOF
+				if got := time.Since(start); got != want {
+					t.Errorf("FailDelay %v, attempt %d: closed after %v, want %v (no hold)", tt.failDelay, i, got, want)
+				}
+				c.Close()
 			}
-			if got := time.Since(start); got != tt.want {
-				t.Errorf("FailDelay %v: refused after %v, want %v", tt.failDelay, got, tt.want)
-			}
-			io.Copy(io.Discard, b)
 		})
 	}
 	if d := (&Server{}).failDelay(); !cmp.Equal(d, bsock.DefaultFailDelay) {
 		t.Errorf("zero Server's fail delay = %v", d)
+	}
+}
+
+// TestMD5KeyAsWritten checks that a console key from an "[md5]HEX"
+// password is used exactly as configured, letter case included, as the
+// Director uses it: a client holding the same key logs in, a client
+// deriving the (lower-case) key from the cleartext password does not.
+func TestMD5KeyAsWritten(t *testing.T) {
+	upper := strings.ToUpper(bsock.PasswordKey("pw"))
+	srv := testServer()
+	srv.Consoles = ConsoleList(Console{Name: "upper", Key: upper, ACL: ACLSet{ACLCommand: {"*all*"}}})
+	srv.DefaultKey = strings.ToUpper(bsock.PasswordKey(rootPassword))
+	for _, name := range []string{"upper", bsock.DefaultConsoleName} {
+		key := upper
+		if name == bsock.DefaultConsoleName {
+			key = srv.DefaultKey
+		}
+		a, b := net.Pipe()
+		go srv.ServeConn(context.Background(), a)
+		c := bsock.NewConn(b)
+		c.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard only
+		if _, err := bsock.ClientHandshake(context.Background(), c, bsock.ClientConfig{Name: name, Key: key}); err != nil {
+			t.Errorf("%s: login with the key as written: %v", name, err)
+		}
+		c.Close()
+	}
+	password := map[string]string{"upper": "pw", bsock.DefaultConsoleName: rootPassword}
+	for name, pw := range password {
+		if _, err := dial(t, srv, name, pw); !errors.Is(err, bsock.ErrAuthFailed) {
+			t.Errorf("%s: login with the lower-case key of the password: %v, want ErrAuthFailed", name, err)
+		}
 	}
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/uaformat/uaformat/apimode"
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/internal/logbound"
 )
 
 // DefaultAuthTimeout bounds a console login when Server.AuthTimeout is
@@ -60,7 +61,8 @@ type Server struct {
 	// DefaultDirectorInfo.
 	Director DirectorInfo
 	// DefaultKey is the CRAM-MD5 key (lower-case hex MD5 of the
-	// Director's password, see bsock.PasswordKey) of the default console
+	// Director's password, see bsock.PasswordKey, or the digits of an
+	// "[md5]HEX" password as written) of the default console
 	// "*UserAgent*". Empty: the default console cannot log in.
 	DefaultKey string
 	// Consoles looks up the named consoles at login time (ConsoleList
@@ -76,10 +78,19 @@ type Server struct {
 	Messages *MessageQueue
 	// Resources answers resource output filters; may be nil.
 	Resources ResourceLookup
-	// Log receives connection, login and command records; nil discards
-	// them. Passwords and keys are never logged, and values of command
-	// arguments whose keyword contains "password" are masked.
+	// Log receives connection, login and session records; nil discards
+	// them. Passwords and keys are never logged, values of command
+	// arguments whose keyword contains "password" are masked, and every
+	// value is cut to a bounded prefix (internal/logbound.DefaultMax
+	// bytes), so that nothing a console sends is copied into the log in
+	// full. Records about connections that have not logged in are
+	// rate-limited server-wide, and the records of each session per
+	// session (the numbers of records dropped are reported); command
+	// lines are logged only by auditing (Audit) and at debug level.
 	Log *slog.Logger
+	// Audit configures the auditing of console commands, as the
+	// Director's "Auditing" and "Audit Events"; off by default.
+	Audit Audit
 	// AuthTimeout bounds the whole login; zero means DefaultAuthTimeout.
 	AuthTimeout time.Duration
 	// WriteTimeout bounds the sending of each packet to a console; zero
@@ -89,17 +100,60 @@ type Server struct {
 	// command (UA.PromptTimeout); zero means no limit, as in the
 	// Director.
 	PromptTimeout time.Duration
-	// FailDelay is waited after a failed login (twice) and before
-	// refusing a malformed Hello, as brute-force throttling. Zero means
-	// the Director's bsock.DefaultFailDelay (5 s); a negative value
-	// disables the delay (for tests).
+	// FailDelay throttles password guessing. After a failed login from
+	// an address (an IPv4 address, an IPv6 /64), the next password check
+	// from it waits FailDelay, doubling with each further failure up to
+	// MaxFailDelay; checks from one address run one at a time; a success
+	// clears the address. Once logins as one console have failed from
+	// several addresses, checks for that console from addresses that
+	// have not logged in as it before wait their turn, one per FailDelay.
+	// An attempt whose turn would come after its login deadline
+	// (AuthTimeout) is refused at once, unchecked, so a guesser's
+	// connections are not held. PAM passwords are throttled the same
+	// way. The verdict of a check is sent at once and a failed
+	// connection closed (the Director holds it for the delay, which
+	// slows no guesser that reconnects but keeps its connections open).
+	// Zero means the Director's bsock.DefaultFailDelay (5 s); a negative
+	// value disables throttling (for tests).
 	FailDelay time.Duration
+	// MaxFailDelay bounds the per-address delay; zero means
+	// DefaultMaxFailDelay.
+	MaxFailDelay time.Duration
+	// MaxUnauthenticated bounds the connections that have not logged in
+	// yet (enforced when Serve accepts them): beyond it, a new
+	// connection takes the place of the oldest one of the host that
+	// holds the most, or is refused (BNET_TERMINATE, close) if that is
+	// its own host. MaxUnauthenticatedPerHost bounds them per host (an
+	// IPv4 address, an IPv6 /64): one more is refused at once. Slow or
+	// silent connections from one host can thus not starve logins from
+	// another. Zero means DefaultMaxUnauthenticated and
+	// DefaultMaxUnauthenticatedPerHost; negative, no limit. ServeConn is
+	// not subject to them (its caller accepts).
+	MaxUnauthenticated        int
+	MaxUnauthenticatedPerHost int
+	// OutputMemory bounds the memory that all sessions together hold for
+	// answers not yet sent: buffered mode-2 results and packets being
+	// written. When a session needs more, the session that has been
+	// blocked longest (a second or more) sending to a console that does
+	// not read, and that holds memory, is ended (logged with its
+	// reason); if there is none, the answer that needs the memory is
+	// discarded and the console gets an error instead
+	// (formatter.DiscardedMessage). Zero means DefaultOutputMemory;
+	// negative, no limit.
+	OutputMemory int64
+	// PAM checks the PAM credentials of consoles with UsePAM; nil
+	// refuses them (with a log record).
+	PAM PAMVerifier
 	// MaxConsoleConnections is the Director resource's "Maximum Console
-	// Connections": the number of console connections (past the Hello,
-	// for a known console) the server keeps at once. As the Director
-	// does, a named console beyond it is refused right after its Hello
-	// (BNET_TERMINATE, close) and the default console is let in anyway
-	// (with a log record). Zero means DefaultMaxConsoleConnections; a
+	// Connections": the number of consoles logged in at once. As the
+	// Director does, a named console beyond it is refused right after its
+	// Hello (BNET_TERMINATE, close) and the default console is let in
+	// anyway (with a log record). Unlike the Director, which counts
+	// connections from their start, only consoles that have logged in
+	// count (logins in progress are limited by MaxUnauthenticated), so
+	// that connections that never log in cannot lock the named consoles
+	// out; logins that finish at the same moment may pass the limit by
+	// the few in flight. Zero means DefaultMaxConsoleConnections; a
 	// negative value means no limit.
 	MaxConsoleConnections int
 	// Rand and Now feed the login challenge (see bsock.ServerConfig); nil
@@ -119,13 +173,17 @@ type Server struct {
 
 	initOnce sync.Once
 	table    *Table
-	log      *slog.Logger
+	log      *slog.Logger // bounded
+	connLog  *slog.Logger // bounded and rate-limited: pre-login records
+	pending  pendingLogins
+	throttle *loginThrottle // nil: no throttling
+	budget   *outputBudget
 
 	mu         sync.Mutex
 	listeners  map[*net.Listener]struct{}
 	conns      map[*serverConn]struct{}
 	inShutdown atomic.Bool
-	leases     atomic.Int64 // console connections past a known console's Hello
+	leases     atomic.Int64 // consoles logged in
 }
 
 func (s *Server) init() {
@@ -134,11 +192,38 @@ func (s *Server) init() {
 		if s.table == nil {
 			s.table = DefaultTable()
 		}
-		s.log = s.Log
-		if s.log == nil {
-			s.log = slog.New(slog.DiscardHandler)
+		h := slog.DiscardHandler
+		if s.Log != nil {
+			h = s.Log.Handler()
 		}
+		bounded := logbound.New(h, 0)
+		s.log = slog.New(bounded)
+		s.connLog = slog.New(logbound.NewLimiter(bounded, connLogRate, connLogBurst))
+		s.pending.max = limitOr(s.MaxUnauthenticated, DefaultMaxUnauthenticated)
+		s.pending.perHost = limitOr(s.MaxUnauthenticatedPerHost, DefaultMaxUnauthenticatedPerHost)
+		if s.FailDelay >= 0 {
+			s.throttle = &loginThrottle{base: s.failDelay(), max: cmp.Or(s.MaxFailDelay, DefaultMaxFailDelay), now: time.Now}
+		}
+		s.budget = &outputBudget{limit: int64(limitOr(int(s.OutputMemory), DefaultOutputMemory))}
 	})
+}
+
+// Log rates: records about connections that have not logged in (for the
+// whole server), and the records of one session.
+const (
+	connLogRate, connLogBurst       = 5, 50
+	sessionLogRate, sessionLogBurst = 2, 20
+)
+
+// limitOr maps a limit field: zero is def, negative is no limit (-1).
+func limitOr(v, def int) int {
+	switch {
+	case v < 0:
+		return -1
+	case v == 0:
+		return def
+	}
+	return v
 }
 
 // failDelay is the delay bsock waits after a failed login.
@@ -170,7 +255,9 @@ type loginLookup struct {
 	s       *Server
 	ctx     context.Context
 	log     *slog.Logger
+	host    string   // hostKey of the console's address
 	console *Console // the named console found; nil for the default console
+	user    *Console // the User resource of a PAM login
 	leased  bool
 
 	// The console found by find, which the start of a connection (TLS
@@ -205,6 +292,60 @@ func (l *loginLookup) find(ctx context.Context, name string) (*Console, bool) {
 	return c, true
 }
 
+// admit is the bsock.ServerConfig Admit hook: the failed-login throttle
+// for the console's password.
+func (l *loginLookup) admit(ctx context.Context, console string) (func(bool), error) {
+	verdict, err := l.s.throttle.admit(ctx, "password", l.host, console)
+	if err != nil {
+		l.log.Warn("login attempt refused unchecked: too many failed logins", "console", console, "err", err)
+	}
+	return verdict, err
+}
+
+// requirePAM reports whether the console found must log in with PAM.
+func (l *loginLookup) requirePAM(string) bool {
+	if l.console == nil || !l.console.UsePAM {
+		return false
+	}
+	if l.s.PAM == nil {
+		l.log.Error("console requires a PAM login (Use Pam Authentication), but the server has no PAM verifier; login refused",
+			"console", l.console.Name)
+	}
+	return true
+}
+
+// verifyPAM checks PAM credentials (throttled like passwords) and finds
+// the user's User resource.
+func (l *loginLookup) verifyPAM(ctx context.Context, console, user, password string) (string, error) {
+	s := l.s
+	if s.throttle != nil {
+		verdict, err := s.throttle.admit(ctx, "pam", l.host, user)
+		if err != nil {
+			l.log.Warn("PAM login attempt refused unchecked: too many failed logins", "console", console, "user", user, "err", err)
+			return "", err
+		}
+		err = s.PAM.VerifyPAM(ctx, console, user, password)
+		verdict(err == nil)
+		if err != nil {
+			return "", err
+		}
+	} else if err := s.PAM.VerifyPAM(ctx, console, user, password); err != nil {
+		return "", err
+	}
+	users, ok := s.Consoles.(UserSource)
+	if !ok {
+		l.log.Error("PAM login refused: the console source knows no User resources", "console", console, "user", user)
+		return "", fmt.Errorf("%w: %.40q", ErrUnknownUser, user)
+	}
+	u, err := users.LookupUser(ctx, user)
+	if err != nil {
+		l.log.Warn("PAM login refused: no User resource for the user", "console", console, "user", user, "err", err)
+		return "", err
+	}
+	l.user = u
+	return user, nil
+}
+
 func (l *loginLookup) lookup(name string) (string, bool) {
 	s := l.s
 	var key string
@@ -220,16 +361,22 @@ func (l *loginLookup) lookup(name string) (string, bool) {
 		}
 		l.console, key = c, c.Key
 	}
-	n := s.leases.Add(1)
-	l.leased = true
-	if limit := s.maxConsoles(); limit >= 0 && n > limit {
-		if name != bsock.DefaultConsoleName {
-			l.log.Error("number of console connections exceeded; console refused", "console", name, "max", limit, "current", n)
-			return "", false
+	if limit := s.maxConsoles(); limit >= 0 {
+		if n := s.leases.Load(); n >= limit {
+			if name != bsock.DefaultConsoleName {
+				l.log.Error("number of console connections exceeded; console refused", "console", name, "max", limit, "current", n+1)
+				return "", false
+			}
+			l.log.Info("number of console connections exceeded; the default console may connect anyway", "max", limit, "current", n+1)
 		}
-		l.log.Info("number of console connections exceeded; the default console may connect anyway", "max", limit, "current", n)
 	}
-	return strings.ToLower(key), true
+	return key, true
+}
+
+// lease counts the console that has logged in (see release).
+func (l *loginLookup) lease() {
+	l.s.leases.Add(1)
+	l.leased = true
 }
 
 // release gives the connection lease back.
@@ -270,14 +417,45 @@ func (s *Server) Serve(ln net.Listener) error {
 			return fmt.Errorf("uacontext: accept: %w", err)
 		}
 		delay = 0
-		sc, ok := s.newConn(context.Background(), nc)
-		if !ok {
+		// The accept-time limits come first, before anything is
+		// allocated for the connection: a flood of connections is
+		// refused as cheaply as possible.
+		sc := &serverConn{srv: s, nc: nc}
+		if !s.admitAccepted(sc) {
+			continue
+		}
+		if !s.newConn(context.Background(), sc) {
+			s.pending.release(sc)
 			nc.Close()
 			return ErrServerClosed
 		}
 		go s.serve(sc)
 	}
 }
+
+// admitAccepted applies the accept-time limits to a connection Serve has
+// just accepted (MaxUnauthenticated, MaxUnauthenticatedPerHost): it
+// reports whether to serve it; a refused connection has been refused and
+// unregistered, and a connection it displaced is closed.
+func (s *Server) admitAccepted(sc *serverConn) bool {
+	host := hostKey(sc.nc.RemoteAddr())
+	ok, evicted := s.pending.admit(sc, host)
+	if evicted != nil {
+		s.connLog.Warn("too many connections that have not logged in: closing the oldest of the host with the most",
+			"remote", evicted.nc.RemoteAddr().String(), "max", s.pending.max)
+		evicted.close(errEvicted)
+	}
+	if !ok {
+		s.connLog.Warn("too many connections that have not logged in: connection refused",
+			"remote", sc.nc.RemoteAddr().String(), "max", s.pending.max, "max_per_host", s.pending.perHost)
+		refuseAtAccept(sc.nc)
+	}
+	return ok
+}
+
+// errEvicted is the cause of a connection refused or displaced by the
+// accept-time limits.
+var errEvicted = errors.New("uacontext: too many connections that have not logged in")
 
 // temporary reports accept errors worth retrying.
 func temporary(err error) bool {
@@ -298,8 +476,8 @@ func temporary(err error) bool {
 // Close, ServeConn closes nc without serving it.
 func (s *Server) ServeConn(ctx context.Context, nc net.Conn) {
 	s.init()
-	sc, ok := s.newConn(ctx, nc)
-	if !ok {
+	sc := &serverConn{srv: s, nc: nc}
+	if ok := s.newConn(ctx, sc); !ok {
 		nc.Close()
 		return
 	}
@@ -345,14 +523,25 @@ func (s *Server) Shutdown(ctx context.Context) error {
 // the contexts of running commands (their cause is ErrServerClosed). It
 // does not wait for handlers to return: a handler that ignores its
 // context keeps its goroutine, but not its connection.
+//
+// A console whose connection it closes is told, unless the server is in
+// the middle of writing to it: a session waiting for a command gets
+// BNET_TERMINATE (the Director's termination signal), a session whose
+// command runs gets CutMessage as an error of its API mode, then
+// BNET_TERMINATE, so it does not mistake the cut answer for a whole one.
 func (s *Server) Close() error {
 	s.inShutdown.Store(true)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closeListenersLocked()
+	var wg sync.WaitGroup
 	for c := range s.conns {
-		c.close(ErrServerClosed)
+		wg.Go(func() {
+			c.terminate()
+			c.close(ErrServerClosed)
+		})
 	}
+	wg.Wait()
 	return nil
 }
 
@@ -406,7 +595,14 @@ type serverConn struct {
 	state    int
 	draining chan struct{} // closed when a graceful shutdown began
 	drained  bool
-	session  *SessionInfo // set once the console logged in
+	session  *SessionInfo  // set once the console logged in
+	w        *serverWriter // set once the console logged in
+	mode     sessionMode   // the session's API mode, as last recorded
+
+	// pending, pendingHost: registered in Server.pending (under its lock).
+	pending     bool
+	pendingHost string
+	pendingSeq  uint64
 }
 
 // SessionInfo describes a console session a Server runs.
@@ -444,21 +640,22 @@ func (s *Server) now() time.Time {
 	return time.Now()
 }
 
-// newConn registers a connection; false after Shutdown or Close.
-func (s *Server) newConn(base context.Context, nc net.Conn) (*serverConn, bool) {
+// newConn sets sc up for serving (sc.srv and sc.nc set) and registers
+// it; false after Shutdown or Close.
+func (s *Server) newConn(base context.Context, sc *serverConn) bool {
 	ctx, cancel := context.WithCancelCause(base)
-	sc := &serverConn{srv: s, nc: nc, c: bsock.NewConn(nc), ctx: ctx, cancel: cancel, draining: make(chan struct{})}
+	sc.c, sc.ctx, sc.cancel, sc.draining = bsock.NewConn(sc.nc), ctx, cancel, make(chan struct{})
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.shuttingDown() {
 		cancel(ErrServerClosed)
-		return nil, false
+		return false
 	}
 	if s.conns == nil {
 		s.conns = make(map[*serverConn]struct{})
 	}
 	s.conns[sc] = struct{}{}
-	return sc, true
+	return true
 }
 
 // drain asks the session to end when it is not running a command: a
@@ -483,6 +680,23 @@ func (sc *serverConn) setState(state int) bool {
 	defer sc.mu.Unlock()
 	sc.state = state
 	return !(state == stateIdle && sc.drained)
+}
+
+// terminate sends the termination notice of a session (see Close).
+func (sc *serverConn) terminate() {
+	sc.mu.Lock()
+	w, m, cut := sc.w, sc.mode, sc.state == stateActive
+	sc.mu.Unlock()
+	if w != nil {
+		w.terminate(m, cut)
+	}
+}
+
+// setMode records the session's API mode for the termination notice.
+func (sc *serverConn) setMode(m sessionMode) {
+	sc.mu.Lock()
+	sc.mode = m
+	sc.mu.Unlock()
 }
 
 // close ends the connection at once: its context (and the running
@@ -518,6 +732,7 @@ func (sc *serverConn) conn() *bsock.Conn {
 // serve runs the connection to its end and unregisters it.
 func (s *Server) serve(sc *serverConn) {
 	defer func() {
+		s.pending.release(sc)
 		sc.conn().Close() // inside TLS, with close_notify
 		sc.close(errors.New("uacontext: session ended"))
 		s.mu.Lock()
@@ -530,80 +745,99 @@ func (s *Server) serve(sc *serverConn) {
 
 	nc := sc.nc
 	connected := s.now()
-	log := s.log.With("remote", nc.RemoteAddr().String())
-	log.Info("console connection")
+	remote := nc.RemoteAddr().String()
+	connLog := s.connLog.With("remote", remote)
+	connLog.Debug("console connection")
 
 	authTimeout := s.AuthTimeout
 	if authTimeout <= 0 {
 		authTimeout = DefaultAuthTimeout
 	}
 	actx, acancel := context.WithTimeout(sc.ctx, authTimeout)
-	l := &loginLookup{s: s, ctx: actx, log: log}
+	l := &loginLookup{s: s, ctx: actx, log: connLog, host: hostKey(nc.RemoteAddr())}
 	defer l.release()
-	start, err := s.startConn(actx, sc, l, log)
+	start, err := s.startConn(actx, sc, l, connLog)
 	if err != nil {
 		acancel()
-		log.Warn("console connection refused", "err", err)
+		s.pending.release(sc)
+		connLog.Warn("console connection refused", "err", err)
 		return
 	}
 	c := sc.conn()
-	res, err := bsock.ServerHandshake(actx, c, bsock.ServerConfig{
+	cfg := bsock.ServerConfig{
 		DirectorName: s.director().Name,
 		Version:      s.director().Version,
 		Date:         s.director().Date,
 		Banner:       s.director().Banner,
 		Lookup:       l.lookup,
-		FailDelay:    s.failDelay(),
 		Rand:         s.Rand,
 		Now:          s.Now,
 		TLSPolicy:    int(start.policy),
 		Encryption:   start.encryption,
-	})
+		RequirePAM:   l.requirePAM,
+	}
+	if s.PAM != nil {
+		cfg.VerifyPAM = l.verifyPAM
+	}
+	if s.throttle != nil {
+		cfg.Admit = l.admit
+	}
+	res, err := bsock.ServerHandshake(actx, c, cfg)
 	acancel()
+	s.pending.release(sc)
 	if err != nil {
-		log.Warn("console login failed", "err", err)
+		connLog.Warn("console login failed", "err", err)
 		return
 	}
-	console := l.console
-	info := &SessionInfo{Console: res.Console, Remote: nc.RemoteAddr().String(), Connected: connected, Encryption: start.encryption}
+	l.lease()
+	console, name := l.console, res.Console
+	if l.user != nil {
+		console, name = l.user, l.user.Name
+	}
+	info := &SessionInfo{Console: name, Remote: remote, Connected: connected, Encryption: start.encryption}
 	sc.mu.Lock()
 	sc.session = info
 	sc.mu.Unlock()
-	log = log.With("console", res.Console)
-	log.Info("console logged in", "protocol", res.Protocol.String(), "hello_version", res.HelloVersion, "encryption", encryptionOrNone(start.encryption))
+	connLog.Info("console logged in", "console", res.Console, "pam_user", res.PAMUser,
+		"protocol", res.Protocol.String(), "hello_version", res.HelloVersion,
+		"encryption", encryptionOrNone(start.encryption))
 
-	w := writeTimeout{c, cmp.Or(s.WriteTimeout, DefaultWriteTimeout)}
+	// From here on the session has its own log rate.
+	log := slog.New(logbound.NewLimiter(s.log.Handler(), sessionLogRate, sessionLogBurst)).
+		With("remote", remote, "console", name)
+	acct := s.budget.account(func(cause error, held int64, blockedFor time.Duration) {
+		log.ErrorContext(logbound.Always(context.Background()), "ending the session of a console that does not read",
+			"reason", cause, "held_bytes", held, "blocked", blockedFor.Round(time.Millisecond))
+		sc.close(cause)
+	})
+	defer acct.close()
+	w := &serverWriter{c: c, timeout: cmp.Or(s.WriteTimeout, DefaultWriteTimeout), acct: acct}
+	sc.mu.Lock()
+	sc.w = w
+	sc.mu.Unlock()
 	ua := NewUA(w, Options{
-		Console:   console,
-		Table:     s.table,
-		Director:  s.Director,
-		Messages:  s.Messages,
-		Resources: s.Resources,
-		Log:       log,
-		Connected: connected,
-		Sessions:  s.Sessions,
+		Console:    console,
+		Table:      s.table,
+		Director:   s.Director,
+		Messages:   s.Messages,
+		Resources:  s.Resources,
+		Log:        log,
+		Audit:      s.Audit,
+		Remote:     remote,
+		SessionLog: true,
+		Budget:     acct,
+		Connected:  connected,
+		Sessions:   s.Sessions,
 
 		PromptTimeout: s.PromptTimeout,
 	})
 	err = runSession(sc.ctx, w, ua, sc)
-	log.Info("console session ended", "reason", sessionEnd(err))
-}
-
-// writeTimeout bounds every packet a session sends by a write deadline,
-// set afresh before each one (setting a deadline costs no system call).
-type writeTimeout struct {
-	*bsock.Conn
-	d time.Duration
-}
-
-func (w writeTimeout) Send(p []byte) error {
-	w.SetWriteDeadline(time.Now().Add(w.d))
-	return w.Conn.Send(p)
-}
-
-func (w writeTimeout) Signal(sig bsock.Signal) error {
-	w.SetWriteDeadline(time.Now().Add(w.d))
-	return w.Conn.Signal(sig)
+	if errors.Is(err, ErrServerClosed) && sc.ctx.Err() == nil {
+		// A graceful shutdown ended the session between commands: tell
+		// the console, with the Director's termination signal.
+		w.terminate(sessionMode{}, false)
+	}
+	log.InfoContext(logbound.Always(context.Background()), "console session ended", "reason", sessionEnd(err))
 }
 
 func (s *Server) director() DirectorInfo { return s.Director.withDefaults() }
@@ -741,6 +975,7 @@ func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error
 			continue
 		}
 		if sc != nil {
+			sc.setMode(sessionMode{ua.Mode(), ua.Formatter().Compact()})
 			sc.setState(stateActive)
 		}
 		cmdCtx, cmdStop := context.WithCancelCause(ctx)
@@ -756,7 +991,7 @@ func runSession(ctx context.Context, c PacketConn, ua *UA, sc *serverConn) error
 		mu.Unlock()
 		cmdStop(nil)
 		if len(ua.Args) > 0 {
-			ua.Log.Info("console command", "command", redactedLine(ua.Args), "ok", err == nil, "api", int(ua.Mode()))
+			ua.Log.Debug("console command", "command", redactedLine(ua.Args), "ok", err == nil, "api", int(ua.Mode()))
 		}
 		if !ua.Quit {
 			ua.afterCommand()

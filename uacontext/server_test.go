@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"net"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -112,7 +113,8 @@ func TestServeGracefulShutdown(t *testing.T) {
 	cmdErr := make(chan error, 1)
 	srv := testServer()
 	logs := &syncBuffer{}
-	srv.Log = slog.New(slog.NewTextHandler(logs, nil))
+	// Command lines are logged at debug level only.
+	srv.Log = slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv.Table = DefaultTable()
 	srv.Table.Add(Command{Name: "slow", Handler: func(ctx context.Context, ua *UA) error {
 		close(started)
@@ -140,8 +142,9 @@ func TestServeGracefulShutdown(t *testing.T) {
 	<-started
 	shut := make(chan error, 1)
 	go func() { shut <- srv.Shutdown(context.Background()) }()
-	// The idle API-mode session ends at once.
-	if got := busy.read(); !cmp.Equal(got, []string{EOF}) {
+	// The idle API-mode session ends at once, with the Director's
+	// termination signal.
+	if got := busy.read(); !cmp.Equal(got, []string{TERM}) {
 		t.Errorf("idle session after shutdown: %q", got)
 	}
 	// Serve returns at once; Shutdown waits for the running command.
@@ -158,8 +161,11 @@ func TestServeGracefulShutdown(t *testing.T) {
 	if got := idle.read(); !cmp.Equal(got, []string{"done\n", EOD}) {
 		t.Errorf("running command after shutdown: %q", got)
 	}
-	if got := idle.read(); !cmp.Equal(got, []string{EOF}) {
+	if got := idle.read(); !cmp.Equal(got, []string{TERM}) {
 		t.Errorf("after the last answer: %q", got)
+	}
+	if got := idle.read(); !cmp.Equal(got, []string{EOF}) {
+		t.Errorf("after BNET_TERMINATE: %q", got)
 	}
 	if err := <-cmdErr; err != nil {
 		t.Errorf("the running command's context ended with the graceful shutdown: %v", err)
@@ -213,7 +219,8 @@ func TestShutdownGraceExpires(t *testing.T) {
 	if err := <-cmdErr; !errors.Is(err, ErrServerClosed) {
 		t.Errorf("command context cause = %v, want ErrServerClosed", err)
 	}
-	if got := cl.read(); !cmp.Equal(got, []string{EOF}) {
+	// The console is told that its answer was cut.
+	if got := cl.read(); !cmp.Equal(got, []string{CutMessage, TERM}) {
 		t.Errorf("after the forced close: %q", got)
 	}
 }
@@ -250,7 +257,7 @@ func TestCloseDoesNotWaitForHungCommand(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("Close waits for a hung command")
 	}
-	if got := cl.read(); !cmp.Equal(got, []string{EOF}) {
+	if got := cl.read(); !cmp.Equal(got, []string{CutMessage, TERM}) {
 		t.Errorf("console after Close: %q", got)
 	}
 	if err := <-served; !errors.Is(err, ErrServerClosed) {
@@ -384,5 +391,49 @@ func TestSessionTooBigPacket(t *testing.T) {
 	}
 	if ua.Mode() != apimode.Off {
 		t.Error("mode changed")
+	}
+}
+
+// TestCloseTellsCutCommand: a console whose running command Close cuts
+// is told so in its API mode before BNET_TERMINATE, unless part of a
+// JSON answer went out already (then only BNET_TERMINATE).
+func TestCloseTellsCutCommand(t *testing.T) {
+	cutJSON := `{"jsonrpc":"2.0","id":null,"error":{"code":1,"message":"failed","data":{"result":{},"messages":{"error":[` +
+		strconv.Quote(CutMessage) + `]}}}}`
+	for _, tt := range []struct {
+		name, api, cmd string
+		want           []string
+	}{
+		{"mode 1", ".api 1", "slow", []string{CB, EMSG, CutMessage, FAIL, TERM}},
+		{"mode 2", ".api 2 compact=yes", "slow", []string{CB, FAIL, cutJSON, TERM}},
+		{"mode 2, answer begun", ".api 2 compact=yes", "partial", []string{CB, "{", TERM}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			started := make(chan struct{})
+			srv := testServer()
+			srv.Table = DefaultTable()
+			srv.Table.Add(Command{Name: "slow", Handler: func(ctx context.Context, ua *UA) error {
+				close(started)
+				<-ctx.Done()
+				return ctx.Err()
+			}}, Command{Name: "partial", Handler: func(ctx context.Context, ua *UA) error {
+				ua.SendPacket([]byte("{"))
+				close(started)
+				<-ctx.Done()
+				return ctx.Err()
+			}})
+			ln := listen(t)
+			go srv.Serve(ln)
+			cl := dialTCP(t, ln.Addr().String(), "", rootPassword) // buffered, unlike a pipe
+			cl.do(tt.api)
+			if err := cl.c.Send([]byte(tt.cmd)); err != nil {
+				t.Fatal(err)
+			}
+			<-started
+			srv.Close()
+			if got := cl.read(); !cmp.Equal(got, tt.want) {
+				t.Errorf("after Close: %q, want %q", got, tt.want)
+			}
+		})
 	}
 }

@@ -24,6 +24,7 @@ const (
 	EMSG = "BNET_ERROR_MSG"
 	PEND = "BNET_MSGS_PENDING"
 	POLL = "BNET_POLL"
+	TERM = "BNET_TERMINATE"
 	EOF  = "EOF"
 )
 
@@ -98,6 +99,8 @@ func (cl *client) read() []string {
 		switch {
 		case errors.Is(err, io.EOF):
 			return append(out, EOF)
+		case errors.Is(err, bsock.ErrTerminated):
+			return append(out, TERM)
 		case err != nil:
 			cl.t.Fatalf("recv: %v (after %q)", err, out)
 		case p.IsSignal():

@@ -26,8 +26,9 @@ type Conn interface {
 }
 
 // Console is a named console: its name (the Console resource name, also
-// the name clients log in with), the lower-case hex MD5 of its password
-// (the CRAM-MD5 key) and its access control lists. A nil *Console stands
+// the name clients log in with), its CRAM-MD5 key (the lower-case hex MD5
+// of its password, or the digits of an "[md5]HEX" password exactly as
+// configured) and its access control lists. A nil *Console stands
 // for the default console ("*UserAgent*"), which may do everything.
 type Console struct {
 	Name string
@@ -37,6 +38,11 @@ type Console struct {
 	// the zero value, TLSNone, lets it log in without TLS too. The key
 	// is also its TLS-PSK key.
 	TLS TLSPolicy
+	// UsePAM is the Director's "Use Pam Authentication": after the
+	// console's password, a user must log in with PAM credentials (see
+	// PAMVerifier); the session then runs as that user, with the ACLs of
+	// the User resource of that name (see UserSource).
+	UsePAM bool
 }
 
 // Options configure NewUA. Zero fields get defaults.
@@ -54,8 +60,20 @@ type Options struct {
 	// Resources answers resource and enabled/disabled output filters;
 	// nil lets such filters show every row.
 	Resources ResourceLookup
-	// Log receives audit events (denied commands); nil discards them.
+	// Log receives the session's records: audit records (see Audit),
+	// failed commands; nil discards them.
 	Log *slog.Logger
+	// Audit configures the auditing of commands (see Audit).
+	Audit Audit
+	// Remote is the console's network address, for audit records.
+	Remote string
+	// SessionLog says that Log names the console and its address in
+	// every record already (a Server's session logger does), so that
+	// audit records do not repeat them.
+	SessionLog bool
+	// Budget, if set, accounts the memory of buffered mode-2 results
+	// (see formatter.Budget).
+	Budget formatter.Budget
 	// Connected is when the console connected; zero means now.
 	Connected time.Time
 	// Sessions lists the sessions of the server the session runs in
@@ -112,12 +130,15 @@ type UA struct {
 	prompts promptList // the selection list of StartPrompt/AddPrompt
 	waiting bool       // a prompt waits for the console's answer
 
-	out      *formatter.Formatter // the session's formatter ("ua->send")
-	conn     Conn
-	sessions func() []SessionInfo
-	acl      *ACL // the console's compiled ACLs; nil for the default console
-	current  *Command
-	err      error
+	out        *formatter.Formatter // the session's formatter ("ua->send")
+	audit      Audit
+	remote     string
+	sessionLog bool
+	conn       Conn
+	sessions   func() []SessionInfo
+	acl        *ACL // the console's compiled ACLs; nil for the default console
+	current    *Command
+	err        error
 }
 
 // NewUA returns the context of a new session that sends its output to c.
@@ -125,15 +146,18 @@ type UA struct {
 // is the UA's Filter method.
 func NewUA(c Conn, opts Options) *UA {
 	ua := &UA{
-		Console:   opts.Console,
-		Table:     opts.Table,
-		Director:  opts.Director.withDefaults(),
-		Messages:  opts.Messages,
-		Resources: opts.Resources,
-		Log:       opts.Log,
-		Connected: opts.Connected,
-		conn:      c,
-		sessions:  opts.Sessions,
+		Console:    opts.Console,
+		Table:      opts.Table,
+		Director:   opts.Director.withDefaults(),
+		Messages:   opts.Messages,
+		Resources:  opts.Resources,
+		Log:        opts.Log,
+		Connected:  opts.Connected,
+		conn:       c,
+		sessions:   opts.Sessions,
+		audit:      opts.Audit,
+		remote:     opts.Remote,
+		sessionLog: opts.SessionLog,
 	}
 	if ua.Connected.IsZero() {
 		ua.Connected = time.Now()
@@ -148,7 +172,7 @@ func NewUA(c Conn, opts Options) *UA {
 	if ua.Log == nil {
 		ua.Log = slog.New(slog.DiscardHandler)
 	}
-	ua.out = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off})
+	ua.out = formatter.New(formatter.SinkFunc(ua.sendPacket), formatter.Options{Mode: apimode.Off, Budget: opts.Budget})
 	ua.out.SetFilterFunc(ua.Filter)
 	return ua
 }
@@ -397,6 +421,11 @@ func (ua *UA) Execute(ctx context.Context, line string) error {
 // is only logged and nothing more is sent on the connection. A handler
 // that panics fails without a message (ErrPanic); the panic is logged.
 //
+// A mode-2 answer that does not fit into the memory budget of the
+// session's formatter (Options.Budget) is discarded: the command fails
+// with ErrAnswerDiscarded and the console gets
+// formatter.DiscardedMessage in the error envelope.
+//
 // Dispatch returns the handler's error (nil on success).
 func (ua *UA) Dispatch(ctx context.Context) error {
 	if len(ua.Args) == 0 {
@@ -405,7 +434,7 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 	word := ua.Args[0].Key
 	cmd, found := ua.Table.Lookup(word)
 	if found && !bypassesACL(cmd.Name) && !ua.ACLAccessOK(ACLCommand, cmd.Name) {
-		ua.Log.Info("command denied by ACL", "command", cmd.Name)
+		ua.auditACLFailure(cmd.Name)
 		found = false
 	}
 	if found && cmd.Handler == nil {
@@ -416,16 +445,23 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 		ua.Formatter().FinalizeResult(false)
 		return ErrInvalidCommand
 	}
+	ua.auditCmdline(cmd)
 	if ua.Mode() != apimode.Off {
 		ua.Signal(bsock.CmdBegin)
 	}
 	err := ua.run(ctx, &cmd)
+	if err == nil && ua.Formatter().Discarded() {
+		// The answer did not fit into the output memory budget: the
+		// console gets formatter.DiscardedMessage, and the command fails.
+		err = ErrAnswerDiscarded
+		ua.Log.Warn("answer discarded: the output memory budget is exhausted", "command", cmd.Name)
+	}
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, ErrAnswerDiscarded):
 	case abandoned(ctx, err):
 		// Nobody waits for the answer: send nothing more on this
 		// connection (the session ends after this command).
-		ua.Log.Info("command abandoned", "command", cmd.Name, "err", err)
+		ua.Log.Debug("command abandoned", "command", cmd.Name, "err", err)
 		if ua.err == nil {
 			ua.err = fmt.Errorf("uacontext: %s: %w", cmd.Name, err)
 		}
@@ -448,13 +484,13 @@ func (ua *UA) Dispatch(ctx context.Context) error {
 }
 
 // logFailure logs a failed command: refusals and not-found conditions
-// the console caused at Info, other failures (a catalog that does not
-// answer, ...) at Error.
+// the console caused (its own business, shown to it) at Debug, other
+// failures (a catalog that does not answer, ...) at Error.
 func (ua *UA) logFailure(name string, err error) {
 	var ce *CommandError
 	switch {
 	case errors.Is(err, ErrReported), errors.Is(err, ErrNotFound), errors.As(err, &ce) && ce.Err == nil:
-		ua.Log.Info("command failed", "command", name, "err", err)
+		ua.Log.Debug("command failed", "command", name, "err", err)
 	default:
 		ua.Log.Error("command failed", "command", name, "err", err)
 	}

@@ -79,6 +79,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 	addr := fs.String("addr", console.DefaultAddr, "Director console address `host:port`")
 	name := fs.String("name", "", "console `name` (default: the default console *UserAgent*)")
 	password := fs.String("password", defPassword, "console `password` (default: $UACONSOLED_PASSWORD or \"secret\")")
+	pamUser := fs.String("pam-user", "", "PAM `user` name, for a console that requires a PAM login")
+	pamPassword := fs.String("pam-password", "", "PAM `password`, for a console that requires a PAM login")
 	useJSON := fs.Bool("json", false, "switch to API mode 2 (JSON) after login")
 	protocol := fs.Int("protocol", 0, "force the protocol generation: 1204 or 1802 (0: automatic)")
 	timeout := fs.Duration("timeout", 0, "time limit for the login and for each command (0: none)")
@@ -157,6 +159,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		opts.TLS.Disable = !*useTLS
 	}
 	opts.Protocol, opts.JSON, opts.Timeout = proto, *useJSON, *timeout
+	if *pamUser != "" || *pamPassword != "" {
+		opts.PAMUser, opts.PAMPassword = *pamUser, *pamPassword
+	}
 
 	ctx := context.Background()
 	info := stdout
@@ -240,6 +245,9 @@ func loop(ctx context.Context, c *console.Client, stdin io.Reader, stdout, stder
 		}
 		pkts, err := c.CallPackets(ctx, line)
 		if err != nil {
+			if len(pkts) > 0 { // cut by the Director's BNET_TERMINATE
+				fmt.Fprint(stdout, renderPackets(pkts, c))
+			}
 			fmt.Fprintf(stderr, "uaconsole: %v\n", err)
 			status = 1
 			continue

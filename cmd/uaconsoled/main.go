@@ -58,6 +58,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	"time"
@@ -103,6 +104,12 @@ type config struct {
 	tlsSet      bool // -tls-policy given
 	promptWait  time.Duration
 	jobDuration time.Duration
+
+	maxUnauth        int   // -max-unauthenticated
+	maxUnauthPerHost int   // -max-unauthenticated-per-host
+	outputMemory     int64 // -output-memory-mib, in bytes
+	audit            bool  // -audit
+	auditSet         bool  // -audit given
 }
 
 // policyFlag is the value of -tls-policy.
@@ -132,13 +139,17 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&cfg.catalogSize, "catalog-size", 250, "number of jobs in the generated catalog")
 	fs.IntVar(&cfg.bigDirFiles, "bigdir-files", 0, "files in "+sampledir.BigDir+" of the generated catalog (default: 400 per job of -catalog-size; negative: none)")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "seed of the generated catalog")
-	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "delay after a failed login (0: none)")
+	fs.DurationVar(&cfg.failDelay, "fail-delay", bsock.DefaultFailDelay, "failed-login throttle: the wait before the next password check from an address after a failure, doubling per failure up to 1m (0: no throttling)")
 	fs.TextVar(&cfg.logLevel, "log-level", slog.LevelInfo, "log `level` (debug, info, warn, error)")
 	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
 	fs.Var(&cfg.tlsPolicy, "tls-policy", "TLS policy of the default console for cleartext logins: `none`, enabled or required (TLS-PSK is always accepted; default: the Director resource's TLS Enable and TLS Require, else none)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
 	fs.DurationVar(&cfg.promptWait, "prompt-timeout", 0, "how long a command waits for the answer to a question (0: no limit)")
 	fs.DurationVar(&cfg.jobDuration, "job-duration", sampledir.DefaultRunDuration, "how long the jobs started by run and restore run")
+	fs.IntVar(&cfg.maxUnauth, "max-unauthenticated", uacontext.DefaultMaxUnauthenticated, "connections that have not logged in kept at once (negative: no limit)")
+	fs.IntVar(&cfg.maxUnauthPerHost, "max-unauthenticated-per-host", uacontext.DefaultMaxUnauthenticatedPerHost, "connections that have not logged in kept at once per host (negative: no limit)")
+	outputMiB := fs.Int64("output-memory-mib", uacontext.DefaultOutputMemory>>20, "`MiB` that all sessions together may hold for answers not yet sent (negative: no limit)")
+	fs.BoolVar(&cfg.audit, "audit", false, "audit console commands, as the Director's Auditing (default: the Director resource's)")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -155,8 +166,22 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 			cfg.maxSet = true
 		case "tls-policy":
 			cfg.tlsSet = true
+		case "audit":
+			cfg.auditSet = true
 		}
 	})
+	cfg.outputMemory = *outputMiB << 20
+	if *outputMiB < 0 {
+		cfg.outputMemory = -1
+	}
+	for name, v := range map[string]int{"-max-unauthenticated": cfg.maxUnauth, "-max-unauthenticated-per-host": cfg.maxUnauthPerHost} {
+		if v == 0 {
+			return cfg, fmt.Errorf("%s must not be 0 (negative: no limit)", name)
+		}
+	}
+	if *outputMiB == 0 {
+		return cfg, errors.New("-output-memory-mib must not be 0 (negative: no limit)")
+	}
 	if !cfg.listenSet {
 		cfg.listen = defaultListen
 	}
@@ -198,6 +223,9 @@ func run(stop, reload <-chan os.Signal, args []string, getenv func(string) strin
 		return 2
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	if limit := memoryLimit(cfg.outputMemory, getenv); limit > 0 {
+		debug.SetMemoryLimit(limit)
+	}
 	d, err := newDaemon(cfg, log)
 	if err != nil {
 		log.Error("configuration", "err", err)
@@ -232,6 +260,18 @@ func run(stop, reload <-chan os.Signal, args []string, getenv func(string) strin
 		return 1
 	}
 	return 0
+}
+
+// memoryLimit is the soft memory limit of the Go runtime that goes with
+// the output budget: the budget plus room for everything else, so that
+// the garbage of answers that were sent is collected before the process
+// grows far beyond what is in use. Zero (leave the runtime's setting)
+// without a budget or when $GOMEMLIMIT is set.
+func memoryLimit(outputMemory int64, getenv func(string) string) int64 {
+	if outputMemory <= 0 || getenv("GOMEMLIMIT") != "" {
+		return 0
+	}
+	return outputMemory + 64<<20
 }
 
 // daemon is the configured daemon, ready to serve.
@@ -277,7 +317,11 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		PromptTimeout: cfg.promptWait,
 		RunDuration:   cfg.jobDuration,
 
-		MaxConsoleConnections: cfg.maxConsoles,
+		MaxConsoleConnections:     cfg.maxConsoles,
+		MaxUnauthenticated:        cfg.maxUnauth,
+		MaxUnauthenticatedPerHost: cfg.maxUnauthPerHost,
+		OutputMemory:              cfg.outputMemory,
+		Audit:                     uacontext.Audit{Enabled: cfg.audit},
 	}
 	dc.DefaultTLSPolicy = uacontext.TLSPolicy(cfg.tlsPolicy)
 	if conf != nil && conf.Director != nil {
@@ -298,6 +342,10 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		if !cfg.listenSet {
 			d.addrs = dir.ListenAddresses()
 		}
+		if !cfg.auditSet {
+			dc.Audit.Enabled = dir.Auditing
+		}
+		dc.Audit.Events = dir.AuditEvents
 		if !cfg.maxSet {
 			dc.MaxConsoleConnections = dir.MaxConsoleConnections
 			if dir.MaxConsoleConnections == 0 {
@@ -307,6 +355,14 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 				dc.MaxConsoleConnections = -1
 				d.cons.refuseNamed = true
 				log.Warn("Maximum Console Connections = 0: only the default console can log in", "at", dir.Pos.String())
+			}
+		}
+	}
+	if conf != nil {
+		for _, c := range conf.Consoles {
+			if c.UsePAMAuthentication {
+				log.Warn("console uses PAM authentication, but this daemon has no PAM verifier: its logins are refused",
+					"console", c.Name, "at", c.Pos.String())
 			}
 		}
 	}

@@ -42,6 +42,18 @@ func (c *consoles) LookupConsole(ctx context.Context, name string) (*uacontext.C
 
 var _ uacontext.ConsoleSource = (*consoles)(nil)
 
+// LookupUser implements uacontext.UserSource with the current
+// configuration (the User resources of PAM logins).
+func (c *consoles) LookupUser(ctx context.Context, name string) (*uacontext.Console, error) {
+	conf := c.cur.Load()
+	if conf == nil {
+		return nil, fmt.Errorf("uaconsoled: user %.40q: %w", name, uacontext.ErrUnknownUser)
+	}
+	return conf.LookupUser(ctx, name)
+}
+
+var _ uacontext.UserSource = (*consoles)(nil)
+
 // count is the number of named consoles of the current configuration.
 func (c *consoles) count() int {
 	if conf := c.cur.Load(); conf != nil {
@@ -65,7 +77,7 @@ func (c *consoles) reload() error {
 		return err
 	}
 	if old := c.cur.Swap(conf); directorChanged(old, conf) {
-		c.log.Warn("the Director resource changed; its name, password, addresses and connection limit apply after a restart", "path", c.path)
+		c.log.Warn("the Director resource changed; its name, password, addresses, connection limit and auditing apply after a restart", "path", c.path)
 	}
 	c.log.Info("configuration reloaded", "path", c.path, "consoles", len(conf.Consoles), "files", len(conf.Files))
 	return nil
@@ -83,7 +95,8 @@ func directorChanged(a, b *dirconfig.Config) bool {
 	}
 	return da.Name != db.Name || da.Password != db.Password ||
 		!slices.Equal(da.ListenAddresses(), db.ListenAddresses()) ||
-		da.MaxConsoleConnections != db.MaxConsoleConnections
+		da.MaxConsoleConnections != db.MaxConsoleConnections ||
+		da.Auditing != db.Auditing || !slices.Equal(da.AuditEvents, db.AuditEvents)
 }
 
 func directorOf(c *dirconfig.Config) *dirconfig.Director {

@@ -58,6 +58,15 @@ type Config struct {
 	// MaxConsoleConnections: see uacontext.Server (0: the Director's 20,
 	// negative: no limit).
 	MaxConsoleConnections int
+	// MaxFailDelay, MaxUnauthenticated, MaxUnauthenticatedPerHost,
+	// OutputMemory, Audit and PAM: see uacontext.Server (zero values:
+	// the defaults).
+	MaxFailDelay              time.Duration
+	MaxUnauthenticated        int
+	MaxUnauthenticatedPerHost int
+	OutputMemory              int64
+	Audit                     uacontext.Audit
+	PAM                       uacontext.PAMVerifier
 	// Log receives the server's structured logs; nil discards them.
 	Log *slog.Logger
 	// RunDuration is how long jobs started by run run (real time); zero
@@ -110,11 +119,7 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 			}
 			confs = append(confs, conf)
 		}
-		var list []uacontext.Console
-		for _, conf := range confs {
-			list = append(list, Consoles(conf)...)
-		}
-		consoles = uacontext.ConsoleList(list...)
+		consoles = configs(confs)
 		if showConf == nil && len(confs) > 0 {
 			merged := merge(confs)
 			showConf = func() *config.Config { return merged }
@@ -146,10 +151,16 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 		AuthTimeout:  cfg.AuthTimeout,
 		WriteTimeout: cfg.WriteTimeout,
 
-		MaxConsoleConnections: cfg.MaxConsoleConnections,
-		PromptTimeout:         cfg.PromptTimeout,
-		DefaultTLSPolicy:      cfg.DefaultTLSPolicy,
-		TLS:                   cfg.TLS,
+		MaxConsoleConnections:     cfg.MaxConsoleConnections,
+		PromptTimeout:             cfg.PromptTimeout,
+		DefaultTLSPolicy:          cfg.DefaultTLSPolicy,
+		TLS:                       cfg.TLS,
+		MaxFailDelay:              cfg.MaxFailDelay,
+		MaxUnauthenticated:        cfg.MaxUnauthenticated,
+		MaxUnauthenticatedPerHost: cfg.MaxUnauthenticatedPerHost,
+		OutputMemory:              cfg.OutputMemory,
+		Audit:                     cfg.Audit,
+		PAM:                       cfg.PAM,
 	}, nil
 }
 
@@ -185,6 +196,28 @@ func (w withConfig) Consoles() []dircmd.NamedResource {
 		}
 	}
 	return out
+}
+
+// configs serves the consoles and users of several configurations, the
+// first one that knows a name counting.
+type configs []*config.Config
+
+func (cs configs) LookupConsole(ctx context.Context, name string) (*uacontext.Console, error) {
+	for _, c := range cs {
+		if con, err := c.LookupConsole(ctx, name); err == nil {
+			return con, nil
+		}
+	}
+	return nil, fmt.Errorf("demo: console %.40q: %w", name, uacontext.ErrUnknownConsole)
+}
+
+func (cs configs) LookupUser(ctx context.Context, name string) (*uacontext.Console, error) {
+	for _, c := range cs {
+		if u, err := c.LookupUser(ctx, name); err == nil {
+			return u, nil
+		}
+	}
+	return nil, fmt.Errorf("demo: user %.40q: %w", name, uacontext.ErrUnknownUser)
 }
 
 // Consoles returns the named consoles of a configuration as sessions see

@@ -66,8 +66,9 @@ Console {
 // Timing of the test daemon: short, so that hostile peers are dealt with
 // quickly, but not zero, so that the throttling is exercised.
 const (
-	authTimeout = 400 * time.Millisecond
-	failDelay   = 100 * time.Millisecond
+	authTimeout  = 400 * time.Millisecond
+	failDelay    = 100 * time.Millisecond
+	maxFailDelay = 2 * failDelay
 	// wait bounds every wait of the tests for the daemon (it should take
 	// milliseconds; this is generous for a loaded machine under -race).
 	wait = 30 * time.Second
@@ -78,23 +79,50 @@ type daemon struct {
 	addr string
 }
 
-// startDaemon runs the demo Director until the test ends.
-func startDaemon(tb testing.TB) *daemon { return startDaemonAuth(tb, authTimeout) }
+// Source addresses of the tests (all on the loopback network): the
+// well-behaved consoles connect from legit, hostile peers from their own
+// addresses, so that the daemon's per-address defences (throttling,
+// connection limits) are exercised as they would be by an attacker on
+// another host.
+const (
+	legit    = "127.0.0.1"
+	attacker = "127.0.0.2"
+)
 
-// startDaemonAuth is startDaemon with the given login timeout. The load
-// tests log many consoles in at once on a machine that may be busy, where
-// the short timeout of the hostile-peer tests is too tight.
+// startDaemon runs the demo Director with the daemon's default
+// connection limits until the test ends.
+func startDaemon(tb testing.TB) *daemon {
+	return startDaemonWith(tb, func(*demo.Config) {})
+}
+
+// startDaemonAuth runs the demo Director with the given login timeout
+// and without connection limits. The load tests log many consoles in at
+// once, from one address, on a machine that may be busy, where the short
+// timeout of the hostile-peer tests is too tight.
 func startDaemonAuth(tb testing.TB, authTimeout time.Duration) *daemon {
+	return startDaemonWith(tb, func(c *demo.Config) {
+		c.AuthTimeout = authTimeout
+		c.MaxUnauthenticated = -1
+		c.MaxUnauthenticatedPerHost = -1
+	})
+}
+
+// startDaemonWith runs the demo Director, configured for the tests and
+// then by opt, until the test ends.
+func startDaemonWith(tb testing.TB, opt func(*demo.Config)) *daemon {
 	tb.Helper()
-	srv, err := demo.NewServer(demo.Config{
-		Password:    rootPassword,
-		ConfigText:  consoleConfig,
-		FailDelay:   failDelay,
-		AuthTimeout: authTimeout,
+	cfg := demo.Config{
+		Password:     rootPassword,
+		ConfigText:   consoleConfig,
+		FailDelay:    failDelay,
+		MaxFailDelay: maxFailDelay,
+		AuthTimeout:  authTimeout,
 		// The load tests run more consoles at once than the
 		// Director's default of 20.
 		MaxConsoleConnections: -1,
-	})
+	}
+	opt(&cfg)
+	srv, err := demo.NewServer(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}
@@ -134,16 +162,26 @@ func (d *daemon) dial(tb testing.TB, name, password string, json bool) *console.
 	return c
 }
 
-// raw opens a plain TCP connection to the daemon, with a deadline.
-func (d *daemon) raw(tb testing.TB) net.Conn {
+// raw opens a plain TCP connection to the daemon from the legit
+// address, with a deadline.
+func (d *daemon) raw(tb testing.TB) net.Conn { return d.rawFrom(tb, legit) }
+
+// rawFrom is raw from the source address ip (on the loopback network).
+func (d *daemon) rawFrom(tb testing.TB, ip string) net.Conn {
 	tb.Helper()
-	nc, err := net.Dial("tcp", d.addr)
+	nc, err := dialFrom(ip, d.addr)
 	if err != nil {
 		tb.Fatal(err)
 	}
 	_ = nc.SetDeadline(time.Now().Add(wait))
 	tb.Cleanup(func() { nc.Close() })
 	return nc
+}
+
+// dialFrom connects to addr from the source address ip.
+func dialFrom(ip, addr string) (net.Conn, error) {
+	dl := net.Dialer{LocalAddr: &net.TCPAddr{IP: net.ParseIP(ip)}, Timeout: wait}
+	return dl.Dial("tcp", addr)
 }
 
 // login performs the console side of the login on a raw connection.
