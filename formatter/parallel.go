@@ -44,7 +44,13 @@ type stretchTask struct {
 }
 
 // workerCount returns the number of workers to use for a, 0 for none.
+// A result accounted by a Budget is serialized without workers: their
+// pieces (several MiB per result, held while the console does not read)
+// would escape the accounting.
 func workerCount(a *arena) int {
+	if a.budget != nil {
+		return 0
+	}
 	n := runtime.GOMAXPROCS(0)
 	if a.tune.workers > 0 {
 		n = a.tune.workers
