@@ -271,7 +271,7 @@ func memoryLimit(outputMemory int64, getenv func(string) string) int64 {
 	if outputMemory <= 0 || getenv("GOMEMLIMIT") != "" {
 		return 0
 	}
-	return outputMemory + 64<<20
+	return outputMemory + 96<<20
 }
 
 // daemon is the configured daemon, ready to serve.

@@ -205,10 +205,7 @@ func TestSIGTERM(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the daemon")
 	}
-	bin := filepath.Join(t.TempDir(), "uaconsoled")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
+	bin := buildDaemon(t)
 	cmd := exec.Command(bin, "-listen", "127.0.0.1:0", "-password", "pw", "-catalog-size", "5", "-shutdown-grace", "10s")
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -195,6 +195,9 @@ func (c *cmds) streamEntries(ctx context.Context, ua *uacontext.UA, name string,
 		}
 		first = false
 		c.emitEntry(ua, e)
+		if f.Discarded() {
+			break // the answer is being discarded (output memory budget): stop reading the catalog
+		}
 	}
 	f.ArrayEnd(name, null)
 	if failed == nil {
