@@ -107,18 +107,6 @@ type ServerConfig struct {
 	// Now supplies the challenge time stamp; nil means time.Now.
 	Now func() time.Time
 
-	// TLSPolicy is the TLS policy the Director announces in its
-	// challenge ("ssl=<n>": TLSNone, TLSEnabled or TLSRequired), that of
-	// the console's TLS Enable and TLS Require directives. On a cleartext
-	// connection it decides, with the policy of the console's challenge,
-	// whether the login may go on without TLS (see CleartextAllowed).
-	TLSPolicy int
-	// Encryption is the negotiated cipher and version of a connection
-	// that runs inside TLS ("TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"), as
-	// the 1000 line of the 12.4 protocol shows it; "" for a cleartext
-	// connection. Inside TLS every "ssl=" of the console is accepted.
-	Encryption string
-
 	// Admit, if set, is called when the console's answer to the
 	// challenge has arrived and before it is checked: it may wait (to
 	// throttle password guessing) and returns the function that is told
@@ -139,6 +127,17 @@ type ServerConfig struct {
 	// authenticated user name (usually user). Nil: consoles that require
 	// PAM are refused (ErrPAMUnavailable).
 	VerifyPAM func(ctx context.Context, console, user, password string) (string, error)
+	// TLSPolicy is the TLS policy the Director announces in its
+	// challenge ("ssl=<n>": TLSNone, TLSEnabled or TLSRequired), that of
+	// the console's TLS Enable and TLS Require directives. On a cleartext
+	// connection it decides, with the policy of the console's challenge,
+	// whether the login may go on without TLS (see CleartextAllowed).
+	TLSPolicy int
+	// Encryption is the negotiated cipher and version of a connection
+	// that runs inside TLS ("TLS_CHACHA20_POLY1305_SHA256 TLSv1.3"), as
+	// the 1000 line of the 12.4 protocol shows it; "" for a cleartext
+	// connection. Inside TLS every "ssl=" of the console is accepted.
+	Encryption string
 }
 
 // Login describes an authenticated console connection.

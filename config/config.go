@@ -158,8 +158,8 @@ func (c *Config) buildSessions() (consoles, users map[string]*uacontext.Console)
 			Name:   con.Name,
 			Key:    con.Password.Key(),
 			ACL:    mergeACL(con.ACL, con.Profiles, lookup),
-			TLS:    con.TLS.Policy(),
 			UsePAM: con.UsePAMAuthentication,
+			TLS:    con.TLS.Policy(),
 		}
 	}
 	users = make(map[string]*uacontext.Console, len(c.Users))

@@ -68,6 +68,11 @@ var (
 	// ErrInvalidJSON reports an answer that is not a JSON-RPC document
 	// (python-bareos: JsonRpcInvalidJsonReceivedException).
 	ErrInvalidJSON = errors.New("console: invalid JSON received")
+	// ErrTerminated reports an answer that ended with BNET_TERMINATE: the
+	// Director ended the conversation, and the answer may be incomplete
+	// (a Director that shuts down cuts running commands). It wraps
+	// bsock.ErrTerminated.
+	ErrTerminated = fmt.Errorf("console: the director ended the conversation: %w", bsock.ErrTerminated)
 	// ErrTLSRefused reports a TLS handshake the Director refused with an
 	// alert: a wrong password, or a console it does not know (a Director
 	// cannot tell them apart at this point). It wraps
@@ -77,11 +82,6 @@ var (
 	// with TLS (a Bacula Director, a Bareos Director before 18.2):
 	// connect with TLSOptions.Disable.
 	ErrNoTLS = errors.New("the Director does not speak TLS-PSK (connect without TLS: TLS Enable = no)")
-	// ErrTerminated reports an answer that ended with BNET_TERMINATE: the
-	// Director ended the conversation, and the answer may be incomplete
-	// (a Director that shuts down cuts running commands). It wraps
-	// bsock.ErrTerminated.
-	ErrTerminated = fmt.Errorf("console: the director ended the conversation: %w", bsock.ErrTerminated)
 )
 
 // TLSOptions configure the TLS of a connection as bconsole's TLS
@@ -147,14 +147,14 @@ type Options struct {
 	Name string
 	// Password is the console's cleartext password.
 	Password string
-	// Key, if set, is used instead of the MD5 of Password as the TLS-PSK
-	// and CRAM-MD5 key: the digits of an "[md5]HEX" password as
-	// configured (used as written, letter case included, as by Bareos).
-	Key string
 	// PAMUser and PAMPassword are sent when the Director asks for a PAM
 	// login (a console with "Use Pam Authentication"), as python-bareos's
 	// pam_username and pam_password; see bsock.ClientConfig.
 	PAMUser, PAMPassword string
+	// Key, if set, is used instead of the MD5 of Password as the TLS-PSK
+	// and CRAM-MD5 key: the digits of an "[md5]HEX" password as
+	// configured (used as written, letter case included, as by Bareos).
+	Key string
 	// Protocol forces a protocol generation. With bsock.ProtoAuto (the
 	// zero value) the client sends the 18.2 Hello and falls back to 12.4
 	// once when the login is refused.
@@ -264,13 +264,14 @@ func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, 
 	}
 	conn := bsock.NewConn(tc)
 	info, err := bsock.ClientHandshake(ctx, conn, bsock.ClientConfig{
-		Name:        c.opts.Name,
-		Password:    c.opts.Password,
-		Key:         c.opts.Key,
-		Protocol:    proto,
-		Version:     c.opts.HelloVersion,
-		TLSPolicy:   c.opts.TLS.policy(),
-		TLS:         enc != "",
+		Name:      c.opts.Name,
+		Password:  c.opts.Password,
+		Key:       c.opts.Key,
+		Protocol:  proto,
+		Version:   c.opts.HelloVersion,
+		TLSPolicy: c.opts.TLS.policy(),
+		TLS:       enc != "",
+
 		PAMUser:     c.opts.PAMUser,
 		PAMPassword: c.opts.PAMPassword,
 	})
@@ -450,14 +451,8 @@ func (c *Client) CallJSON(ctx context.Context, cmd string) (gjson.Result, error)
 	var data strings.Builder
 	pkts, err := c.call(ctx, cmd, &data)
 	if err != nil {
-		if errors.Is(err, ErrTerminated) {
-			text := data.String()
-			if text == "" {
-				text = joinData(pkts)
-			}
-			if r, jerr := decodeJSON(text); jerr == nil {
-				return r, err // a whole answer, then the end of the conversation
-			}
+		if r, jerr := decodeJSON(data.String()); errors.Is(err, ErrTerminated) && jerr == nil {
+			return r, err // a whole answer, then the end of the conversation
 		}
 		return gjson.Result{}, err
 	}

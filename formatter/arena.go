@@ -103,6 +103,26 @@ func (a *arena) grow(n int) []byte {
 	return a.cur
 }
 
+// reserveParallel asks the budget for the memory the parallel writer
+// holds besides the arena with workers workers (its pieces of output);
+// false if it refuses (the result is then written by one goroutine).
+func (a *arena) reserveParallel(workers int) bool {
+	if a.budget == nil {
+		return true
+	}
+	if err := a.budget.Grow(parallelMemory(a.tune, workers)); err != nil {
+		return false
+	}
+	return true
+}
+
+// releaseParallel gives back what reserveParallel reserved.
+func (a *arena) releaseParallel(workers int) {
+	if a.budget != nil {
+		a.budget.Shrink(parallelMemory(a.tune, workers))
+	}
+}
+
 // newChunk returns an empty chunk of the given capacity. Chunks of the
 // largest size, those of a growing large result, are made ready by a
 // goroutine one chunk ahead, which also makes their pages resident
@@ -157,10 +177,10 @@ func (a *arena) chunk(i int) []byte {
 	return a.cur
 }
 
-// reset empties the arena, keeping one small chunk for reuse, and gives
-// the budget back what it granted (the small chunk kept is not counted).
-// It also makes a new arena ready for use. It does not forget a refusal
-// (over): the document does, when the result was sent.
+// reset empties the arena, keeping one small chunk for reuse. It also
+// makes a new arena ready for use. It gives the budget back what it
+// granted (the small chunk kept is not counted) but does not forget a
+// refusal (over): the document does, when the result was sent.
 func (a *arena) reset() {
 	if a.held > 0 {
 		a.budget.Shrink(a.held)

@@ -66,12 +66,7 @@ func (f *Formatter) writeResponse(isErr, discarded bool) error {
 		w.key(`"data"`)
 		w.open('{')
 		w.key(`"result"`)
-		if discarded {
-			w.open('{')
-			w.close('}')
-		} else {
-			f.writeResult(&w)
-		}
+		f.writeResult(&w)
 		w.key(`"messages"`)
 		f.writeMessages(&w)
 		w.close('}')
@@ -106,7 +101,9 @@ func (f *Formatter) writeResponse(isErr, discarded bool) error {
 
 func (f *Formatter) writeResult(w *writer) {
 	w.open('{')
-	w.tokens(&f.doc.toks)
+	if f.doc.toks.over == nil { // a discarded result is empty
+		w.tokens(&f.doc.toks)
+	}
 	w.close('}')
 }
 

@@ -73,14 +73,16 @@ type Options struct {
 // Budget accounts the memory a Formatter holds for a mode-2 result that
 // is not sent yet, so that a server can bound what all its connections
 // hold together. The formatter asks for each piece of the result's token
-// arena before it allocates it (up to 1 MiB at a time) and gives all of
-// it back once the result is sent (FinalizeResult).
+// arena before it allocates it (up to 1 MiB at a time), and for the
+// output buffers of the parallel writer before it uses them (otherwise it
+// writes the result with one goroutine), and gives all of it back once
+// the result is sent (FinalizeResult).
 //
-// When Grow refuses, the formatter discards the result: further calls
-// that build it are ignored, and FinalizeResult sends the error envelope
-// with an empty result and the error message DiscardedMessage instead
-// (and returns ErrDiscarded). Text modes buffer nothing and are not
-// accounted.
+// When Grow refuses memory for the arena, the formatter discards the
+// result: further calls that build it are ignored (Discarded reports
+// it), and FinalizeResult sends the error envelope with an empty result
+// and the error message DiscardedMessage instead (and returns
+// ErrDiscarded). Text modes buffer nothing and are not accounted.
 type Budget interface {
 	// Grow asks for n more bytes; an error refuses them.
 	Grow(n int) error

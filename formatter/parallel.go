@@ -36,6 +36,14 @@ var defaultTuning = tuning{
 	pieceSize:   2 << 20,
 }
 
+// parallelMemory is what the parallel writer with workers workers holds
+// at most besides the arena: its pieces of output (the free list, those
+// queued for the writer, those being rendered).
+func parallelMemory(t *tuning, workers int) int {
+	lookahead := workers + 1
+	return (2*lookahead + 2 + 2*lookahead + workers) * (t.pieceSize + t.pieceSize/4)
+}
+
 // stretchTask is one stretch of the arena: chunks [first, end).
 type stretchTask struct {
 	first, end int
@@ -44,13 +52,7 @@ type stretchTask struct {
 }
 
 // workerCount returns the number of workers to use for a, 0 for none.
-// A result accounted by a Budget is serialized without workers: their
-// pieces (several MiB per result, held while the console does not read)
-// would escape the accounting.
 func workerCount(a *arena) int {
-	if a.budget != nil {
-		return 0
-	}
 	n := runtime.GOMAXPROCS(0)
 	if a.tune.workers > 0 {
 		n = a.tune.workers

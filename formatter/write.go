@@ -401,7 +401,8 @@ func (w *writer) flush() {
 
 // tokens writes the members of the result object, which w has just opened.
 func (w *writer) tokens(a *arena) {
-	if n := workerCount(a); n > 0 {
+	if n := workerCount(a); n > 0 && a.reserveParallel(n) {
+		defer a.releaseParallel(n)
 		w.tokensParallel(a, n)
 		return
 	}

@@ -32,6 +32,7 @@ func sessionServer(tb testing.TB) *uacontext.Server {
   Job ACL = BackupClient1
   Client ACL = bareos-fd
   Pool ACL = Full
+  TLS Enable = no   # the fuzzed stream is the cleartext protocol
 }
 `,
 		AuthTimeout:  5 * time.Second,

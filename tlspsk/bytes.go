@@ -25,15 +25,6 @@ func (r *reader) u16(v *uint16) bool {
 	return true
 }
 
-func (r *reader) u24(v *int) bool {
-	if len(*r) < 3 {
-		return false
-	}
-	*v = int((*r)[0])<<16 | int((*r)[1])<<8 | int((*r)[2])
-	*r = (*r)[3:]
-	return true
-}
-
 func (r *reader) u32(v *uint32) bool {
 	if len(*r) < 4 {
 		return false
@@ -103,8 +94,6 @@ func (r *reader) sub8(v *reader) bool {
 // construction).
 
 func appendU16(b []byte, v uint16) []byte { return append(b, byte(v>>8), byte(v)) }
-
-func appendU24(b []byte, v int) []byte { return append(b, byte(v>>16), byte(v>>8), byte(v)) }
 
 func appendU32(b []byte, v uint32) []byte {
 	return append(b, byte(v>>24), byte(v>>16), byte(v>>8), byte(v))

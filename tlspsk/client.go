@@ -123,9 +123,7 @@ func (c *Conn) makeClientHello(hs *clientState) error {
 		}
 	}
 	if hs.offers13 || ecdhe12 {
-		for _, g := range cfg.curves() {
-			ch.supportedGroups = append(ch.supportedGroups, g)
-		}
+		ch.supportedGroups = append(ch.supportedGroups, cfg.curves()...)
 	}
 	if hs.offers13 {
 		if !c.testNoCompat {

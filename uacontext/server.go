@@ -293,13 +293,26 @@ func (l *loginLookup) find(ctx context.Context, name string) (*Console, bool) {
 }
 
 // admit is the bsock.ServerConfig Admit hook: the failed-login throttle
-// for the console's password.
+// for the console's password; a right answer takes the console's lease
+// (Maximum Console Connections) before the console learns it logged in.
 func (l *loginLookup) admit(ctx context.Context, console string) (func(bool), error) {
-	verdict, err := l.s.throttle.admit(ctx, "password", l.host, console)
-	if err != nil {
-		l.log.Warn("login attempt refused unchecked: too many failed logins", "console", console, "err", err)
+	var verdict func(bool)
+	if l.s.throttle != nil {
+		var err error
+		verdict, err = l.s.throttle.admit(ctx, "password", l.host, console)
+		if err != nil {
+			l.log.Warn("login attempt refused unchecked: too many failed logins", "console", console, "err", err)
+			return nil, err
+		}
 	}
-	return verdict, err
+	return func(ok bool) {
+		if verdict != nil {
+			verdict(ok)
+		}
+		if ok {
+			l.lease()
+		}
+	}, nil
 }
 
 // requirePAM reports whether the console found must log in with PAM.
@@ -375,8 +388,10 @@ func (l *loginLookup) lookup(name string) (string, bool) {
 
 // lease counts the console that has logged in (see release).
 func (l *loginLookup) lease() {
-	l.s.leases.Add(1)
-	l.leased = true
+	if !l.leased {
+		l.s.leases.Add(1)
+		l.leased = true
+	}
 }
 
 // release gives the connection lease back.
@@ -759,7 +774,6 @@ func (s *Server) serve(sc *serverConn) {
 	start, err := s.startConn(actx, sc, l, connLog)
 	if err != nil {
 		acancel()
-		s.pending.release(sc)
 		connLog.Warn("console connection refused", "err", err)
 		return
 	}
@@ -779,9 +793,7 @@ func (s *Server) serve(sc *serverConn) {
 	if s.PAM != nil {
 		cfg.VerifyPAM = l.verifyPAM
 	}
-	if s.throttle != nil {
-		cfg.Admit = l.admit
-	}
+	cfg.Admit = l.admit
 	res, err := bsock.ServerHandshake(actx, c, cfg)
 	acancel()
 	s.pending.release(sc)
@@ -789,7 +801,6 @@ func (s *Server) serve(sc *serverConn) {
 		connLog.Warn("console login failed", "err", err)
 		return
 	}
-	l.lease()
 	console, name := l.console, res.Console
 	if l.user != nil {
 		console, name = l.user, l.user.Name
@@ -799,8 +810,7 @@ func (s *Server) serve(sc *serverConn) {
 	sc.session = info
 	sc.mu.Unlock()
 	connLog.Info("console logged in", "console", res.Console, "pam_user", res.PAMUser,
-		"protocol", res.Protocol.String(), "hello_version", res.HelloVersion,
-		"encryption", encryptionOrNone(start.encryption))
+		"protocol", res.Protocol.String(), "hello_version", res.HelloVersion, "encryption", encryptionOrNone(start.encryption))
 
 	// From here on the session has its own log rate.
 	log := slog.New(logbound.NewLimiter(s.log.Handler(), sessionLogRate, sessionLogBurst)).

@@ -294,11 +294,29 @@ func (s *Server) pskKey(ctx context.Context, l *loginLookup, identity string) ([
 // pskHandshake runs the TLS-PSK server handshake on nc, whose first bytes
 // are peek.
 func (s *Server) pskHandshake(ctx context.Context, nc net.Conn, peek []byte, l *loginLookup) (net.Conn, string, string, error) {
+	// The key is the console's password: its check (the binder, or the
+	// Finished message) is throttled like the CRAM-MD5 answer.
+	var verdict func(bool)
 	cfg := s.TLS.pskConfig(func(ctx context.Context, identity string) ([]byte, error) {
-		return s.pskKey(ctx, l, identity)
+		key, err := s.pskKey(ctx, l, identity)
+		if err != nil || s.throttle == nil || verdict != nil {
+			return key, err
+		}
+		name := strings.TrimPrefix(identity, PSKIdentityPrefix)
+		v, err := s.throttle.admit(ctx, "password", l.host, name)
+		if err != nil {
+			l.log.Warn("TLS-PSK login attempt refused unchecked: too many failed logins", "console", name, "err", err)
+			return nil, err
+		}
+		verdict = v
+		return key, nil
 	})
 	tc := tlspsk.Server(tlspsk.PrefixConn(nc, peek), cfg)
-	if err := tc.HandshakeContext(ctx); err != nil {
+	err := tc.HandshakeContext(ctx)
+	if verdict != nil {
+		verdict(err == nil)
+	}
+	if err != nil {
 		return nil, "", "", err
 	}
 	cs := tc.ConnectionState()

@@ -34,15 +34,15 @@ type Console struct {
 	Name string
 	Key  string
 	ACL  ACLSet
-	// TLS is the console's TLS policy (its TLS Enable and TLS Require);
-	// the zero value, TLSNone, lets it log in without TLS too. The key
-	// is also its TLS-PSK key.
-	TLS TLSPolicy
 	// UsePAM is the Director's "Use Pam Authentication": after the
 	// console's password, a user must log in with PAM credentials (see
 	// PAMVerifier); the session then runs as that user, with the ACLs of
 	// the User resource of that name (see UserSource).
 	UsePAM bool
+	// TLS is the console's TLS policy (its TLS Enable and TLS Require);
+	// the zero value, TLSNone, lets it log in without TLS too. The key
+	// is also its TLS-PSK key.
+	TLS TLSPolicy
 }
 
 // Options configure NewUA. Zero fields get defaults.

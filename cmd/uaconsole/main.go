@@ -159,9 +159,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(s
 		opts.TLS.Disable = !*useTLS
 	}
 	opts.Protocol, opts.JSON, opts.Timeout = proto, *useJSON, *timeout
-	if *pamUser != "" || *pamPassword != "" {
-		opts.PAMUser, opts.PAMPassword = *pamUser, *pamPassword
-	}
+	opts.PAMUser, opts.PAMPassword = *pamUser, *pamPassword
 
 	ctx := context.Background()
 	info := stdout

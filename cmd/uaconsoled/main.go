@@ -144,12 +144,12 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	fs.IntVar(&cfg.maxConsoles, "max-console-connections", uacontext.DefaultMaxConsoleConnections, "the Director's Maximum Console Connections (negative: no limit; default: the Director resource's)")
 	fs.Var(&cfg.tlsPolicy, "tls-policy", "TLS policy of the default console for cleartext logins: `none`, enabled or required (TLS-PSK is always accepted; default: the Director resource's TLS Enable and TLS Require, else none)")
 	fs.DurationVar(&cfg.grace, "shutdown-grace", 30*time.Second, "how long running commands may take to finish after SIGINT/SIGTERM")
-	fs.DurationVar(&cfg.promptWait, "prompt-timeout", 0, "how long a command waits for the answer to a question (0: no limit)")
-	fs.DurationVar(&cfg.jobDuration, "job-duration", sampledir.DefaultRunDuration, "how long the jobs started by run and restore run")
 	fs.IntVar(&cfg.maxUnauth, "max-unauthenticated", uacontext.DefaultMaxUnauthenticated, "connections that have not logged in kept at once (negative: no limit)")
 	fs.IntVar(&cfg.maxUnauthPerHost, "max-unauthenticated-per-host", uacontext.DefaultMaxUnauthenticatedPerHost, "connections that have not logged in kept at once per host (negative: no limit)")
 	outputMiB := fs.Int64("output-memory-mib", uacontext.DefaultOutputMemory>>20, "`MiB` that all sessions together may hold for answers not yet sent (negative: no limit)")
 	fs.BoolVar(&cfg.audit, "audit", false, "audit console commands, as the Director's Auditing (default: the Director resource's)")
+	fs.DurationVar(&cfg.promptWait, "prompt-timeout", 0, "how long a command waits for the answer to a question (0: no limit)")
+	fs.DurationVar(&cfg.jobDuration, "job-duration", sampledir.DefaultRunDuration, "how long the jobs started by run and restore run")
 	if err := fs.Parse(args); err != nil {
 		return cfg, err
 	}
@@ -164,10 +164,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 			cfg.passwordSet = true
 		case "max-console-connections":
 			cfg.maxSet = true
-		case "tls-policy":
-			cfg.tlsSet = true
 		case "audit":
 			cfg.auditSet = true
+		case "tls-policy":
+			cfg.tlsSet = true
 		}
 	})
 	cfg.outputMemory = *outputMiB << 20

@@ -164,6 +164,28 @@ func NewServer(cfg Config) (*uacontext.Server, error) {
 	}, nil
 }
 
+// configs serves the consoles and users of several configurations, the
+// first one that knows a name counting.
+type configs []*config.Config
+
+func (cs configs) LookupConsole(ctx context.Context, name string) (*uacontext.Console, error) {
+	for _, c := range cs {
+		if con, err := c.LookupConsole(ctx, name); err == nil {
+			return con, nil
+		}
+	}
+	return nil, fmt.Errorf("demo: console %.40q: %w", name, uacontext.ErrUnknownConsole)
+}
+
+func (cs configs) LookupUser(ctx context.Context, name string) (*uacontext.Console, error) {
+	for _, c := range cs {
+		if u, err := c.LookupUser(ctx, name); err == nil {
+			return u, nil
+		}
+	}
+	return nil, fmt.Errorf("demo: user %.40q: %w", name, uacontext.ErrUnknownUser)
+}
+
 // withConfig adds the Console and Profile resources of the configuration
 // to the sample Director (for .consoles and .profiles).
 type withConfig struct {
@@ -196,28 +218,6 @@ func (w withConfig) Consoles() []dircmd.NamedResource {
 		}
 	}
 	return out
-}
-
-// configs serves the consoles and users of several configurations, the
-// first one that knows a name counting.
-type configs []*config.Config
-
-func (cs configs) LookupConsole(ctx context.Context, name string) (*uacontext.Console, error) {
-	for _, c := range cs {
-		if con, err := c.LookupConsole(ctx, name); err == nil {
-			return con, nil
-		}
-	}
-	return nil, fmt.Errorf("demo: console %.40q: %w", name, uacontext.ErrUnknownConsole)
-}
-
-func (cs configs) LookupUser(ctx context.Context, name string) (*uacontext.Console, error) {
-	for _, c := range cs {
-		if u, err := c.LookupUser(ctx, name); err == nil {
-			return u, nil
-		}
-	}
-	return nil, fmt.Errorf("demo: user %.40q: %w", name, uacontext.ErrUnknownUser)
 }
 
 // Consoles returns the named consoles of a configuration as sessions see

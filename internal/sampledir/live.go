@@ -37,7 +37,6 @@ type liveState struct {
 	mu        sync.RWMutex
 	runs      []*liveJob      // jobs started by RunJob, by JobId
 	deleted   map[uint64]bool // deleted JobIds (generated or run)
-	canceled  map[uint64]bool // generated jobs are never running; run jobs canceled
 	delMedia  map[uint64]bool // deleted MediaIds
 	delPools  map[uint64]bool // deleted PoolIds
 	enabled   map[string]bool // "<type>/<name>" -> enabled override

@@ -196,7 +196,7 @@ func (c *cmds) streamEntries(ctx context.Context, ua *uacontext.UA, name string,
 		first = false
 		c.emitEntry(ua, e)
 		if f.Discarded() {
-			break // the answer is being discarded (output memory budget): stop reading the catalog
+			break // the server's output budget refused the answer
 		}
 	}
 	f.ArrayEnd(name, null)

@@ -191,7 +191,6 @@ func TestBvfsVersions(t *testing.T) {
 type endless struct {
 	*sampledir.Director
 	cancel     context.CancelFunc
-	afterEnd   int
 	cancelAt   int
 	stoppedErr error
 }

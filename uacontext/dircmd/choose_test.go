@@ -98,7 +98,7 @@ func TestSelectionHelpers(t *testing.T) {
 	}
 
 	// Nothing to select, and batch mode.
-	ua, conn = selectUA(nil, "x", ".")
+	ua, _ = selectUA(nil, "x", ".")
 	if _, err := dircmd.SelectFileSetResource(ctx, ua, d); !errors.Is(err, uacontext.ErrCanceled) || !errors.Is(err, uacontext.ErrReported) {
 		t.Errorf("canceled: %v", err)
 	}

@@ -36,7 +36,6 @@ type restoreCtx struct {
 	totalFiles  uint64
 	bsr         bsrList
 	store       string // the storage to read from
-	jobTDate    int64
 	bootstrap   string // file name shown
 	selected    uint32
 }

@@ -23,13 +23,12 @@ type bsrVolume struct {
 // bsrJob is the bootstrap record of one job: the FileIndexes to restore
 // (or all of them) and, once known, its volumes.
 type bsrJob struct {
-	jobID          uint32
-	fi             []int32
-	all            bool
-	sessionID      uint64
-	sessionTime    uint64
-	volumes        []bsrVolume
-	volumesChecked bool
+	jobID       uint32
+	fi          []int32
+	all         bool
+	sessionID   uint64
+	sessionTime uint64
+	volumes     []bsrVolume
 }
 
 // bsrList is the Director's chain of bootstrap records, in the order

@@ -753,15 +753,17 @@ func (c *cmds) subscriptionUnits(ctx context.Context) ([]subscriptionUnit, error
 // pluginName is the plugin of a plugin FileSet as the Director's report
 // names it ("postgresql" for module_name=bareos-fd-postgresql).
 func pluginName(fs *resource.Resource) string {
+	// The first plugin of the first Include that has one names it.
 	for _, inc := range fs.Include() {
-		for _, p := range inc.Plugins {
-			if _, after, ok := strings.Cut(p, "module_name=bareos-fd-"); ok {
-				name, _, _ := strings.Cut(after, ":")
-				return strings.ToLower(name)
-			}
-			name, _, _ := strings.Cut(p, ":")
-			return strings.ToLower(name)
+		if len(inc.Plugins) == 0 {
+			continue
 		}
+		p := inc.Plugins[0]
+		if _, after, ok := strings.Cut(p, "module_name=bareos-fd-"); ok {
+			p = after
+		}
+		name, _, _ := strings.Cut(p, ":")
+		return strings.ToLower(name)
 	}
 	return ""
 }

@@ -33,23 +33,22 @@ func jobRows(f Fixture, jobID uint64) []fixtureRow {
 	return out
 }
 
-// deleted reports whether the fixture's entry is a deletion.
-func deleted(f Fixture, r fixtureRow) bool {
-	for _, e := range f.Files {
-		if e.JobID == r.job && e.Name == r.full {
-			return e.Deleted
-		}
-	}
-	return false
-}
-
 func testRestore(t *testing.T, rc dircmd.RestoreCatalog, f Fixture) {
 	ctx := context.Background()
+	type key struct {
+		job  uint64
+		name string
+	}
+	entry := map[key]File{}
+	for _, e := range f.Files {
+		entry[key{e.JobID, e.Name}] = e
+	}
+	deleted := func(r fixtureRow) bool { return entry[key{r.job, r.full}].Deleted }
 	list := func(ids ...uint64) []fixtureRow {
 		t.Helper()
 		var out []fixtureRow
 		err := rc.RestoreFileList(ctx, ids, func(r dircmd.RestoreFile) error {
-			if r.LStat != fixtureLStat(f, r.JobID, r.Path+r.Name) || !strings.HasSuffix(r.Path, "/") || strings.Contains(r.Name, "/") {
+			if r.LStat != entry[key{r.JobID, r.Path + r.Name}].LStat || !strings.HasSuffix(r.Path, "/") || strings.Contains(r.Name, "/") {
 				t.Errorf("RestoreFileList row %+v", r)
 			}
 			out = append(out, rowOf(r))
@@ -78,7 +77,7 @@ func testRestore(t *testing.T, rc dircmd.RestoreCatalog, f Fixture) {
 		var out []fixtureRow
 		for _, id := range ids {
 			for _, r := range jobRows(f, id) {
-				if newest[r.full] == id && !deleted(f, r) {
+				if newest[r.full] == id && !deleted(r) {
 					out = append(out, r)
 				}
 			}
@@ -114,7 +113,7 @@ func testRestore(t *testing.T, rc dircmd.RestoreCatalog, f Fixture) {
 		var exp []fixtureRow
 		for _, r := range jobRows(f, c.id) {
 			rest, in := strings.CutPrefix(r.full, c.path)
-			if in && !strings.Contains(rest, "/") && !deleted(f, r) { // a file of the directory, or its own row
+			if in && !strings.Contains(rest, "/") && !deleted(r) { // a file of the directory, or its own row
 				exp = append(exp, r)
 			}
 		}

@@ -159,20 +159,6 @@ var (
 		"PoolUncopiedJobs", "Client", "Volume", "Job", "SqlQuery"}
 )
 
-// ACL kinds as the Director numbers them (the values of uacontext.ACLKind).
-const (
-	aclJob = iota
-	aclClient
-	aclStorage
-	aclSchedule
-	aclPool
-	aclCommand
-	aclFileSet
-	aclCatalog
-	aclWhere
-	aclPluginOptions
-)
-
 func acls() []item {
 	names := []string{"JobAcl", "ClientAcl", "StorageAcl", "ScheduleAcl", "PoolAcl", "CommandAcl",
 		"FileSetAcl", "CatalogAcl", "WhereAcl", "PluginOptionsAcl"}
