@@ -282,6 +282,9 @@ func TestSeedWireCorpus(t *testing.T) {
 		"admin-18.2":     {Name: "admin", Password: hsAdminPW},
 		"admin-wrong-pw": {Name: "admin", Password: "wrong"},
 		"unknown":        {Name: "nobody", Password: hsPassword},
+		"pam":            {Name: "webui", Password: hsWebuiPW, PAMUser: hsPAMUser, PAMPassword: hsPAMPW},
+		"pam-wrong-pw":   {Name: "webui", Password: hsWebuiPW, PAMUser: hsPAMUser, PAMPassword: "wrong"},
+		"pam-12.4":       {Name: "webui", Password: hsWebuiPW, Protocol: bsock.Proto124},
 	}
 	for name, cfg := range logins {
 		fromClient, fromServer := recordLogin(t, cfg)

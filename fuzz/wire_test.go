@@ -304,6 +304,9 @@ const (
 	hsDirector = "fuzz-dir"
 	hsPassword = "secret"
 	hsAdminPW  = "adminpw"
+	hsWebuiPW  = "webuipw" // console "webui" also requires a PAM login
+	hsPAMUser  = "alice"
+	hsPAMPW    = "alicepw"
 )
 
 var hsNow = time.Unix(1700000000, 0)
@@ -327,8 +330,17 @@ func hsConfig() bsock.ServerConfig {
 				return bsock.PasswordKey(hsPassword), true
 			case "admin":
 				return bsock.PasswordKey(hsAdminPW), true
+			case "webui":
+				return bsock.PasswordKey(hsWebuiPW), true
 			}
 			return "", false
+		},
+		RequirePAM: func(name string) bool { return name == "webui" },
+		VerifyPAM: func(ctx context.Context, console, user, password string) (string, error) {
+			if user == hsPAMUser && password == hsPAMPW {
+				return user, nil
+			}
+			return "", errors.New("wrong PAM credentials")
 		},
 		StepTimeout: time.Second,
 		Rand:        zeroReader{},
@@ -419,10 +431,20 @@ func FuzzServerHandshake(f *testing.F) {
 			t.Fatalf("login %+v, hello %+v (%v)", login, h, herr)
 		}
 		pw := hsPassword
-		if login.Console == "admin" {
+		switch login.Console {
+		case "admin":
 			pw = hsAdminPW
-		} else if login.Console != bsock.DefaultConsoleName {
+		case "webui":
+			pw = hsWebuiPW
+			if login.PAMUser != hsPAMUser {
+				t.Fatalf("PAM console logged in as %q", login.PAMUser)
+			}
+		case bsock.DefaultConsoleName:
+		default:
 			t.Fatalf("login as unknown console %q", login.Console)
+		}
+		if login.Console != "webui" && login.PAMUser != "" {
+			t.Fatalf("login %+v with a PAM user", login)
 		}
 		std, bar := bsock.CramAnswers(bsock.PasswordKey(pw), hsChallenge)
 		if a := string(bytes.TrimRight(pk[1].data, "\x00")); !strings.HasPrefix(a, std) && !strings.HasPrefix(a, bar) {

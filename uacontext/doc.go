@@ -29,6 +29,17 @@
 // tunnel, its Hello naming the console of the PSK identity. A failed
 // handshake ends with the TLS alert, then BNET_TERMINATE outside TLS.
 //
+// The defaults of a Server hold under hostile load: connections that have
+// not logged in are limited at accept time (MaxUnauthenticated, in all and
+// per host); password checks, of CRAM-MD5 answers, TLS-PSK keys and PAM
+// passwords, are throttled per address and per console name (FailDelay);
+// the memory of answers consoles do not read is bounded across sessions
+// (OutputMemory: the slowest reader's session ends, or the answer is
+// discarded); log records are bounded in size and rate, and command lines
+// are logged only by auditing (Audit). Consoles with UsePAM log in with
+// PAM credentials checked by the embedder's PAMVerifier, as users of a
+// UserSource.
+//
 // The command table is the extension point: Builtins provides the session
 // commands (.api, help, .help, version, whoami, quit, messages, ...),
 // ReferenceCommands the Director's full table of names and help texts, and

@@ -9,6 +9,7 @@ import (
 	"net"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	"time"
 
@@ -137,6 +138,57 @@ func ExampleServer() {
 		log.Fatal(err)
 	}
 	<-stopped // Serve returns at once; Shutdown waits for the sessions
+}
+
+// users is a UserSource of PAM users (a *config.Config is one).
+type users map[string]*uacontext.Console
+
+func (u users) LookupUser(_ context.Context, name string) (*uacontext.Console, error) {
+	if c, ok := u[name]; ok {
+		return c, nil
+	}
+	return nil, uacontext.ErrUnknownUser
+}
+
+// consolesAndUsers serves the consoles of a ConsoleSource and the users of
+// a UserSource.
+type consolesAndUsers struct {
+	uacontext.ConsoleSource
+	users
+}
+
+// A console with UsePAM logs in with its password and then PAM
+// credentials, which the embedder's PAMVerifier checks; the session runs
+// as the user, with the ACLs of its User resource.
+func ExamplePAMVerifierFunc() {
+	srv := &uacontext.Server{
+		Consoles: consolesAndUsers{
+			uacontext.ConsoleList(uacontext.Console{Name: "webui", Key: bsock.PasswordKey("webui-pw"), UsePAM: true}),
+			users{"alice": {Name: "alice", ACL: uacontext.ACLSet{uacontext.ACLCommand: {"whoami"}}}},
+		},
+		PAM: uacontext.PAMVerifierFunc(func(ctx context.Context, console, user, password string) error {
+			if user == "alice" && password == "alice-pw" { // ask the system's PAM, LDAP, ...
+				return nil
+			}
+			return errors.New("authentication failure")
+		}),
+	}
+	a, b := net.Pipe()
+	go srv.ServeConn(context.Background(), a)
+	c := bsock.NewConn(b)
+	defer c.Close()
+	info, err := bsock.ClientHandshake(context.Background(), c, bsock.ClientConfig{
+		Name: "webui", Password: "webui-pw", PAMUser: "alice", PAMPassword: "alice-pw"})
+	if err != nil {
+		log.Fatal(err)
+	}
+	fmt.Println(info.Info[strings.LastIndex(info.Info, "\n")+1:])
+	c.Send([]byte("whoami"))
+	p, _ := c.Recv()
+	fmt.Print(string(p.Data))
+	// Output:
+	// You are logged in as: alice
+	// alice
 }
 
 // scriptedConsole prints what a session sends, like printConn, and

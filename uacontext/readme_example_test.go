@@ -39,7 +39,8 @@ func Example_server() {
 		// TLS-PSK is always accepted (each console's key is its PSK); which cleartext logins
 		// get in follows Console.TLS and DefaultTLSPolicy (zero: TLSNone, cleartext too;
 		// the Director's default is TLSRequired). TLS: versions, suites, certificates.
-		// FailDelay 0 = the Director's 5 s; MaxConsoleConnections 0 = the Director's 20
+		// FailDelay 0 = the Director's 5 s; MaxConsoleConnections 0 = the Director's 20;
+		// MaxUnauthenticated(PerHost), OutputMemory, Audit, PAM: see "Hostile load" below
 	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

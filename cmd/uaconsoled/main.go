@@ -10,6 +10,8 @@
 //	           [-catalog-size N] [-seed N] [-fail-delay 5s]
 //	           [-log-level info] [-shutdown-grace 30s]
 //	           [-prompt-timeout 0] [-job-duration 20s]
+//	           [-max-unauthenticated 256] [-max-unauthenticated-per-host 8]
+//	           [-output-memory-mib 128] [-audit]
 //
 // -c (or -config) names a Bareos Director configuration, a file or a
 // directory as bareos-dir -c reads it (DIR/bareos-dir.conf, else
@@ -36,14 +38,26 @@
 // its TLS Certificate serves TLS with certificates to clients that offer
 // no PSK.
 //
+// The defaults hold under hostile load (see uacontext.Server): at most
+// 256 connections that have not logged in (8 per host), failed logins
+// throttled per address and console name (-fail-delay, doubling per
+// failure), 128 MiB for the answers that consoles do not read (the Go
+// runtime's soft memory limit 96 MiB above it, unless $GOMEMLIMIT is
+// set), bounded and rate-limited logs, command lines audited only with
+// -audit or the Director resource's Auditing (and Audit Events). Console
+// resources with Use Pam Authentication are refused: the demo has no PAM
+// verifier.
+//
 // SIGHUP reloads the configuration: if it is valid, new logins see its
 // consoles (running sessions keep theirs); if not, the error is logged
 // with its file and line and the previous configuration stays.
 //
 // SIGINT or SIGTERM stop the daemon gracefully: it stops accepting, ends
-// idle sessions, lets running commands finish their answers for up to
-// -shutdown-grace, and exits with status 0. A second signal, or the end
-// of the grace, closes the remaining connections at once. (Under
+// idle sessions (BNET_TERMINATE), lets running commands finish their
+// answers for up to -shutdown-grace, and exits with status 0. A second
+// signal, or the end of the grace, closes the remaining connections at
+// once; a console whose command is cut off gets an error message and
+// BNET_TERMINATE. (Under
 // "go run", send the signal to the daemon's own process: the go command
 // does not forward SIGTERM.)
 package main
