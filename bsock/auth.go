@@ -23,6 +23,12 @@ var (
 	ErrUnknownConsole = errors.New("bsock: unknown console")
 	// ErrAuthFailed reports a failed CRAM-MD5 exchange or a refused login.
 	ErrAuthFailed = errors.New("bsock: authentication failed")
+	// ErrLoginRefused reports, on the console side, a Director that ended
+	// the login (BNET_TERMINATE instead of a challenge) or refused the
+	// answer to its challenge: the console name is unknown or the password
+	// wrong, which the Director does not tell apart. Errors wrapping it
+	// also wrap ErrAuthFailed.
+	ErrLoginRefused = errors.New("unknown console or wrong password")
 	// ErrNotCleartext reports a connection that does not start with a
 	// cleartext Hello packet, typically a TLS ClientHello (TLS-PSK is not
 	// supported). Server-side errors for such connections wrap both
@@ -605,7 +611,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 	p, err := c.Recv()
 	if err != nil {
 		if p.IsSignal() {
-			return ServerInfo{}, fmt.Errorf("%w: received signal %v instead of a challenge: %w", ErrAuthFailed, p.Signal, err)
+			return ServerInfo{}, fmt.Errorf("%w: %w: received signal %v instead of a challenge: %w", ErrAuthFailed, ErrLoginRefused, p.Signal, err)
 		}
 		return ServerInfo{}, fmt.Errorf("read challenge: %w", err)
 	}
@@ -613,7 +619,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 		return ServerInfo{}, fmt.Errorf("%w: received signal %v instead of a challenge", ErrAuthFailed, p.Signal)
 	}
 	if string(p.Data) == notAuthorized {
-		return ServerInfo{}, fmt.Errorf("%w: %.40q", ErrAuthFailed, p.Data)
+		return ServerInfo{}, fmt.Errorf("%w: %w: %.40q", ErrAuthFailed, ErrLoginRefused, p.Data)
 	}
 	fields := strings.Split(string(p.Data), " ")
 	if len(fields) < 3 || fields[0] != "auth" {
@@ -631,7 +637,7 @@ func clientHandshake(c *Conn, cfg ClientConfig) (ServerInfo, error) {
 		return ServerInfo{}, fmt.Errorf("read challenge verdict: %w", err)
 	}
 	if p.IsSignal() || string(p.Data) != authOK {
-		return ServerInfo{}, fmt.Errorf("%w: director refused our answer: %s", ErrAuthFailed, describe(p))
+		return ServerInfo{}, fmt.Errorf("%w: %w: director refused our answer: %s", ErrAuthFailed, ErrLoginRefused, describe(p))
 	}
 
 	// Step B: challenge the Director.

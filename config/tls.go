@@ -84,6 +84,9 @@ func (t TLSConfig) ServerConfig() (*uacontext.TLSConfig, error) {
 		return nil, fmt.Errorf("config: TLS Certificate %q, TLS Key %q: %w", t.Certificate, keyFile, err)
 	}
 	tc := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+	if psk.MinVersion != 0 { // TLS Protocol bounds certificate TLS too
+		tc.MinVersion, tc.MaxVersion = psk.MinVersion, psk.MaxVersion
+	}
 	if t.VerifyPeer {
 		pool, err := t.caPool()
 		if err != nil {

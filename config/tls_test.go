@@ -129,6 +129,12 @@ func TestServerConfig(t *testing.T) {
 		t.Error("CN dir.example accepted, not in TLS Allowed CN")
 	}
 
+	tc.Protocol = "-ALL,TLSv1.2"
+	if sc, err := tc.ServerConfig(); err != nil || sc.Certificates.MinVersion != tls.VersionTLS12 || sc.Certificates.MaxVersion != tls.VersionTLS12 {
+		t.Errorf("TLS Protocol does not bound certificate TLS: %+v, %v", sc, err)
+	}
+	tc.Protocol = ""
+
 	tc.CertificateRevocationList = filepath.Join(dir, "crl.pem")
 	if _, err := tc.ServerConfig(); !errors.Is(err, ErrUnsupportedTLS) {
 		t.Errorf("CRL: %v, want ErrUnsupportedTLS", err)

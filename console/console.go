@@ -231,12 +231,19 @@ func (c *Client) connect(ctx context.Context) error {
 		var err2 error
 		conn, info, err2 = c.login(ctx, bsock.Proto124)
 		if err2 != nil {
-			return fmt.Errorf("console: login with protocol 18.2 failed (%w), and with 12.4: %w", err, err2)
+			err = fmt.Errorf("login with protocol 18.2 failed (%w), and with 12.4: %w", err, err2)
+			if errors.Is(err2, bsock.ErrLoginRefused) {
+				return &refusedError{addr: c.addr, name: c.opts.Name, err: err}
+			}
+			return fmt.Errorf("console: %w", err)
 		}
 		c.proto = bsock.Proto124
 		err = nil
 	}
 	if err != nil {
+		if errors.Is(err, bsock.ErrLoginRefused) {
+			return &refusedError{addr: c.addr, name: c.opts.Name, err: err}
+		}
 		return fmt.Errorf("console: %w", err)
 	}
 	c.conn, c.info, c.mode = conn, info, 0
@@ -246,6 +253,23 @@ func (c *Client) connect(ctx context.Context) error {
 	}
 	return nil
 }
+
+// refusedError is a login the Director refused: it says so in words and
+// keeps the protocol detail for errors.Is and errors.As.
+type refusedError struct {
+	addr, name string
+	err        error
+}
+
+func (e *refusedError) Error() string {
+	who := "the default console"
+	if e.name != "" {
+		who = fmt.Sprintf("console %q", e.name)
+	}
+	return fmt.Sprintf("console: %s refused the login of %s: unknown console or wrong password", e.addr, who)
+}
+
+func (e *refusedError) Unwrap() error { return e.err }
 
 func (c *Client) login(ctx context.Context, proto bsock.Protocol) (*bsock.Conn, bsock.ServerInfo, error) {
 	dial := c.opts.DialContext

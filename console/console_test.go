@@ -679,3 +679,67 @@ func TestClose(t *testing.T) {
 		t.Errorf("Call after Close = %v, want ErrClosed", err)
 	}
 }
+
+// TestLoginRefusedInWords: whether the Director ends the cleartext login
+// of an unknown console with BNET_TERMINATE or refuses a wrong password,
+// Dial says so in words, after trying both protocols, and the error still
+// wraps the protocol detail. (Over TLS-PSK the refusal is ErrTLSRefused.)
+func TestLoginRefusedInWords(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	defer wg.Wait()
+	defer ln.Close()
+	keys := map[string]string{"*UserAgent*": bsock.PasswordKey("secret"), "user1": bsock.PasswordKey("pw1")}
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				c := bsock.NewConn(nc)
+				defer c.Close()
+				ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+				defer cancel()
+				_, _ = bsock.ServerHandshake(ctx, c, bsock.ServerConfig{
+					DirectorName: "bareos-dir", Version: "25.0.0", Date: "21 August 2026",
+					Lookup: func(name string) (string, bool) { k, ok := keys[name]; return k, ok },
+				})
+			}()
+		}
+	}()
+	tests := []struct {
+		name string
+		opts Options
+		who  string
+	}{
+		{"unknown console", Options{Name: "nobody", Password: "pw1"}, `console "nobody"`},
+		{"wrong password", Options{Name: "user1", Password: "bad"}, `console "user1"`},
+		{"default console, wrong password", Options{Password: "bad"}, "the default console"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.opts.Timeout = 10 * time.Second
+			tt.opts.TLS.Disable = true // cleartext: the refusal comes from the CRAM-MD5 login
+			c, err := Dial(context.Background(), ln.Addr().String(), tt.opts)
+			if err == nil {
+				c.Close()
+				t.Fatal("Dial succeeded")
+			}
+			want := ln.Addr().String() + " refused the login of " + tt.who + ": unknown console or wrong password"
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("Dial = %q, want it to contain %q", err, want)
+			}
+			if !errors.Is(err, bsock.ErrLoginRefused) || !errors.Is(err, bsock.ErrAuthFailed) {
+				t.Errorf("Dial = %v, want ErrLoginRefused and ErrAuthFailed", err)
+			}
+		})
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"net"
 
 	"github.com/uaformat/uaformat/bsock"
+	"github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/console"
 	"github.com/uaformat/uaformat/uacontext"
 )
@@ -44,4 +45,51 @@ func Example() {
 	// Output:
 	// Encryption: TLS_CHACHA20_POLY1305_SHA256 TLSv1.3
 	// root
+}
+
+// ExampleFromConfig connects as bconsole would with a bconsole
+// configuration: its Director resource says where, with which password
+// and, here, TLS 1.2 only.
+func ExampleFromConfig() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	srv := &uacontext.Server{DefaultKey: bsock.PasswordKey("secret"), DefaultTLSPolicy: uacontext.TLSRequired}
+	go srv.Serve(ln)
+	defer srv.Close()
+	host, port, _ := net.SplitHostPort(ln.Addr().String())
+
+	cc, err := config.ParseConsoleConfig("bconsole.conf", []byte(`
+Director {
+  Name = bareos-dir
+  Address = `+host+`
+  DIRport = `+port+`
+  Password = "secret"
+  TLS Protocol = "-ALL,TLSv1.2"
+}
+`), config.Options{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	dir, con, err := cc.Select("")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	addr, opts, err := console.FromConfig(dir, con)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	c, err := console.Dial(context.Background(), addr, opts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	fmt.Println("Encryption:", c.Encryption())
+	// Output: Encryption: ECDHE-PSK-CHACHA20-POLY1305 TLSv1.2
 }

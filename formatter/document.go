@@ -296,6 +296,9 @@ func (d *doc) member(key string) (id uint32, ok bool) {
 
 // kvInt and kvStr are kv for an integer and a string value.
 func (d *doc) kvInt(key string, v int64) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	tag, u := tInt, uint64(v)
 	if v < 0 {
 		tag, u = tNeg, uint64(-v) // -MinInt64 wraps to 1<<63: right magnitude
@@ -310,6 +313,9 @@ func (d *doc) kvInt(key string, v int64) {
 }
 
 func (d *doc) kvStr(key, s string) {
+	if d.toks.over != nil {
+		return // the result is being discarded (see Budget)
+	}
 	if id, ok := d.member(key); ok {
 		d.put(id, true, value{tag: tStr, str: s})
 		return

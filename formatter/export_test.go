@@ -10,7 +10,7 @@ func SerializeResult(f *Formatter) error {
 	if f.doc.tree != nil {
 		f.doc.encodeTree()
 	}
-	return f.writeResponse(f.HasErrorMessage())
+	return f.writeResponse(f.HasErrorMessage(), false)
 }
 
 // DiscardResult drops f's mode-2 result without sending it.

@@ -34,7 +34,7 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 		isErr = true
 		f.Message(MsgError, DiscardedMessage)
 	}
-	err := f.writeResponse(isErr)
+	err := f.writeResponse(isErr, discarded)
 	d.reset()
 	clear(f.msgs)
 	f.msgs = f.msgs[:0]
@@ -45,8 +45,9 @@ func (f *Formatter) finalizeJSON(ok bool) error {
 }
 
 // writeResponse serializes and sends the mode-2 response (the error
-// envelope if isErr) for the closed result.
-func (f *Formatter) writeResponse(isErr bool) error {
+// envelope if isErr) for the closed result; a discarded result is sent as
+// an empty object.
+func (f *Formatter) writeResponse(isErr, discarded bool) error {
 	d := &f.doc
 	w := writer{buf: f.out[:0], compact: f.compact, sink: f.sink, spillAt: MaxSend,
 		keyText: d.keys.text, keyAt: d.keys.at, objs: f.nest[:0]}

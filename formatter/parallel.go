@@ -14,8 +14,10 @@ import (
 // mark, into pieces of its own. The caller's goroutine takes the pieces
 // stretch by stretch, in document order, and cuts them into the packets
 // (writer.write), so the packets are exactly those of the sequential
-// writer. Workers render at most lookahead stretches ahead of the one being
-// sent, which bounds the memory to a few pieces per worker.
+// writer. A stretch is rendered only once the one as many stretches
+// before it as there are workers has been sent, and each holds at most one
+// finished piece and the one being rendered: the memory beyond the arena
+// is a few pieces per worker.
 
 // tuning holds the sizes that steer the arena and the parallel writer.
 // The package tests give a formatter tiny ones, so that small results
@@ -84,10 +86,10 @@ func stretches(a *arena) []stretchTask {
 func (w *writer) tokensParallel(a *arena, workers int) {
 	tasks := stretches(a)
 	workers = min(workers, len(tasks))
-	lookahead := workers + 1
+	lookahead := workers
 	for i := range tasks {
 		tasks[i].start = make(chan struct{})
-		tasks[i].out = make(chan []byte, 2)
+		tasks[i].out = make(chan []byte, 1)
 	}
 	for i := range min(lookahead, len(tasks)) {
 		close(tasks[i].start)
@@ -98,7 +100,8 @@ func (w *writer) tokensParallel(a *arena, workers int) {
 		case b := <-free:
 			return b
 		default:
-			b := make([]byte, a.tune.pieceSize+a.tune.pieceSize/4)
+			b := make([]byte, a.tune.pieceSize+64<<10) // room for the token that ends a piece
+
 			populate(b)
 			return b[:0]
 		}

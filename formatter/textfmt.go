@@ -258,10 +258,3 @@ func copy16(dst, src []byte) {
 	binary.LittleEndian.PutUint64(dst, a)
 	binary.LittleEndian.PutUint64(dst[8:], b)
 }
-
-// appendDec appends v in decimal (strconv.AppendUint(dst, v, 10)).
-func appendDec(dst []byte, v uint64) []byte {
-	var b [24]byte
-	n := putDec(b[:], v)
-	return append(dst, b[:n]...)
-}

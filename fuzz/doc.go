@@ -44,7 +44,12 @@
 // parsers (tlspsk: FuzzParseClientHello, FuzzParseServerHello,
 // FuzzParseMessages, FuzzRecordRoundTrip, FuzzRecordOpen,
 // FuzzServerHandshake, FuzzServerHandshakeKnownKey, FuzzClientHandshake,
-// FuzzPostHandshake); run.sh finds them like these.
+// FuzzPostHandshake), and so does uacontext/dircmd for its commands
+// (FuzzShow: show's arguments under random ACLs; FuzzPromptInput,
+// FuzzSelectionInput: the interactive commands and the selections of
+// the storage, status, update, label and rerun commands under random
+// answers, cancels, signals and disconnects; FuzzRestoreDialogue;
+// FuzzDecodeStat); run.sh finds them like these.
 //
 // Run them all with fuzz/run.sh SECONDS. A crasher found by go test -fuzz
 // is written to testdata/fuzz/FuzzX/ and stays there as a regression case;

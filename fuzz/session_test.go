@@ -28,6 +28,7 @@ func sessionServer(tb testing.TB) *uacontext.Server {
 		ConfigText: `Console {
   Name = limited
   Password = "limitedpw"
+  TLS Enable = no # the scripted sessions log in without TLS
   Command ACL = *all*, !status
   Job ACL = BackupClient1
   Client ACL = bareos-fd

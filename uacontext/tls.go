@@ -118,7 +118,6 @@ var terminateBytes = []byte{0xff, 0xff, 0xff, 0xfc}
 
 // connStart is what the start of a connection decided.
 type connStart struct {
-	tls        bool
 	encryption string // cipher and version as OpenSSL names them; "" in cleartext
 	identity   string // console name of the TLS-PSK identity ("" without PSK)
 	policy     TLSPolicy
@@ -163,7 +162,6 @@ func (s *Server) startConn(ctx context.Context, sc *serverConn, l *loginLookup, 
 		return s.startCleartext(ctx, sc, l, peek)
 	}
 
-	st.tls = true
 	var conn net.Conn
 	if s.TLS != nil && s.TLS.Certificates != nil && !offersPSK(nc, &peek) {
 		conn, st.encryption, err = s.certHandshake(ctx, nc, peek)

@@ -153,7 +153,7 @@ func TestInteractiveAndJSONFlag(t *testing.T) {
 func TestLoginFailure(t *testing.T) {
 	addr, _ := miniDirector(t)
 	code, out, errOut := runConsole(t, []string{"-addr", addr, "-tls=false"}, "whoami\n", nil, false)
-	if code != 1 || out != "" || !strings.Contains(errOut, "authentication failed") {
+	if code != 1 || out != "" || !strings.Contains(errOut, "unknown console or wrong password") {
 		t.Errorf("exit %d, stdout %q, stderr %q", code, out, errOut)
 	}
 }

@@ -124,6 +124,10 @@ type config struct {
 	outputMemory     int64 // -output-memory-mib, in bytes
 	audit            bool  // -audit
 	auditSet         bool  // -audit given
+
+	// passwordFrom says where the password came from, for the startup
+	// announcement, which never prints the password itself.
+	passwordFrom string
 }
 
 // policyFlag is the value of -tls-policy.
@@ -199,12 +203,15 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (co
 	if !cfg.listenSet {
 		cfg.listen = defaultListen
 	}
+	cfg.passwordFrom = "the -password flag's"
 	if !cfg.passwordSet {
 		cfg.password = getenv("UACONSOLED_PASSWORD")
 		cfg.passwordSet = cfg.password != ""
+		cfg.passwordFrom = "$UACONSOLED_PASSWORD's"
 	}
 	if !cfg.passwordSet {
 		cfg.password = defaultPassword
+		cfg.passwordFrom = "the built-in default (see -h)"
 	}
 	if cfg.catalogSize <= 0 {
 		return cfg, fmt.Errorf("-catalog-size must be positive, got %d", cfg.catalogSize)
@@ -295,8 +302,8 @@ type daemon struct {
 	srv   *uacontext.Server
 	cons  *consoles // the named consoles, reloaded on SIGHUP
 	addrs []string  // to listen on
-	// password describes the default console's password for the
-	// announcement.
+	// password describes where the default console's password comes
+	// from, for the announcement (never the password itself).
 	password string
 }
 
@@ -304,7 +311,7 @@ type daemon struct {
 // sample catalog, the command table and the consoles. The Director
 // resource supplies what the flags leave open.
 func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
-	d := &daemon{cfg: cfg, log: log, addrs: []string{cfg.listen}, password: cfg.password}
+	d := &daemon{cfg: cfg, log: log, addrs: []string{cfg.listen}, password: cfg.passwordFrom}
 	var conf *dirconfig.Config
 	if cfg.configPath != "" {
 		var err error
@@ -346,7 +353,7 @@ func newDaemon(cfg config, log *slog.Logger) (*daemon, error) {
 		}
 		tc, err := dir.TLS.ServerConfig()
 		if err != nil {
-			return nil, fmt.Errorf("director resource (%s): %w", dir.Pos, err)
+			return nil, fmt.Errorf("the Director resource (%s): %w", dir.Pos, err)
 		}
 		dc.TLS = tc
 		if !cfg.passwordSet {

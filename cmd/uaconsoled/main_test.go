@@ -90,7 +90,7 @@ func TestSmoke(t *testing.T) {
 	if err := os.WriteFile(confPath, []byte(testConfig), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	cfg, err := parseFlags([]string{"-password", "pw", "-config", confPath, "-catalog-size", "30", "-fail-delay", "0"}, func(string) string { return "" }, io.Discard)
+	cfg, err := parseFlags([]string{"-password", "pw-Zq7x", "-config", confPath, "-catalog-size", "30", "-fail-delay", "0"}, func(string) string { return "" }, io.Discard)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -120,7 +120,7 @@ func TestSmoke(t *testing.T) {
 	defer ccancel()
 
 	// The default console, text mode.
-	root, err := console.Dial(cctx, addr, console.Options{Password: "pw", NoReconnect: true})
+	root, err := console.Dial(cctx, addr, console.Options{Password: "pw-Zq7x", NoReconnect: true})
 	if err != nil {
 		t.Fatalf("login as default console: %v", err)
 	}
@@ -165,8 +165,11 @@ func TestSmoke(t *testing.T) {
 		t.Error("login with a wrong password succeeded")
 	}
 
-	if !strings.Contains(stdout.String(), "listening on "+addr) || !strings.Contains(stdout.String(), "password: pw") {
+	if !strings.Contains(stdout.String(), "listening on "+addr) || !strings.Contains(stdout.String(), "password: the -password flag's") {
 		t.Errorf("announcement: %q", stdout.String())
+	}
+	if strings.Contains(stdout.String()+logs.String(), "pw-Zq7x") {
+		t.Errorf("the password is printed:\n%s%s", stdout.String(), logs.String())
 	}
 	if !strings.Contains(logs.String(), "console logged in") {
 		t.Errorf("no login log record:\n%s", logs.String())

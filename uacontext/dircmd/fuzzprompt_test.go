@@ -120,83 +120,110 @@ func goroutines(want int) int {
 // command, the second the API mode, each further byte an answer, a
 // signal (0xfe), BNET_TERMINATE (0xfd) or a disconnect (0xff).
 func FuzzPromptInput(f *testing.F) {
-	f.Fuzz(func(t *testing.T, data []byte) {
-		if len(data) < 2 || len(data) > 64 {
-			return
-		}
-		base := runtime.NumGoroutine()
-		d := &countingDirector{flowDirector: newFlowDirector()}
-		if _, err := d.flowDirector.RunJob(context.Background(), dircmd.RunRequest{Job: "backup-web01", Type: 'B', Level: 'I', Client: "web01-fd"}); err != nil {
-			t.Fatal(err)
-		}
-		before := snapshot(t, d.Director)
-		logs := &panicLog{}
-		mode := apimode.Mode(data[1] % 3)
-		a, b := net.Pipe()
-		srv := bsock.NewConn(a)
-		ua := uacontext.NewUA(srv, uacontext.Options{Table: flowTable(d), Log: slog.New(logs)})
-		ua.SetMode(mode)
-		ua.Batch = mode == apimode.JSON
-		done := make(chan error, 1)
-		go func() { done <- uacontext.Session(context.Background(), srv, ua) }()
-		cs := &console{t: t, c: bsock.NewConn(b), mode: mode}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzPromptScript(t, data, fuzzCommands) })
+}
 
-		why := cs.send(fuzzCommands[int(data[0])%len(fuzzCommands)])
-		changesAtPrompt := -1
-		for _, op := range data[2:] {
-			if why != "sub" && why != "text" {
-				break // the command ended
-			}
-			switch op {
-			case 0xff: // disconnect at the question
-				changesAtPrompt = d.n()
-			case 0xfe: // a signal while the question waits
-				if err := cs.c.Signal(bsock.Poll); err != nil {
-					t.Fatal(err)
-				}
-				continue
-			case 0xfd: // the console terminates
-				changesAtPrompt = d.n()
-				_ = cs.c.Signal(bsock.Terminate)
-			default:
-				why = cs.send(fuzzAnswers[int(op)%len(fuzzAnswers)])
-				continue
-			}
-			break
+// selectionCommands are the commands whose selections (storage, drive,
+// slot, client, job, update item, pool) and questions (rerun's, label's)
+// FuzzSelectionInput answers at random.
+var selectionCommands = []string{
+	"rerun jobid=3", "rerun jobid=3,4,36", "rerun since_jobid=1", "rerun days=400", "mount", "mount storage=Tape",
+	"unmount", "release", "status slots", "status storage", "status client", "status scheduler job=nosuch client=x",
+	"update", "update slots", "label storage=Tape barcodes slots=9", "label barcodes", "import", "export srcslots=1",
+	"move storage=Tape srcslots=2 dstslots=20",
+}
+
+// FuzzSelectionInput is FuzzPromptInput for the selections of the
+// storage, status, update, label and rerun commands.
+func FuzzSelectionInput(f *testing.F) {
+	for i := range selectionCommands {
+		f.Add([]byte{byte(i), 0, 5, 6, 5})
+		f.Add([]byte{byte(i), 2, 2, 0xff})
+	}
+	f.Fuzz(func(t *testing.T, data []byte) { fuzzPromptScript(t, data, selectionCommands) })
+}
+
+// fuzzPromptScript runs commands[data[0]] in API mode data[1]%3 and
+// answers its questions from data[2:] (0xff: disconnect, 0xfe: a
+// signal, 0xfd: terminate, else fuzzAnswers), then checks that nothing
+// panicked, the session ended, no goroutine was left behind and nothing
+// changed after the console left at a question.
+func fuzzPromptScript(t *testing.T, data []byte, commands []string) {
+	if len(data) < 2 || len(data) > 64 {
+		return
+	}
+	base := runtime.NumGoroutine()
+	d := &countingDirector{flowDirector: newFlowDirector()}
+	if _, err := d.flowDirector.RunJob(context.Background(), dircmd.RunRequest{Job: "backup-web01", Type: 'B', Level: 'I', Client: "web01-fd"}); err != nil {
+		t.Fatal(err)
+	}
+	before := snapshot(t, d.Director)
+	logs := &panicLog{}
+	mode := apimode.Mode(data[1] % 3)
+	a, b := net.Pipe()
+	srv := bsock.NewConn(a)
+	ua := uacontext.NewUA(srv, uacontext.Options{Table: flowTable(d), Log: slog.New(logs)})
+	ua.SetMode(mode)
+	ua.Batch = mode == apimode.JSON
+	done := make(chan error, 1)
+	go func() { done <- uacontext.Session(context.Background(), srv, ua) }()
+	cs := &console{t: t, c: bsock.NewConn(b), mode: mode}
+
+	why := cs.send(commands[int(data[0])%len(commands)])
+	changesAtPrompt := -1
+	for _, op := range data[2:] {
+		if why != "sub" && why != "text" {
+			break // the command ended
 		}
-		if changesAtPrompt < 0 && (why == "sub" || why == "text") {
-			// Still asking at the end of the script: cancel until the
-			// command ends.
-			for i := 0; i < 20 && (why == "sub" || why == "text"); i++ {
-				why = cs.send(".")
+		switch op {
+		case 0xff: // disconnect at the question
+			changesAtPrompt = d.n()
+		case 0xfe: // a signal while the question waits
+			if err := cs.c.Signal(bsock.Poll); err != nil {
+				t.Fatal(err)
 			}
-			if why == "sub" || why == "text" {
-				t.Fatalf("the command goes on asking after 20 cancels:\n%s", cs.out.String())
+			continue
+		case 0xfd: // the console terminates
+			changesAtPrompt = d.n()
+			_ = cs.c.Signal(bsock.Terminate)
+		default:
+			why = cs.send(fuzzAnswers[int(op)%len(fuzzAnswers)])
+			continue
+		}
+		break
+	}
+	if changesAtPrompt < 0 && (why == "sub" || why == "text") {
+		// Still asking at the end of the script: cancel until the
+		// command ends.
+		for i := 0; i < 20 && (why == "sub" || why == "text"); i++ {
+			why = cs.send(".")
+		}
+		if why == "sub" || why == "text" {
+			t.Fatalf("the command goes on asking after 20 cancels:\n%s", cs.out.String())
+		}
+	}
+	cs.c.Close()
+	select {
+	case <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatalf("the session did not end after the console went away:\n%s", cs.out.String())
+	}
+	srv.Close()
+	if len(logs.panics) > 0 {
+		t.Fatalf("handler panicked: %q\n%s", logs.panics, cs.out.String())
+	}
+	if changesAtPrompt >= 0 {
+		if n := d.n(); n != changesAtPrompt {
+			t.Fatalf("%d state changes after the console left at a question:\n%s", n-changesAtPrompt, cs.out.String())
+		}
+		if changesAtPrompt == 0 {
+			if after := snapshot(t, d.Director); after != before {
+				t.Fatalf("state changed although the command never finished:\n%s", cs.out.String())
 			}
 		}
-		cs.c.Close()
-		select {
-		case <-done:
-		case <-time.After(5 * time.Second):
-			t.Fatalf("the session did not end after the console went away:\n%s", cs.out.String())
-		}
-		srv.Close()
-		if len(logs.panics) > 0 {
-			t.Fatalf("handler panicked: %q\n%s", logs.panics, cs.out.String())
-		}
-		if changesAtPrompt >= 0 {
-			if n := d.n(); n != changesAtPrompt {
-				t.Fatalf("%d state changes after the console left at a question:\n%s", n-changesAtPrompt, cs.out.String())
-			}
-			if changesAtPrompt == 0 {
-				if after := snapshot(t, d.Director); after != before {
-					t.Fatalf("state changed although the command never finished:\n%s", cs.out.String())
-				}
-			}
-		}
-		if n := goroutines(base); n > base {
-			buf := make([]byte, 1<<16)
-			t.Fatalf("%d goroutines left behind (%d before):\n%s", n-base, base, buf[:runtime.Stack(buf, true)])
-		}
-	})
+	}
+	if n := goroutines(base); n > base {
+		buf := make([]byte, 1<<16)
+		t.Fatalf("%d goroutines left behind (%d before):\n%s", n-base, base, buf[:runtime.Stack(buf, true)])
+	}
 }
