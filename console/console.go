@@ -189,9 +189,10 @@ type Client struct {
 	enc     string // TLS cipher and version, "" in cleartext
 	mode    int    // API mode as last observed (0, 1, 2)
 	lastAPI string // last ".api" command sent by the user, replayed after reconnect
-	// sink, if set (by CallJSON), receives the data of the answer being
-	// read instead of its packets.
-	sink   *strings.Builder
+	// sink, if set (by CallJSON and CallArray), receives the data of the
+	// answer being read instead of its packets. Its argument is valid
+	// only during the call.
+	sink   func(data []byte)
 	rbuf   []byte // the packet buffer of sink reads (MaxPacket bytes)
 	closed bool
 	prompt *Prompt // the question the Director waits to have answered, if any
@@ -404,12 +405,14 @@ func (c *Client) Call(ctx context.Context, cmd string) (string, error) {
 // BNET_TERMINATE it returns the packets and an error wrapping
 // ErrTerminated, and drops the connection; the next call reconnects.
 func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, error) {
-	return c.call(ctx, cmd, nil)
+	return c.call(ctx, cmd, nil, nil)
 }
 
 // call is CallPackets; with a sink, the data of the command's answer goes
-// to sink instead of the packets.
-func (c *Client) call(ctx context.Context, cmd string, sink *strings.Builder) ([]bsock.Packet, error) {
+// to sink instead of the packets. The connection is re-established and
+// cmd re-sent once if it was lost before any of the answer arrived, or
+// (retry) when reset reports that the sink may start over.
+func (c *Client) call(ctx context.Context, cmd string, sink func([]byte), reset func() bool) ([]bsock.Packet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.closed {
@@ -439,12 +442,9 @@ func (c *Client) call(ctx context.Context, cmd string, sink *strings.Builder) ([
 	c.sink = sink
 	pkts, err := c.roundTrip(ctx, cmd)
 	c.sink = nil
-	if err != nil && lost(err) && !reconnected && !c.opts.NoReconnect && ctx.Err() == nil {
+	if err != nil && lost(err) && !reconnected && !c.opts.NoReconnect && ctx.Err() == nil && (reset == nil || reset()) {
 		if rerr := c.connect(ctx); rerr != nil {
 			return nil, fmt.Errorf("console: %q: %w (reconnect failed: %w)", cmd, err, rerr)
-		}
-		if sink != nil {
-			sink.Reset()
 		}
 		c.sink = sink
 		pkts, err = c.roundTrip(ctx, cmd)
@@ -473,7 +473,14 @@ func (c *Client) call(ctx context.Context, cmd string, sink *strings.Builder) ([
 // once, and the string the result refers to is that buffer.
 func (c *Client) CallJSON(ctx context.Context, cmd string) (gjson.Result, error) {
 	var data strings.Builder
-	pkts, err := c.call(ctx, cmd, &data)
+	sink := func(p []byte) {
+		if free := data.Cap() - data.Len(); free < len(p) {
+			data.Grow(max(len(p), 8*data.Len()))
+		}
+		data.Write(p)
+	}
+	reset := func() bool { data.Reset(); return true }
+	pkts, err := c.call(ctx, cmd, sink, reset)
 	if err != nil {
 		if r, jerr := decodeJSON(data.String()); errors.Is(err, ErrTerminated) && jerr == nil {
 			return r, err // a whole answer, then the end of the conversation
@@ -527,11 +534,9 @@ func (c *Client) readAnswer(ctx context.Context, cmd string) ([]bsock.Packet, er
 			return nil, err
 		}
 		if c.sink != nil && p.Signal == 0 {
-			// CallJSON: the data goes to its buffer, not into pkts.
-			if free := c.sink.Cap() - c.sink.Len(); free < len(p.Data) {
-				c.sink.Grow(max(len(p.Data), 8*c.sink.Len()))
-			}
-			c.sink.Write(p.Data)
+			// CallJSON, CallArray: the data goes to the sink, not into
+			// pkts.
+			c.sink(p.Data)
 			p.Data = nil
 		}
 		pkts = append(pkts, p)

@@ -239,6 +239,28 @@ func (d *fakeDirector) serve(ctx context.Context, nc net.Conn) {
 			_ = c.Send([]byte(strings.Repeat("x", 2_000_000)))
 		case "bigjson":
 			json(`{"data":"` + strings.Repeat("y", 1_500_000) + `"}`)
+		case "rows", "rowsdrop": // rowsDoc(N) in pieces of many sizes; rowsdrop: half of it, then the connection is lost
+			if api != 0 {
+				_ = c.Signal(bsock.CmdBegin)
+				_ = c.Signal(bsock.CmdOK)
+			}
+			n := 0
+			if len(f) > 1 {
+				fmt.Sscan(f[1], &n)
+			}
+			doc := rowsDoc(n)
+			if word == "rowsdrop" {
+				doc = doc[:len(doc)/2]
+			}
+			sizes := []int{1, 13, 4096, 70000, 2}
+			for k := 0; len(doc) > 0; k++ {
+				m := min(sizes[k%len(sizes)], len(doc))
+				_ = c.Send([]byte(doc[:m]))
+				doc = doc[m:]
+			}
+			if word == "rowsdrop" {
+				return
+			}
 		case "text": // plain text even in JSON mode, like an ACL-denied .api
 			_ = c.Send([]byte("not json\n"))
 		case "hang": // never answer

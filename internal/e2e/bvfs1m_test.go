@@ -72,7 +72,8 @@ func TestBvfs1M(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	daemon := exec.CommandContext(ctx, bin, "-listen", addr, "-password", "secret", "-bigdir-files", strconv.Itoa(rows),
-		"-fail-delay", "0", "-log-level", "error")
+		"-fail-delay", "0", "-log-level", "error",
+		"-output-memory-mib", "1024") // the default 128 MiB budget refuses a 1M-row JSON answer
 	var stderr bytes.Buffer
 	daemon.Stderr = &stderr
 	if err := daemon.Start(); err != nil {
@@ -134,14 +135,17 @@ func TestBvfs1M(t *testing.T) {
 
 	// Each answer goes to a client process of its own (this test binary,
 	// run as TestBvfs1MClient), so that its peak RSS is the client's.
-	var times []time.Duration
-	var clientPeak, clientCPU []string
-	for range 3 {
+	type figures struct {
+		times           []time.Duration
+		clientPeak, cpu []string
+	}
+	results := map[string]*figures{}
+	for _, how := range []string{"whole", "stream", "whole", "stream", "whole", "stream"} {
 		cl := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestBvfs1MClient$", "-test.v")
-		cl.Env = append(os.Environ(), "UAFORMAT_BVFS_1M_CLIENT="+addr)
+		cl.Env = append(os.Environ(), "UAFORMAT_BVFS_1M_CLIENT="+addr, "UAFORMAT_BVFS_1M_HOW="+how)
 		out, err := cl.CombinedOutput()
 		if err != nil {
-			t.Fatalf("client: %v\n%s", err, out)
+			t.Fatalf("client (%s): %v\n%s", how, err, out)
 		}
 		var ms int64
 		var peak, cpu string
@@ -155,8 +159,13 @@ func TestBvfs1M(t *testing.T) {
 		if peak == "" {
 			t.Fatalf("client printed no figures:\n%s", out)
 		}
-		times = append(times, time.Duration(ms)*time.Millisecond)
-		clientPeak, clientCPU = append(clientPeak, peak), append(clientCPU, cpu)
+		r := results[how]
+		if r == nil {
+			r = &figures{}
+			results[how] = r
+		}
+		r.times = append(r.times, time.Duration(ms)*time.Millisecond)
+		r.clientPeak, r.cpu = append(r.clientPeak, peak), append(r.cpu, cpu)
 	}
 	close(stop)
 	wg.Wait()
@@ -165,14 +174,19 @@ func TestBvfs1M(t *testing.T) {
 		t.Fatal(err)
 	}
 	daemonCPU, _ := cpuTime(daemon.Process.Pid)
-	slices.Sort(times)
 	slices.Sort(lat)
 	if len(lat) == 0 {
 		t.Fatal("the other consoles got no answer")
 	}
-	t.Logf("%d rows; answer times (sent, received, parsed, counted) %v, median %v", rows, times, times[1])
-	t.Logf("peak RSS: daemon %d MiB (idle %d MiB, CPU %v for 3 answers and the other consoles), clients (MiB, CPU) %v %v",
-		peakDaemon>>20, idleDaemon>>20, daemonCPU, clientPeak, clientCPU)
+	for _, how := range []string{"whole", "stream"} {
+		r := results[how]
+		slices.Sort(r.times)
+		t.Logf("%d rows, %s (%s): answer times %v, median %v; client peak RSS MiB %v, CPU %v",
+			rows, how, map[string]string{"whole": "CallJSON, then counted", "stream": "CallArray, each row parsed as it arrives"}[how],
+			r.times, r.times[1], r.clientPeak, r.cpu)
+	}
+	t.Logf("daemon: peak RSS %d MiB (idle %d MiB), CPU %v for 6 answers and the other consoles",
+		peakDaemon>>20, idleDaemon>>20, daemonCPU)
 	t.Logf("other consoles: %d answers meanwhile, median %v, p99 %v, slowest %v",
 		len(lat), lat[len(lat)/2], lat[len(lat)*99/100], lat[len(lat)-1])
 }
@@ -194,7 +208,9 @@ func cpuTime(pid int) (time.Duration, error) {
 }
 
 // TestBvfs1MClient is the client process of TestBvfs1M: one answer,
-// parsed and checked, then its time, peak RSS and CPU time.
+// parsed and checked, then its time, peak RSS and CPU time. With
+// UAFORMAT_BVFS_1M_HOW=whole the answer is parsed whole (CallJSON), with
+// stream row by row as it arrives (CallArray).
 func TestBvfs1MClient(t *testing.T) {
 	addr := os.Getenv("UAFORMAT_BVFS_1M_CLIENT")
 	if addr == "" {
@@ -206,13 +222,29 @@ func TestBvfs1MClient(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Close()
+	const cmd = ".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/ limit=1000000"
 	start := time.Now()
-	res, err := c.CallJSON(ctx, ".bvfs_lsfiles jobid=1 path=/var/lib/bigdir/ limit=1000000")
-	if err != nil {
-		t.Fatal(err)
+	var n int64
+	var last string
+	switch how := os.Getenv("UAFORMAT_BVFS_1M_HOW"); how {
+	case "whole":
+		res, err := c.CallJSON(ctx, cmd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n = res.Get("files.#").Int()
+		last = res.Get("files.999999.name").String()
+	case "stream":
+		for row, err := range c.CallArray(ctx, cmd, "files") {
+			if err != nil {
+				t.Fatal(err)
+			}
+			n++
+			last = row.Get("name").String()
+		}
+	default:
+		t.Fatalf("UAFORMAT_BVFS_1M_HOW=%q: want whole or stream", how)
 	}
-	n := res.Get("files.#").Int()
-	last := res.Get("files.999999.name").String()
 	elapsed := time.Since(start)
 	if n != 1000000 || last != "data-1000000.bin" {
 		t.Fatalf("%d rows, last %q; want 1000000, data-1000000.bin", n, last)
