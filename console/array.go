@@ -165,34 +165,22 @@ func (s *splitter) feed(p string, emit func(gjson.Result) bool) {
 	}
 	skelFrom := 0 // the start of the part of p not yet in the skeleton
 	for i := 0; i < len(p); {
+		if s.inElem {
+			var end bool
+			if i, end = s.scanElem(p, i); !end {
+				break // the end of p
+			}
+			if !s.endElem(p, i, emit) {
+				return
+			}
+			skelFrom = i // the separator at p[i] is read below
+		}
 		if s.inStr {
 			i = s.skipString(p, i)
 			continue
 		}
 		b := p[i]
-		if b == ' ' || b == '\t' || b == '\n' || b == '\r' {
-			i++
-			continue
-		}
-		if s.inElem && s.elemDepth == 0 && (b == ',' || b == ']') {
-			if !s.endElem(p, i, emit) {
-				return
-			}
-			skelFrom = i // the separator is read below
-		}
-		if s.inElem {
-			switch b {
-			case '"':
-				s.inStr = true
-			case '{', '[':
-				s.elemDepth++
-				s.stack = append(s.stack, b)
-			case '}', ']':
-				if !s.pop(b) {
-					return
-				}
-				s.elemDepth--
-			}
+		if isSpace(b) {
 			i++
 			continue
 		}
@@ -259,27 +247,79 @@ func (s *splitter) feed(p string, emit func(gjson.Result) bool) {
 	s.skeleton.WriteString(p[skelFrom:])
 }
 
+// isSpace reports JSON whitespace.
+func isSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\n' || b == '\r' }
+
+// elemBytes marks the bytes that matter inside an element: quotes,
+// brackets and commas.
+var elemBytes = func() (t [256]bool) {
+	for _, b := range []byte(`"{}[],`) {
+		t[b] = true
+	}
+	return t
+}()
+
+// scanElem reads the element from p[i] on. It returns where to go on and
+// whether the element ended there, at a comma or bracket of the array's
+// level. Inside the element it only follows strings and counts brackets:
+// gjson.Valid checks the element when it is complete.
+func (s *splitter) scanElem(p string, i int) (int, bool) {
+	inStr, esc, depth := s.inStr, s.esc, s.elemDepth
+	defer func() { s.inStr, s.esc, s.elemDepth = inStr, esc, depth }()
+	for ; i < len(p); i++ {
+		b := p[i]
+		if inStr {
+			switch {
+			case esc:
+				esc = false
+			case b == '\\':
+				esc = true
+			case b == '"':
+				inStr = false
+			}
+			continue
+		}
+		if !elemBytes[b] {
+			continue
+		}
+		switch b {
+		case '"':
+			inStr = true
+		case '{', '[':
+			depth++
+		case '}', ']':
+			if depth == 0 {
+				if b == ']' {
+					return i, true
+				}
+				s.fail("'}' closes an array")
+				return len(p), false
+			}
+			depth--
+		case ',':
+			if depth == 0 {
+				return i, true
+			}
+		}
+	}
+	return i, false
+}
+
 // skipString reads the string bytes of p from i on and returns where to
-// go on: after the closing quote, or at the end of p.
+// go on: after the closing quote, or at the end of p. (A byte loop: the
+// strings of an answer are short, shorter than two IndexByte calls pay
+// for.)
 func (s *splitter) skipString(p string, i int) int {
 	from := i
-	for i < len(p) {
+	for ; i < len(p); i++ {
 		if s.esc {
 			s.esc = false
-			i++
 			continue
 		}
-		q := strings.IndexByte(p[i:], '"')
-		if q < 0 {
-			q = len(p) - i
-		}
-		if bs := strings.IndexByte(p[i:i+q], '\\'); bs >= 0 {
-			i += bs + 1
+		switch p[i] {
+		case '\\':
 			s.esc = true
-			continue
-		}
-		i += q
-		if i < len(p) {
+		case '"':
 			i++ // the closing quote
 			s.inStr = false
 			if s.keyDepth > 0 {
@@ -366,7 +406,9 @@ func (s *splitter) endElem(p string, i int, emit func(gjson.Result) bool) bool {
 		s.pending = s.pending[:0]
 	}
 	s.inElem, s.afterElem = false, true
-	text = strings.TrimRight(text, " \t\n\r")
+	for text != "" && isSpace(text[len(text)-1]) {
+		text = text[:len(text)-1]
+	}
 	if !gjson.Valid(text) {
 		s.fail("array element %q", snippet(text))
 		return false

@@ -278,3 +278,47 @@ func TestCallArrayErrors(t *testing.T) {
 		t.Errorf("rows 10 after a lost connection: %d elements, %v", n, err)
 	}
 }
+
+// bvfsDoc is a compact answer shaped like .bvfs_lsfiles: n file rows of
+// 19 members each.
+func bvfsDoc(n int) string {
+	var b strings.Builder
+	b.WriteString(`{"jsonrpc":"2.0","id":null,"result":{"files":[`)
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, `{"type":"F","pathid":2,"fileid":%d,"jobid":1,"lstat":"A A IH/ B A A A BAA A BnSA2P BnSA2P BnSA2P A A C","name":"data-%d.bin","stat":{"dev":65,"ino":%d,"mode":33188,"nlink":1,"uid":0,"gid":0,"user":"root","group":"root","rdev":0,"size":4096,"atime":1760000000,"mtime":1760000000,"ctime":1760000000},"linkfileindex":0}`, i+1, i+1, 1000+i)
+	}
+	b.WriteString(`]}}`)
+	return b.String()
+}
+
+// BenchmarkSplitter splits a 10,000-row answer arriving in 1 MB pieces
+// (the Director's packets) and parses each row, as CallArray does;
+// against CallJSON's way, validating and parsing the whole text.
+func BenchmarkSplitter(b *testing.B) {
+	doc := bvfsDoc(10000)
+	b.Run("stream", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for b.Loop() {
+			sp := newSplitter("files")
+			n := 0
+			for off := 0; off < len(doc); off += 1 << 20 {
+				sp.feed(doc[off:min(off+1<<20, len(doc))], func(r gjson.Result) bool { n++; return true })
+			}
+			if err := sp.finish(); err != nil || n != 10000 {
+				b.Fatal(n, err)
+			}
+		}
+	})
+	b.Run("whole", func(b *testing.B) {
+		b.SetBytes(int64(len(doc)))
+		for b.Loop() {
+			r, err := decodeJSON(doc)
+			if err != nil || r.Get("files.#").Int() != 10000 {
+				b.Fatal(err)
+			}
+		}
+	})
+}

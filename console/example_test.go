@@ -8,6 +8,7 @@ import (
 	"github.com/uaformat/uaformat/bsock"
 	"github.com/uaformat/uaformat/config"
 	"github.com/uaformat/uaformat/console"
+	"github.com/uaformat/uaformat/formatter"
 	"github.com/uaformat/uaformat/uacontext"
 )
 
@@ -92,4 +93,52 @@ Director {
 	defer c.Close()
 	fmt.Println("Encryption:", c.Encryption())
 	// Output: Encryption: ECDHE-PSK-CHACHA20-POLY1305 TLSv1.2
+}
+
+// ExampleClient_CallArray reads a large answer row by row as it arrives
+// instead of whole: here a command of the Director's own, "numbers", that
+// lists its rows in an array "numbers" as list and .bvfs_lsfiles do.
+func ExampleClient_CallArray() {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	table := uacontext.DefaultTable()
+	table.Add(uacontext.Command{Name: "numbers", Handler: func(ctx context.Context, ua *uacontext.UA) error {
+		f := ua.Formatter()
+		f.ArrayStart("numbers", formatter.Null)
+		for i := range uint64(5) {
+			f.ObjectStart(formatter.Null, formatter.Null)
+			f.KVUint("n", formatter.Null, i, "%d ")
+			f.KVUint("square", formatter.Null, i*i, "%d\n")
+			f.ObjectEnd(formatter.Null, formatter.Null)
+		}
+		f.ArrayEnd("numbers", formatter.Null)
+		return nil
+	}})
+	srv := &uacontext.Server{DefaultKey: bsock.PasswordKey("secret"), DefaultTLSPolicy: uacontext.TLSRequired, Table: table}
+	go srv.Serve(ln)
+	defer srv.Close()
+
+	ctx := context.Background()
+	c, err := console.Dial(ctx, ln.Addr().String(), console.Options{Password: "secret", JSON: true})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	defer c.Close()
+	for row, err := range c.CallArray(ctx, "numbers", "numbers") {
+		if err != nil {
+			fmt.Println(err) // after the rows that arrived before it
+			return
+		}
+		fmt.Println(row.Get("n"), row.Get("square"))
+	}
+	// Output:
+	// 0 0
+	// 1 1
+	// 2 4
+	// 3 9
+	// 4 16
 }

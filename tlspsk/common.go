@@ -68,9 +68,12 @@ const DefaultHandshakeTimeout = 10 * time.Second
 
 // Limits of the record layer and of handshake messages.
 const (
-	maxPlaintext       = 1 << 14 // record payload (RFC 8446 5.1, RFC 5246 6.2.1)
-	maxCiphertext13    = maxPlaintext + 256
-	maxCiphertext12    = maxPlaintext + 2048
+	maxPlaintext    = 1 << 14 // record payload (RFC 8446 5.1, RFC 5246 6.2.1)
+	maxCiphertext13 = maxPlaintext + 256
+	maxCiphertext12 = maxPlaintext + 2048
+	// maxRawBuffer bounds the read buffer of a connection, which grows
+	// from one record as long as each read fills it.
+	maxRawBuffer       = 8 * (recordHeaderLen + maxCiphertext12)
 	recordHeaderLen    = 5
 	maxHandshake       = 1 << 15 // largest handshake message body we accept
 	maxUselessRecords  = 16      // records in a row that carry no progress

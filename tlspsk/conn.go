@@ -35,6 +35,7 @@ type Conn struct {
 	// Input state, guarded by in's mutex.
 	raw        []byte // bytes read from conn, not yet consumed: raw[rawOff:]
 	rawOff     int
+	rawFilled  bool // the last read filled raw: the peer sends faster than it is read
 	input      []byte // decrypted application data not yet returned by Read
 	hand       []byte // handshake bytes not yet consumed
 	useless    int    // records in a row that carried no progress
@@ -290,11 +291,23 @@ func (c *Conn) fill(n int) error {
 			c.raw = make([]byte, 0, recordHeaderLen+maxCiphertext12)
 		}
 		if cap(c.raw)-c.rawOff < n {
-			m := copy(c.raw[:cap(c.raw)], c.raw[c.rawOff:])
-			c.raw, c.rawOff = c.raw[:m], 0
+			buf := c.raw[:cap(c.raw)]
+			// A bulk transfer: read several records at a time, with
+			// fewer system calls.
+			grow := c.rawFilled && cap(c.raw) < maxRawBuffer
+			if grow {
+				buf = make([]byte, min(2*cap(c.raw), maxRawBuffer))
+			}
+			m := copy(buf, c.raw[c.rawOff:])
+			if grow {
+				clear(c.raw[:cap(c.raw)]) // it held decrypted records
+			}
+			c.raw, c.rawOff = buf[:m], 0
 		}
+		free := cap(c.raw) - len(c.raw)
 		m, err := c.conn.Read(c.raw[len(c.raw):cap(c.raw)])
 		c.raw = c.raw[:len(c.raw)+m]
+		c.rawFilled = m == free
 		if err != nil && len(c.raw)-c.rawOff < n {
 			if err == io.EOF && len(c.raw) > c.rawOff {
 				err = io.ErrUnexpectedEOF
