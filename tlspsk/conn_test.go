@@ -360,3 +360,62 @@ func (c *Conn) trafficSecrets() (read, write []byte) {
 	c.out.Unlock()
 	return read, write
 }
+
+// TestReadBufferGrows sends 8 MiB in large writes: the reader's buffer
+// grows from one record to maxRawBuffer (several records per read), the
+// data arrives intact, and a connection with little traffic keeps its
+// one-record buffer.
+func TestReadBufferGrows(t *testing.T) {
+	cli, srv, cerr, serr := handshakePair(t, clientConfig(), serverConfig(), nil)
+	if cerr != nil || serr != nil {
+		t.Fatal(cerr, serr)
+	}
+	defer cli.Close()
+	defer srv.Close()
+	// A little traffic first: one small message each way.
+	go srv.Write([]byte("hello"))
+	small := make([]byte, 5)
+	if _, err := io.ReadFull(cli, small); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cap(cli.raw), recordHeaderLen+maxCiphertext12; got != want {
+		t.Errorf("read buffer after a small message: %d bytes, want %d", got, want)
+	}
+	data := make([]byte, 8<<20)
+	for i := range data {
+		data[i] = byte(i * 7 / 5)
+	}
+	errc := make(chan error, 1)
+	queued := make(chan struct{}) // 1 MB waits to be read: the first reads fill the buffer
+	go func() {
+		var err error
+		for off := 0; off < len(data) && err == nil; off += 200_000 {
+			_, err = srv.Write(data[off:min(off+200_000, len(data))])
+			if off == 1_000_000 {
+				close(queued)
+			}
+		}
+		if err != nil {
+			select {
+			case <-queued:
+			default:
+				close(queued) // a write failed early: let the reader see it
+			}
+		}
+		errc <- err
+	}()
+	<-queued
+	got := make([]byte, len(data))
+	if _, err := io.ReadFull(cli, got); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-errc; err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, data) {
+		t.Fatal("the data arrived changed")
+	}
+	if cap(cli.raw) != maxRawBuffer {
+		t.Errorf("read buffer after 8 MiB: %d bytes, want %d", cap(cli.raw), maxRawBuffer)
+	}
+}
