@@ -35,7 +35,7 @@ type Conn struct {
 	// Input state, guarded by in's mutex.
 	raw        []byte // bytes read from conn, not yet consumed: raw[rawOff:]
 	rawOff     int
-	rawFilled  bool // the last read filled raw: the peer sends faster than it is read
+	rawFilled  bool   // the last read filled raw: the peer sends faster than it is read
 	input      []byte // decrypted application data not yet returned by Read
 	hand       []byte // handshake bytes not yet consumed
 	useless    int    // records in a row that carried no progress
