@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -65,36 +64,10 @@ func TestBvfs1M(t *testing.T) {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
-	daemon := exec.CommandContext(ctx, bin, "-listen", addr, "-password", "secret", "-bigdir-files", strconv.Itoa(rows),
-		"-fail-delay", "0", "-log-level", "error",
+	addr := freeAddr(t)
+	daemon, _ := startProcess(ctx, t, addr, console.Options{Password: "secret", JSON: true, Timeout: 2 * time.Minute},
+		bin, "-listen", addr, "-password", "secret", "-bigdir-files", strconv.Itoa(rows), "-fail-delay", "0", "-log-level", "error",
 		"-output-memory-mib", "1024") // the default 128 MiB budget refuses a 1M-row JSON answer
-	var stderr bytes.Buffer
-	daemon.Stderr = &stderr
-	if err := daemon.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		daemon.Process.Kill()
-		daemon.Wait()
-	}()
-	var c *console.Client
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		c, err = console.Dial(ctx, addr, console.Options{Password: "secret", JSON: true, Timeout: 2 * time.Minute})
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the daemon does not answer: %v\n%s", err, stderr.String())
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	defer c.Close()
 	idleDaemon, _ := vmHWM(daemon.Process.Pid)
 
 	// Other consoles, all the while.

@@ -1,9 +1,7 @@
 package e2e
 
 import (
-	"bytes"
 	"context"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -55,12 +53,7 @@ func TestReadmeDaemon(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	if !strings.Contains(code, `"127.0.0.1:9101"`) {
 		t.Fatal("README's daemon does not listen on 127.0.0.1:9101")
 	}
@@ -88,28 +81,7 @@ func TestReadmeDaemon(t *testing.T) {
 		}
 	}
 
-	daemon := exec.CommandContext(ctx, filepath.Join(dir, "mydir"))
-	var stderr bytes.Buffer
-	daemon.Stderr = &stderr
-	if err := daemon.Start(); err != nil {
-		t.Fatal(err)
-	}
-	defer func() {
-		daemon.Process.Kill()
-		daemon.Wait()
-	}()
-	var c *console.Client
-	for deadline := time.Now().Add(30 * time.Second); ; {
-		c, err = console.Dial(ctx, addr, console.Options{Password: "secret", JSON: true, Timeout: 10 * time.Second})
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the daemon does not answer: %v\n%s", err, stderr.String())
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	defer c.Close()
+	_, c := startProcess(ctx, t, addr, console.Options{Password: "secret", JSON: true, Timeout: 10 * time.Second}, filepath.Join(dir, "mydir"))
 	hello, err := c.CallJSON(ctx, "hello client=web-fd")
 	if err != nil || hello.Get("greeting").String() != "hello web-fd" {
 		t.Errorf("hello: %s, %v", hello.Raw, err)
