@@ -413,19 +413,7 @@ func (c *Conn) clientHandshake12(hs *clientState, sh *serverHello) error {
 	if err := c.queueRecords(recordHandshake, ckeMsg, VersionTLS12); err != nil {
 		return err
 	}
-	if err := c.queueChangeCipherSpec(); err != nil {
-		return err
-	}
-	c.out.Lock()
-	err = c.out.setKey(VersionTLS12, suite, clientKey, clientIV)
-	c.out.Unlock()
-	if err != nil {
-		return c.abort(alertf(AlertInternalError, "%v", err))
-	}
-	if err := c.queueHandshake(fin); err != nil {
-		return err
-	}
-	if err := c.flush(); err != nil {
+	if err := c.sendFinished12(suite, clientKey, clientIV, fin); err != nil {
 		return err
 	}
 

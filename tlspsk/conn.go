@@ -276,6 +276,24 @@ func (c *Conn) queueChangeCipherSpec() error {
 	return c.queueRecords(recordChangeCipherSpec, []byte{1}, VersionTLS12)
 }
 
+// sendFinished12 ends a TLS 1.2 handshake flight: ChangeCipherSpec, the
+// write side switched to key and iv, the Finished message fin, all sent.
+func (c *Conn) sendFinished12(suite *cipherSuite, key, iv, fin []byte) error {
+	if err := c.queueChangeCipherSpec(); err != nil {
+		return err
+	}
+	c.out.Lock()
+	err := c.out.setKey(VersionTLS12, suite, key, iv)
+	c.out.Unlock()
+	if err != nil {
+		return c.abort(alertf(AlertInternalError, "%v", err))
+	}
+	if err := c.queueHandshake(fin); err != nil {
+		return err
+	}
+	return c.flush()
+}
+
 // setOutKey13 installs a TLS 1.3 write secret (copied).
 func (c *Conn) setOutKey13(s *cipherSuite, secret []byte) error {
 	c.out.Lock()

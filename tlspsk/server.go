@@ -480,19 +480,7 @@ func (c *Conn) serverHandshake12(ctx context.Context, ch *clientHello) error {
 	}
 	c.transcript = append(c.transcript, msg...)
 	fin := simpleMessage(typeFinished, finished12(suite, master, "server finished", c.transcriptHash(suite)))
-	if err := c.queueChangeCipherSpec(); err != nil {
-		return err
-	}
-	c.out.Lock()
-	err = c.out.setKey(VersionTLS12, suite, serverKey, serverIV)
-	c.out.Unlock()
-	if err != nil {
-		return c.abort(alertf(AlertInternalError, "%v", err))
-	}
-	if err := c.queueHandshake(fin); err != nil {
-		return err
-	}
-	if err := c.flush(); err != nil {
+	if err := c.sendFinished12(suite, serverKey, serverIV, fin); err != nil {
 		return err
 	}
 	c.state = ConnectionState{
