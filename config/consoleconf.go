@@ -141,19 +141,9 @@ func finishConsole(ld *loader, lx *lexer) (*ConsoleConfig, error) {
 			if err := parseBody(p, start, "Director", d, consoleDirectorTable); err != nil {
 				return err
 			}
-			p.checkTLS(&d.TLS, start.pos, "Director", d.Name)
-			switch {
-			case d.Name == "":
-				p.invalid(p.errAt(start.pos, ErrMissing, "Director resource has no Name"))
-				return nil
-			case d.Address == "":
-				p.invalid(p.errAt(start.pos, ErrMissing, "Director %s has no Address", quoteShort(d.Name)))
+			if p.checkNamed(start.pos, "Director", d.Name, &d.TLS, "Address", d.Address != "") {
+				cc.Directors = append(cc.Directors, d)
 			}
-			if prev, dup := p.define("Director", d.Name, start.pos); dup {
-				p.invalid(p.errAt(start.pos, ErrDuplicate, "Director %s is already defined at %s", quoteShort(d.Name), prev))
-				return nil
-			}
-			cc.Directors = append(cc.Directors, d)
 			return nil
 		},
 		"console": func(start token) error {
@@ -161,19 +151,9 @@ func finishConsole(ld *loader, lx *lexer) (*ConsoleConfig, error) {
 			if err := parseBody(p, start, "Console", c, consoleLoginTable); err != nil {
 				return err
 			}
-			p.checkTLS(&c.TLS, start.pos, "Console", c.Name)
-			switch {
-			case c.Name == "":
-				p.invalid(p.errAt(start.pos, ErrMissing, "Console resource has no Name"))
-				return nil
-			case !p.seen["Password"]:
-				p.invalid(p.errAt(start.pos, ErrMissing, "Console %s has no Password", quoteShort(c.Name)))
+			if p.checkNamed(start.pos, "Console", c.Name, &c.TLS, "Password", p.seen["Password"]) {
+				cc.Consoles = append(cc.Consoles, c)
 			}
-			if prev, dup := p.define("Console", c.Name, start.pos); dup {
-				p.invalid(p.errAt(start.pos, ErrDuplicate, "Console %s is already defined at %s", quoteShort(c.Name), prev))
-				return nil
-			}
-			cc.Consoles = append(cc.Consoles, c)
 			return nil
 		},
 	}

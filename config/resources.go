@@ -270,24 +270,35 @@ func (p *parser) director(start token) error {
 	return nil
 }
 
+// checkNamed checks a resource of type resType named name, defined at
+// pos, with TLS directives tls and a directive it requires (required,
+// present if given): its TLS directives, that it has a name and the
+// required directive, and that no resource of its type has its name. It
+// reports whether to keep the resource.
+func (p *parser) checkNamed(pos Position, resType, name string, tls *TLSConfig, required string, present bool) bool {
+	p.checkTLS(tls, pos, resType, name)
+	switch {
+	case name == "":
+		p.invalid(p.errAt(pos, ErrMissing, "%s resource has no Name", resType))
+		return false
+	case !present:
+		p.invalid(p.errAt(pos, ErrMissing, "%s %s has no %s", resType, quoteShort(name), required))
+	}
+	if prev, dup := p.define(resType, name, pos); dup {
+		p.invalid(p.errAt(pos, ErrDuplicate, "%s %s is already defined at %s", resType, quoteShort(name), prev))
+		return false
+	}
+	return true
+}
+
 func (p *parser) console(start token) error {
 	c := &Console{Pos: start.pos, TLS: defaultTLS()}
 	if err := parseBody(p, start, "Console", c, consoleTable); err != nil {
 		return err
 	}
-	p.checkTLS(&c.TLS, start.pos, "Console", c.Name)
-	switch {
-	case c.Name == "":
-		p.invalid(p.errAt(start.pos, ErrMissing, "Console resource has no Name"))
-		return nil
-	case !p.seen["Password"]:
-		p.invalid(p.errAt(start.pos, ErrMissing, "Console %s has no Password", quoteShort(c.Name)))
+	if p.checkNamed(start.pos, "Console", c.Name, &c.TLS, "Password", p.seen["Password"]) {
+		p.cfg.Consoles = append(p.cfg.Consoles, c)
 	}
-	if prev, dup := p.define("Console", c.Name, start.pos); dup {
-		p.invalid(p.errAt(start.pos, ErrDuplicate, "Console %s is already defined at %s", quoteShort(c.Name), prev))
-		return nil
-	}
-	p.cfg.Consoles = append(p.cfg.Consoles, c)
 	return nil
 }
 
