@@ -8,8 +8,8 @@
 # failed. A crasher is written by go test to the package's
 # testdata/fuzz/FuzzX/ directory: keep it there as a regression case.
 # A target that fails only with the go command's fuzztime deadline race
-# (see runone) is run again, up to three runs in all; any other failure,
-# or the race three times in a row, fails it.
+# (see runone) is run again, up to five runs in all; any other failure,
+# or the race five times in a row, fails it.
 #
 # Environment: GO (default go), FUZZ_RUN_ARGS (extra go test flags).
 set -u
@@ -79,7 +79,7 @@ for pkg in $pkgs; do
 		runone "$pkg" "$t"
 		status=$?
 		tries=1
-		while [ $status -eq 3 ] && [ $tries -lt 3 ]; do
+		while [ $status -eq 3 ] && [ $tries -lt 5 ]; do
 			echo "--- again $pkg $t: the go command's fuzztime deadline race (golang/go#75804), no failing input written; running it again"
 			runone "$pkg" "$t"
 			status=$?

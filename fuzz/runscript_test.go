@@ -19,8 +19,8 @@ n=$(cat "$FAKE_COUNT" 2>/dev/null || echo 0); n=$((n+1)); echo $n >"$FAKE_COUNT"
 race() { printf -- '--- FAIL: FuzzA (20.07s)\n    context deadline exceeded\nFAIL\n'; exit 1; }
 case "$FAKE_MODE.$n" in
 pass.*) echo PASS; exit 0;;
-race.*|raceonce.1|racetwice.1|racetwice.2) race;;
-raceonce.*|racetwice.*) echo PASS; exit 0;;
+race.*|raceonce.1|racetwice.[12]|racefour.[1234]) race;;
+raceonce.*|racetwice.*|racefour.*) echo PASS; exit 0;;
 crash.*) printf -- '--- FAIL: FuzzA (1.00s)\n    --- FAIL: FuzzA (0.00s)\n        x_test.go:12: boom\n    Failing input written to testdata/fuzz/FuzzA/abc\nFAIL\n'; exit 1;;
 racefatal.*) printf -- '--- FAIL: FuzzA (20.07s)\n    x_test.go:12: boom\n    context deadline exceeded\nFAIL\n'; exit 1;;
 esac
@@ -29,7 +29,7 @@ esac
 // TestRunScriptDeadlineRace checks how fuzz/run.sh tells the go command's
 // fuzztime deadline race (golang/go#75804: "context deadline exceeded"
 // and nothing else, no failing input written) from a real failure: the
-// race is run again, up to three runs in all; a real failure is never.
+// race is run again, up to five runs in all; a real failure is never.
 func TestRunScriptDeadlineRace(t *testing.T) {
 	if _, err := exec.LookPath("sh"); err != nil {
 		t.Skip("no sh")
@@ -47,7 +47,8 @@ func TestRunScriptDeadlineRace(t *testing.T) {
 		{"pass", 1, true},
 		{"raceonce", 2, true},
 		{"racetwice", 3, true},
-		{"race", 3, false},
+		{"racefour", 5, true},
+		{"race", 5, false},
 		{"crash", 1, false},
 		{"racefatal", 1, false},
 	} {
