@@ -32,8 +32,8 @@ var ErrNotArray = errors.New("console: the result member is not an array")
 // first.
 //
 // Each iteration sends cmd once. The connection is re-established and
-// cmd re-sent once when the connection is lost before anything of the
-// answer arrived (as CallJSON), never after. When the loop ends early
+// cmd re-sent once when the connection is lost before an element was
+// yielded (as CallJSON), never after. When the loop ends early
 // the rest of the answer is read and dropped, so the session stays in
 // step; the context bounds that too. The loop body runs while the client
 // is busy with the call: it must not call the Client (that would wait
@@ -100,8 +100,8 @@ type splitter struct {
 	// wantKey: the next string of the skeleton is a member name.
 	wantKey bool
 	// keyDepth is the depth of the member name being read (1 or 2; 0
-	// for none), keyBuf its text so far (quotes included), keyLong that
-	// it is too long to be compared.
+	// for none), keyBuf its text so far (after the opening quote),
+	// keyLong that it is too long to be compared.
 	keyDepth int
 	keyBuf   []byte
 	keyLong  bool
@@ -386,8 +386,12 @@ func (s *splitter) pop(b byte) bool {
 		s.fail("%q outside any object or array", b)
 		return false
 	}
-	if (b == '}') != (t == '{' || t == 'R') {
-		s.fail("%q closes an %s", b, map[bool]string{true: "object", false: "array"}[t == '{' || t == 'R'])
+	if object := t == '{' || t == 'R'; (b == '}') != object {
+		kind := "an array"
+		if object {
+			kind = "an object"
+		}
+		s.fail("%q closes %s", b, kind)
 		return false
 	}
 	s.stack = s.stack[:len(s.stack)-1]

@@ -409,9 +409,9 @@ func (c *Client) CallPackets(ctx context.Context, cmd string) ([]bsock.Packet, e
 }
 
 // call is CallPackets; with a sink, the data of the command's answer goes
-// to sink instead of the packets. The connection is re-established and
-// cmd re-sent once if it was lost before any of the answer arrived, or
-// (retry) when reset reports that the sink may start over.
+// to sink instead of the packets. When the connection is lost, it is
+// re-established and cmd re-sent once, unless reset (if not nil) reports
+// that the sink cannot start over.
 func (c *Client) call(ctx context.Context, cmd string, sink func([]byte), reset func() bool) ([]bsock.Packet, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
