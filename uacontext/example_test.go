@@ -2,6 +2,7 @@ package uacontext_test
 
 import (
 	"context"
+	"crypto/subtle"
 	"errors"
 	"fmt"
 	"io"
@@ -167,7 +168,8 @@ func ExamplePAMVerifierFunc() {
 			users{"alice": {Name: "alice", ACL: uacontext.ACLSet{uacontext.ACLCommand: {"whoami"}}}},
 		},
 		PAM: uacontext.PAMVerifierFunc(func(ctx context.Context, console, user, password string) error {
-			if user == "alice" && password == "alice-pw" { // ask the system's PAM, LDAP, ...
+			// Ask the system's PAM, LDAP, ...; compare secrets in constant time.
+			if user == "alice" && subtle.ConstantTimeCompare([]byte(password), []byte("alice-pw")) == 1 {
 				return nil
 			}
 			return errors.New("authentication failure")
