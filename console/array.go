@@ -16,7 +16,8 @@ var ErrNotArray = errors.New("console: the result member is not an array")
 
 // CallArray sends cmd, whose answer in API mode 2 is a JSON-RPC result
 // holding an array under key (the "files" of .bvfs_lsfiles, the "jobs"
-// of list jobs), and yields each element of that array, parsed, as it
+// of list jobs; a member name compared as text, not a gjson path), and
+// yields each element of that array, parsed, as it
 // arrives: a million-row answer is never held whole (CallJSON holds the
 // whole text, 340 MB for a million .bvfs_lsfiles rows), and the first
 // rows are at hand while the Director still sends the rest.

@@ -33,7 +33,7 @@ func oracle(doc, key string) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	a := r.Get(gjsonEscape(key))
+	a := member(r, key)
 	if !a.Exists() {
 		return nil, nil
 	}
@@ -136,6 +136,14 @@ var splitCases = []struct {
 	{"no result", `{"jsonrpc":"2.0","id":null}`, "files"},
 	{"duplicate array", `{"result":{"files":[1],"files":[2]}}`, "files"},
 	{"escape at end", `{"result":{"files":["a\\","b\"c"]}}`, "files"},
+	// Keys are names, never gjson paths (the fuzzer found "[0" read as a
+	// multipath by the oracle).
+	{"path syntax not a key", `{"result":{"":[{}]}}`, "[0"},
+	{"bracket key", `{"result":{"[0":[1,2]}}`, "[0"},
+	{"empty key", `{"result":{"":[{}]}}`, ""},
+	{"modifier key", `{"result":{"@this":[1],"a":[2]}}`, "@this"},
+	{"wildcard key", `{"result":{"ab":[1],"a*":[2]}}`, "a*"},
+	{"hash key", `{"result":{"#":[3]}}`, "#"},
 }
 
 func TestSplitter(t *testing.T) {

@@ -36,22 +36,28 @@ func (e *RPCError) Error() string {
 // "warning", "info").
 func (e *RPCError) Messages(typ string) []string {
 	var out []string
-	for _, m := range e.Data.Get("messages").Get(gjsonEscape(typ)).Array() {
+	for _, m := range member(e.Data.Get("messages"), typ).Array() {
 		out = append(out, m.String())
 	}
 	return out
 }
 
-// gjsonEscape escapes the gjson path characters in a key.
-func gjsonEscape(key string) string {
-	var b strings.Builder
-	for _, r := range key {
-		if strings.ContainsRune(`.*?|#@\!=<>%`, r) {
-			b.WriteByte('\\')
-		}
-		b.WriteRune(r)
+// member returns the first member of the object obj named name, compared
+// as text after unescaping (a gjson path would read characters such as
+// '.', '*', '[' or '@' in name as path syntax).
+func member(obj gjson.Result, name string) gjson.Result {
+	var found gjson.Result
+	if !obj.IsObject() {
+		return found
 	}
-	return b.String()
+	obj.ForEach(func(k, v gjson.Result) bool {
+		if k.String() == name {
+			found = v
+			return false
+		}
+		return true
+	})
+	return found
 }
 
 // decodeJSON interprets a JSON-RPC answer.
