@@ -106,6 +106,7 @@ type splitter struct {
 	keyDepth int
 	keyBuf   []byte
 	keyLong  bool
+	keyLimit int
 	// match: the value after the member name just read is the result
 	// object (1) or the array (2).
 	match int
@@ -130,12 +131,13 @@ type splitter struct {
 	err      error
 }
 
-// maxKeyLen bounds the member names kept for comparison; a longer name
-// is neither "result" nor a key a caller passes.
+// maxKeyLen bounds the member names kept for comparison (their text as
+// sent, escapes included); a longer name is neither "result" nor the
+// caller's key, whose text is at most 6 bytes per byte of it (\u0041).
 const maxKeyLen = 1024
 
 func newSplitter(key string) *splitter {
-	return &splitter{key: key}
+	return &splitter{key: key, keyLimit: max(maxKeyLen, 6*len(key)+1)}
 }
 
 // fail records the first error.
@@ -338,7 +340,7 @@ func (s *splitter) skipString(p string, i int) int {
 
 // addKey adds t to the member name being read.
 func (s *splitter) addKey(t string) {
-	if len(s.keyBuf)+len(t) > maxKeyLen {
+	if len(s.keyBuf)+len(t) > s.keyLimit {
 		s.keyLong = true
 		return
 	}
