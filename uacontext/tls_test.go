@@ -264,17 +264,7 @@ func TestTLSIdentityMismatch(t *testing.T) {
 	synctest.Test(t, func(t *testing.T) {
 		srv := tlsTestServer()
 		srv.FailDelay = 3 * time.Second
-		a, b := net.Pipe()
-		done := make(chan struct{})
-		go func() {
-			srv.ServeConn(context.Background(), a)
-			close(done)
-		}()
-		defer func() {
-			b.Close()
-			<-done
-		}()
-		tc := tlspsk.Client(b, &tlspsk.Config{Identity: PSKIdentityPrefix + "open", Key: []byte(bsock.PasswordKey("pw"))})
+		tc := tlspsk.Client(servePipe(t, srv), &tlspsk.Config{Identity: PSKIdentityPrefix + "open", Key: []byte(bsock.PasswordKey("pw"))})
 		c := bsock.NewConn(tc)
 		start := time.Now()
 		if err := c.Send([]byte(bsock.HelloText(bsock.DefaultConsoleName, bsock.Proto182, "26.0.0"))); err != nil {
@@ -318,21 +308,11 @@ func TestCleartextPolicy(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				srv := tlsTestServer()
 				srv.FailDelay = 5 * time.Second
-				a, b := net.Pipe()
-				done := make(chan struct{})
-				go func() {
-					srv.ServeConn(context.Background(), a)
-					close(done)
-				}()
-				defer func() {
-					b.Close()
-					<-done
-				}()
+				c := bsock.NewConn(servePipe(t, srv))
 				pw := "pw"
 				if tt.console == "" {
 					pw = rootPassword
 				}
-				c := bsock.NewConn(b)
 				start := time.Now()
 				_, err := bsock.ClientHandshake(context.Background(), c, bsock.ClientConfig{Name: tt.console, Password: pw, Protocol: tt.proto})
 				switch tt.want {
