@@ -344,7 +344,7 @@ func (s *serverHS) readHello() (Hello, error) {
 		return Hello{}, fmt.Errorf("%w: length %d not in %d..%d", ErrBadHello, n, MinHelloLen, MaxHelloLen)
 	}
 	s.c.rmu.Lock()
-	body, err := s.c.readBody(int(n))
+	body, err := s.c.readBody(int(n), nil)
 	s.c.rmu.Unlock()
 	if err != nil {
 		_ = s.c.Close()

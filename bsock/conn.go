@@ -198,22 +198,21 @@ func (c *Conn) SignalContext(ctx context.Context, s Signal) error {
 // Recv never allocates more than the header announces, and grows its buffer
 // only as payload bytes actually arrive, starting at 64 KiB at most.
 func (c *Conn) Recv() (Packet, error) {
-	c.rmu.Lock()
-	defer c.rmu.Unlock()
-	if c.rerr != nil {
-		return Packet{}, c.rerr
-	}
-	n, err := c.readHeader()
-	if err != nil {
-		return Packet{}, err
-	}
-	return c.finishPacket(n)
+	return c.recv(MaxPacket, nil)
 }
 
 // recvMax is Recv for packets of at most max payload bytes: a longer
 // packet is refused like one beyond MaxPacket (ErrTooBig, the stream out
 // of step) before anything of it is read.
 func (c *Conn) recvMax(max int32) (Packet, error) {
+	return c.recv(max, nil)
+}
+
+// recv reads one packet: a data packet of more than max (at most
+// MaxPacket) bytes is refused with ErrTooBig before any of it is read,
+// and one of at most len(into) bytes is read into into (Data then
+// aliases it).
+func (c *Conn) recv(max int32, into []byte) (Packet, error) {
 	c.rmu.Lock()
 	defer c.rmu.Unlock()
 	if c.rerr != nil {
@@ -223,11 +222,22 @@ func (c *Conn) recvMax(max int32) (Packet, error) {
 	if err != nil {
 		return Packet{}, err
 	}
-	if n > max {
-		c.rerr = fmt.Errorf("%w: header announces %d bytes (max %d here)", ErrTooBig, n, max)
+	switch {
+	case n < 0:
+		s := Signal(n)
+		if s == Terminate {
+			return Packet{Signal: s}, ErrTerminated
+		}
+		return Packet{Signal: s}, nil
+	case n > max:
+		c.rerr = fmt.Errorf("%w: header announces %d bytes (max %d)", ErrTooBig, n, max)
 		return Packet{}, c.rerr
 	}
-	return c.finishPacket(n)
+	data, err := c.readBody(int(n), into)
+	if err != nil {
+		return Packet{}, err
+	}
+	return Packet{Data: data}, nil
 }
 
 // RecvContext is Recv bounded by ctx: the context's deadline applies to the
@@ -241,27 +251,6 @@ func (c *Conn) RecvContext(ctx context.Context) (Packet, error) {
 	stop := c.watch(ctx, true)
 	p, err := c.Recv()
 	return p, stop(err)
-}
-
-// finishPacket interprets header n and reads the payload if any. Caller
-// holds rmu.
-func (c *Conn) finishPacket(n int32) (Packet, error) {
-	switch {
-	case n < 0:
-		s := Signal(n)
-		if s == Terminate {
-			return Packet{Signal: s}, ErrTerminated
-		}
-		return Packet{Signal: s}, nil
-	case n > MaxPacket:
-		c.rerr = fmt.Errorf("%w: header announces %d bytes (max %d)", ErrTooBig, n, MaxPacket)
-		return Packet{}, c.rerr
-	}
-	data, err := c.readBody(int(n))
-	if err != nil {
-		return Packet{}, err
-	}
-	return Packet{Data: data}, nil
 }
 
 // readHeader reads a 4-byte header. Caller holds rmu.
@@ -284,9 +273,13 @@ func (c *Conn) readHeader() (int32, error) {
 	return int32(binary.BigEndian.Uint32(c.hdr[:])), nil
 }
 
-// readBody reads n (0 <= n <= MaxPacket) payload bytes. Caller holds rmu.
-func (c *Conn) readBody(n int) ([]byte, error) {
-	buf := make([]byte, 0, min(n, initialBody))
+// readBody reads n (0 <= n <= MaxPacket) payload bytes, into into when
+// they fit in its length. Caller holds rmu.
+func (c *Conn) readBody(n int, into []byte) ([]byte, error) {
+	buf := into[:0:min(n, len(into))] // reads never go beyond the packet
+	if into == nil || n > len(into) { // an empty packet's Data is empty, not nil
+		buf = make([]byte, 0, min(n, initialBody))
+	}
 	for len(buf) < n {
 		if len(buf) == cap(buf) {
 			nb := make([]byte, len(buf), min(2*cap(buf), n))

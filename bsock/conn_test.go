@@ -381,6 +381,35 @@ func TestRecvInto(t *testing.T) {
 	}
 }
 
+// TestRecvIntoStream sends several packets in one write, so that a read
+// could return more than one packet's bytes: each packet read into the
+// buffer must end at its own length.
+func TestRecvIntoStream(t *testing.T) {
+	a, b := net.Pipe()
+	cb := NewConn(b)
+	defer cb.Close()
+	want := []string{"one", "", "two-two", string(bytes.Repeat([]byte("z"), 150)), "3"}
+	var stream []byte
+	for _, w := range want {
+		stream = binary.BigEndian.AppendUint32(stream, uint32(len(w)))
+		stream = append(stream, w...)
+	}
+	go func() {
+		a.Write(stream)
+		a.Close()
+	}()
+	buf := make([]byte, 100)
+	for i, w := range want {
+		p, err := cb.RecvInto(context.Background(), buf)
+		if err != nil || string(p.Data) != w || p.Data == nil {
+			t.Fatalf("packet %d: %q (nil: %t), %v; want %q", i, p.Data, p.Data == nil, err, w)
+		}
+	}
+	if _, err := cb.RecvInto(context.Background(), buf); !errors.Is(err, io.EOF) {
+		t.Errorf("at the end: %v, want io.EOF", err)
+	}
+}
+
 func TestRecvIntoTruncated(t *testing.T) {
 	a, b := net.Pipe()
 	cb := NewConn(b)
