@@ -429,3 +429,24 @@ func TestRecvIntoTruncated(t *testing.T) {
 		t.Errorf("after a truncated payload: %v, want the same error", err)
 	}
 }
+
+// TestRecvIntoAllocs checks RecvInto's promise: a data packet that fits
+// the buffer is received without allocating.
+func TestRecvIntoAllocs(t *testing.T) {
+	const runs = 100
+	var stream [][]byte
+	for range runs + 1 { // AllocsPerRun makes one warm-up call
+		stream = append(stream, packet(string(bytes.Repeat([]byte("x"), 50))))
+	}
+	c := newScript(stream...)
+	buf := make([]byte, 64)
+	ctx := context.Background()
+	allocs := testing.AllocsPerRun(runs, func() {
+		if p, err := c.RecvInto(ctx, buf); err != nil || len(p.Data) != 50 {
+			t.Fatalf("RecvInto: %d bytes, %v", len(p.Data), err)
+		}
+	})
+	if allocs != 0 {
+		t.Errorf("%v allocations per packet, want 0", allocs)
+	}
+}
