@@ -85,6 +85,22 @@ func servePipe(t *testing.T, srv *Server) net.Conn {
 	return b
 }
 
+// serveTCP runs srv.Serve on a loopback listener and returns a
+// connection to it; the test's end closes both.
+func serveTCP(t *testing.T, srv *Server) net.Conn {
+	t.Helper()
+	ln := listen(t)
+	go srv.Serve(ln)
+	t.Cleanup(func() { srv.Close() })
+	nc, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { nc.Close() })
+	nc.SetDeadline(time.Now().Add(30 * time.Second)) // hang guard only
+	return nc
+}
+
 // tlsLogin logs in over TLS-PSK as bconsole does: the identity of the
 // console, its key, then the Hello of hello (default: the console's
 // name) and CRAM-MD5 inside the tunnel, announcing ssl=2.
@@ -389,16 +405,7 @@ func TestCleartextRefusalOnTheWire(t *testing.T) {
 // Serve, reads a long answer and quits: the server ends the session with
 // close_notify.
 func TestTLSOverTCP(t *testing.T) {
-	srv := tlsTestServer()
-	ln := listen(t)
-	go srv.Serve(ln)
-	defer srv.Close()
-	nc, err := net.Dial("tcp", ln.Addr().String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer nc.Close()
-	nc.SetDeadline(time.Now().Add(30 * time.Second))
+	nc := serveTCP(t, tlsTestServer())
 	cl, _, _, err := tlsLogin(t, nc, tlspsk.Config{}, "", rootPassword, bsock.Proto182)
 	if err != nil {
 		t.Fatal(err)
@@ -476,16 +483,7 @@ func TestCertificateTLS(t *testing.T) {
 	t.Run("no client certificate", func(t *testing.T) {
 		// Over TCP: the server's alert crosses the client's first data
 		// record, which net.Pipe (without buffers) cannot carry.
-		ln := listen(t)
-		go srv.Serve(ln)
-		defer srv.Close()
-		nc, err := net.Dial("tcp", ln.Addr().String())
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer nc.Close()
-		nc.SetDeadline(time.Now().Add(30 * time.Second))
-		tc := tls.Client(nc, &tls.Config{ServerName: "console.example", RootCAs: pool})
+		tc := tls.Client(serveTCP(t, srv), &tls.Config{ServerName: "console.example", RootCAs: pool})
 		c := bsock.NewConn(tc)
 		if _, err := bsock.ClientHandshake(context.Background(), c, bsock.ClientConfig{Password: rootPassword, TLS: true}); err == nil {
 			t.Error("login without the client certificate the server requires succeeded")
